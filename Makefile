@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# whyrefused: bpf/*.bpf.c -> build/bpf/*.bpf.o -> (linked) whyrefused.bpf.o
+#             -> whyrefused.skel.h -> user/*.c -> build/whyrefused
+
+VERSION    := 0.1.0
+BUILD      := build
+PREFIX     ?= /usr/local
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+CC         ?= cc
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	      -Iinclude -Iuser -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
+	      -Wall -Werror -MMD -MP
+LDLIBS     := -lbpf -lelf -lz
+
+# maps.bpf.c first: its weak map definitions are the ones the linker keeps.
+BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# Pure logic, no libbpf: what the unit tests link against.
+CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c
+TOOL_SRCS  := $(CORE_SRCS) user/main.c user/hooks.c user/kernel_names.c user/privileges.c
+TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
+
+ifeq ($(V),1)
+Q   :=
+msg :=
+else
+Q   := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean deps test unit integration install uninstall demo help
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(BUILD)/whyrefused
+
+help:
+	@echo 'targets:'
+	@echo '  make deps         install the Debian packages needed to build and test (root)'
+	@echo '  make              build build/whyrefused'
+	@echo '  make test         unit tests, then integration tests (root, real kernel)'
+	@echo '  make unit         cmocka unit tests only (no root needed)'
+	@echo '  make integration  integration tests only (root)'
+	@echo '  make demo         a guided run in throw-away network namespaces (root)'
+	@echo '  make install      install to $(PREFIX)/sbin'
+	@echo '  make clean        remove build/'
+	@echo 'V=1 shows the commands.'
+
+DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+	     make gcc nftables iptables iproute2 jq netcat-openbsd openssh-client \
+	     openssh-server util-linux
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS_PKGS)
+
+$(BUILD)/vmlinux.h:
+	$(call msg,BTF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# One object, one skeleton: the per-signal objects share maps through externs.
+$(BUILD)/whyrefused.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/whyrefused.skel.h: $(BUILD)/whyrefused.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name whyrefused_bpf > $@
+
+$(BUILD)/user/hooks.o $(BUILD)/user/main.o: $(BUILD)/whyrefused.skel.h
+
+$(BUILD)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/whyrefused: $(TOOL_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@
+
+unit: $(UNIT_BINS)
+	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+integration: $(BUILD)/whyrefused $(HELPERS)
+	$(Q)tests/integration/run.sh
+
+test: unit integration
+
+demo: $(BUILD)/whyrefused $(HELPERS)
+	$(Q)tools/demo.sh
+
+install: $(BUILD)/whyrefused
+	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/whyrefused
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

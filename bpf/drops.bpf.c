@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * An incoming SYN freed with a drop reason: skb:kfree_skb(skb, location,
+ * reason[, rx_sk]). NETFILTER_DROP is a firewall rule (DROP or REJECT: a
+ * REJECT's answer was recorded by replies.bpf.c just before the free);
+ * NO_SOCKET is the no-listener fallback where tcp_send_reset cannot be used;
+ * anything else is another kernel drop.
+ *
+ * The tracepoint gained rx_sk in 6.11. A raw_tp program may not read past
+ * the tracepoint's arguments, so there are two variants and the loader
+ * keeps the one matching btf_trace_kfree_skb.
+ */
+#include "syn.bpf.h"
+
+static __always_inline void wr_attach_reply(struct wr_event *ev)
+{
+	struct wr_flow_key key = { .flow = ev->flow, .netns = ev->netns };
+	struct wr_reply_val *r = bpf_map_lookup_elem(&replies, &key);
+
+	/* The answer is sent synchronously, microseconds before the free. */
+	if (!r || ev->ts_ns - r->ts_ns > 1000000000ULL)
+		return;
+	ev->reply = r->reply;
+	ev->icmp_type = r->icmp_type;
+	ev->icmp_code = r->icmp_code;
+	bpf_map_delete_elem(&replies, &key);
+}
+
+static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 location,
+					   __u32 reason, const struct sock *rx_sk)
+{
+	struct wr_event ev = {};
+
+	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
+		if (reset_hook_active)
+			return 0;	/* tcp_send_reset reports this SYN */
+		ev.kind = WR_EV_RESET;
+	} else {
+		ev.kind = WR_EV_DROP;
+	}
+	/* Locally built packets have no input interface: only incoming SYNs. */
+	if (!BPF_CORE_READ(skb, skb_iif))
+		return 0;
+	if (wr_parse_syn(skb, &ev.flow))
+		return 0;
+	ev.source = WR_SRC_KFREE_SKB;
+	ev.reason = reason;
+	ev.location = location;
+	if (rx_sk)
+		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
+	ev.netns = wr_skb_netns(skb);
+	ev.ts_ns = bpf_ktime_get_ns();
+	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
+		wr_attach_reply(&ev);
+	wr_report(skb, &ev);
+	return 0;
+}
+
+SEC("raw_tp/kfree_skb")
+int kfree_skb_v3(struct bpf_raw_tracepoint_args *ctx)
+{
+	return wr_handle_kfree((const struct sk_buff *)ctx->args[0], ctx->args[1],
+			       (__u32)ctx->args[2], NULL);
+}
+
+SEC("raw_tp/kfree_skb")
+int kfree_skb_v4(struct bpf_raw_tracepoint_args *ctx)
+{
+	return wr_handle_kfree((const struct sk_buff *)ctx->args[0], ctx->args[1],
+			       (__u32)ctx->args[2], (const struct sock *)ctx->args[3]);
+}

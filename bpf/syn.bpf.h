@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Packet parsing and the common report path: is this skb an incoming TCP
+ * SYN, does it pass the user's filters, was it already reported, and the
+ * ring buffer write that every refusal goes through.
+ */
+#ifndef WR_SYN_BPF_H
+#define WR_SYN_BPF_H
+
+#include "maps.bpf.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#define WR_ETH_P_IP	0x0800
+#define WR_ETH_P_IPV6	0x86DD
+#define WR_IPPROTO_TCP	6
+#define WR_IP_OFFSET	0x1fff
+#define WR_NO_HEADER	((__u16)~0U)
+
+static __always_inline void wr_count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+/*
+ * Reads the IP header at `off` from `head` into `flow` and returns the
+ * offset of the transport header, or -1 if it is not TCP.
+ */
+static __always_inline int wr_read_ip(const unsigned char *head, __u32 off, __u16 proto,
+				      struct wr_flow *flow)
+{
+	if (proto == bpf_htons(WR_ETH_P_IP)) {
+		struct iphdr iph;
+
+		if (bpf_probe_read_kernel(&iph, sizeof(iph), head + off))
+			return -1;
+		if (iph.version != 4 || iph.protocol != WR_IPPROTO_TCP ||
+		    (iph.frag_off & bpf_htons(WR_IP_OFFSET)))
+			return -1;
+		flow->family = WR_AF_INET;
+		flow->saddr.v4 = iph.saddr;
+		flow->daddr.v4 = iph.daddr;
+		return off + iph.ihl * 4;
+	}
+	if (proto == bpf_htons(WR_ETH_P_IPV6)) {
+		struct ipv6hdr ip6h;
+
+		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), head + off))
+			return -1;
+		/* Extension headers before TCP are rare on a SYN: not followed. */
+		if (ip6h.version != 6 || ip6h.nexthdr != WR_IPPROTO_TCP)
+			return -1;
+		flow->family = WR_AF_INET6;
+		__builtin_memcpy(flow->saddr.v6, &ip6h.saddr, 16);
+		__builtin_memcpy(flow->daddr.v6, &ip6h.daddr, 16);
+		return off + sizeof(ip6h);
+	}
+	return -1;
+}
+
+/* Fills `flow` and returns 0 when `skb` is a TCP SYN (no ACK, no RST). */
+static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flow *flow)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u16 proto = BPF_CORE_READ(skb, protocol);
+	struct tcphdr th;
+	int th_off;
+
+	if (nh == WR_NO_HEADER)
+		return -1;
+	th_off = wr_read_ip(head, nh, proto, flow);
+	if (th_off < 0)
+		return -1;
+	if (bpf_probe_read_kernel(&th, sizeof(th), head + th_off))
+		return -1;
+	if (!th.syn || th.ack || th.rst)
+		return -1;
+	flow->sport = bpf_ntohs(th.source);
+	flow->dport = bpf_ntohs(th.dest);
+	return 0;
+}
+
+static __always_inline __u32 wr_skb_netns(const struct sk_buff *skb)
+{
+	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+}
+
+/* --port and --src, both map lookups; true when the flow is excluded. */
+static __always_inline bool wr_filtered(const struct wr_flow *flow)
+{
+	if (filter_ports && !bpf_map_lookup_elem(&port_filter, &flow->dport))
+		return true;
+	if (!filter_src)
+		return false;
+	if (flow->family == WR_AF_INET) {
+		struct wr_lpm_v4 k = { .prefixlen = 32, .addr = flow->saddr.v4 };
+
+		return !bpf_map_lookup_elem(&src4_filter, &k);
+	} else {
+		struct wr_lpm_v6 k = { .prefixlen = 128 };
+
+		__builtin_memcpy(k.addr, flow->saddr.v6, 16);
+		return !bpf_map_lookup_elem(&src6_filter, &k);
+	}
+}
+
+/*
+ * A retransmitted SYN of an attempt reported less than fold_window_ns ago
+ * is counted, not sent again. Returns true when folded; otherwise stores
+ * in *retries the SYNs folded since the attempt's previous report.
+ */
+static __always_inline bool wr_fold(const struct wr_fold_key *key, __u64 now, __u32 *retries)
+{
+	struct wr_fold_val *v = bpf_map_lookup_elem(&folds, key);
+	struct wr_fold_val fresh = { .last_ns = now };
+
+	*retries = 0;
+	if (v) {
+		if (now - v->last_ns < fold_window_ns) {
+			v->last_ns = now;
+			__sync_fetch_and_add(&v->count, 1);
+			return true;
+		}
+		*retries = v->count;
+	}
+	bpf_map_update_elem(&folds, key, &fresh, BPF_ANY);
+	return false;
+}
+
+/*
+ * The common report path for an incoming SYN the kernel refused. `ev`
+ * arrives with flow, kind, source and reason set; this fills the rest,
+ * applies filters and folding, and writes it to the ring buffer.
+ */
+static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event *ev)
+{
+	struct wr_fold_key fkey = {};
+	struct wr_event *out;
+	__u64 now = bpf_ktime_get_ns();
+
+	wr_count(WR_CNT_SEEN);
+	if (wr_filtered(&ev->flow)) {
+		wr_count(WR_CNT_FILTERED);
+		return;
+	}
+	ev->ts_ns = now;
+	ev->netns = wr_skb_netns(skb);
+	ev->ifindex = BPF_CORE_READ(skb, skb_iif);
+
+	fkey.fk.flow = ev->flow;
+	fkey.fk.netns = ev->netns;
+	fkey.kind = ev->kind;
+	if (wr_fold(&fkey, now, &ev->retries)) {
+		wr_count(WR_CNT_FOLDED);
+		return;
+	}
+
+	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
+	if (!out) {
+		wr_count(WR_CNT_RINGBUF_FULL);
+		return;
+	}
+	__builtin_memcpy(out, ev, sizeof(*out));
+	bpf_ringbuf_submit(out, 0);
+	wr_count(WR_CNT_EMITTED);
+}
+
+#endif /* WR_SYN_BPF_H */

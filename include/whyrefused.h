@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The one layout shared by the kernel side (bpf/) and the loader (user/).
+ * Every struct that crosses the ring buffer or a map lives here, with
+ * fixed-width fields and explicit padding so both compilers agree.
+ */
+#ifndef WHYREFUSED_H
+#define WHYREFUSED_H
+
+#ifndef __VMLINUX_H__		/* the BPF side has the types from vmlinux.h */
+#include <linux/types.h>
+#endif
+
+#define WR_AF_INET	2
+#define WR_AF_INET6	10
+
+/* What the kernel saw happen to an incoming SYN. */
+enum wr_event_kind {
+	WR_EV_RESET = 1,	/* the stack answered with RST: no socket found */
+	WR_EV_DROP = 2,		/* the SYN was freed with a drop reason */
+};
+
+/* What left the host in answer to the SYN before it was freed. */
+enum wr_reply {
+	WR_REPLY_NONE = 0,
+	WR_REPLY_TCP_RST = 1,	/* nf_send_reset(): REJECT with tcp reset */
+	WR_REPLY_ICMP = 2,	/* ICMP destination unreachable (icmp_type/code) */
+	WR_REPLY_ICMP6 = 3,	/* ICMPv6 destination unreachable */
+};
+
+/* Which signal produced the event, so the output can name the hook. */
+enum wr_source {
+	WR_SRC_TCP_SEND_RESET = 1,
+	WR_SRC_KFREE_SKB = 2,
+};
+
+union wr_addr {
+	__u32 v4;		/* network byte order */
+	__u8 v6[16];
+};
+
+/* One TCP flow as the server sees it: client is the source. */
+struct wr_flow {
+	union wr_addr saddr;
+	union wr_addr daddr;
+	__u16 sport;		/* host byte order */
+	__u16 dport;
+	__u8 family;		/* WR_AF_INET or WR_AF_INET6 */
+	__u8 pad[3];
+};
+
+struct wr_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 location;		/* kfree_skb: address of the freeing function */
+	struct wr_flow flow;
+	__u32 netns;		/* inode of the receiving network namespace */
+	__u32 ifindex;		/* receiving interface */
+	__u32 reason;		/* kernel enum value: skb_drop_reason or sk_rst_reason */
+	__u32 retries;		/* SYNs of this attempt folded before this event */
+	__u8 kind;		/* enum wr_event_kind */
+	__u8 source;		/* enum wr_source */
+	__u8 reply;		/* enum wr_reply */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 rx_sk_state;	/* state of the socket the SYN reached, 0 if none */
+	__u8 pad[2];
+};
+
+/* Kernel-side counters, a per-CPU array indexed by this enum. */
+enum wr_counter {
+	WR_CNT_SEEN = 0,	/* incoming SYNs refused or dropped, before filters */
+	WR_CNT_FILTERED,	/* excluded by --port/--src */
+	WR_CNT_FOLDED,		/* retransmitted SYNs of an attempt already reported */
+	WR_CNT_EMITTED,		/* events written to the ring buffer */
+	WR_CNT_RINGBUF_FULL,	/* events lost: the ring buffer was full */
+	WR_CNT_MAX,
+};
+
+/* LPM trie keys for --src. */
+struct wr_lpm_v4 {
+	__u32 prefixlen;
+	__u32 addr;
+};
+
+struct wr_lpm_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* A flow inside one network namespace. */
+struct wr_flow_key {
+	struct wr_flow flow;
+	__u32 netns;
+};
+
+/* Fold map: one entry per refused attempt. */
+struct wr_fold_key {
+	struct wr_flow_key fk;
+	__u8 kind;
+	__u8 pad[3];
+};
+
+struct wr_fold_val {
+	__u64 last_ns;
+	__u32 count;
+	__u32 pad;
+};
+
+/* Replies seen leaving the host, keyed by the flow of the SYN they answer. */
+struct wr_reply_val {
+	__u64 ts_ns;
+	__u8 reply;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 pad[5];
+};
+
+#endif /* WHYREFUSED_H */

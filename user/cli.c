@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char usage_text[] =
+"Usage: whyrefused [OPTIONS]\n"
+"Explain every incoming TCP connection this host refused or blocked, as it\n"
+"happens: no socket listening (RST), a firewall rule that rejected or dropped\n"
+"the SYN, or another kernel drop reason. Sees every network namespace.\n"
+"\n"
+"  -j, --json               one JSON object per line (start, refusal, stats)\n"
+"  -p, --port PORTS         only these server ports: 22 | 22,80 | 8000-8010\n"
+"                           (repeatable)\n"
+"  -s, --src CIDR           only clients in CIDR: 198.51.100.0/24 | 2001:db8::/32\n"
+"                           | a bare address (repeatable, IPv4 and IPv6)\n"
+"  -d, --duration TIME      stop after TIME (10, 2.5, 500ms, 5m); default: Ctrl-C\n"
+"      --fold-window TIME   fold retransmitted SYNs of one attempt arriving\n"
+"                           within TIME of each other into one line (default 10s)\n"
+"      --color WHEN         auto (default: only on a terminal), always, never\n"
+"      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
+"  -v, --verbose            libbpf debug messages on stderr\n"
+"  -h, --help               this text\n"
+"  -V, --version            print the version\n"
+"\n"
+"EXAMPLES:\n"
+"  whyrefused                    # explain every refused connection\n"
+"  whyrefused -p 22              # only SSH\n"
+"  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
+"  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
+"\n"
+"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
+
+void wr_print_usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+void wr_options_default(struct wr_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->color = WR_COLOR_AUTO;
+	o->fold_window_ms = 10000;
+}
+
+/* Strict decimal in [min, max], the whole string. */
+static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int add_port(struct wr_options *o, uint16_t port, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_ports; i++)
+		if (o->ports[i] == port)
+			return 0;
+	if (o->n_ports == WR_MAX_PORTS) {
+		snprintf(err, errlen, "too many ports (at most %d)", WR_MAX_PORTS);
+		return -1;
+	}
+	o->ports[o->n_ports++] = port;
+	return 0;
+}
+
+int wr_parse_ports(const char *s, struct wr_options *o, char *err, size_t errlen)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (strlen(s) >= sizeof(buf) || !*s) {
+		snprintf(err, errlen, "invalid port list '%s'", s);
+		return -1;
+	}
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		unsigned long lo, hi, p;
+
+		if (dash)
+			*dash = '\0';
+		if (parse_ulong(tok, 1, 65535, &lo) ||
+		    (dash && parse_ulong(dash + 1, 1, 65535, &hi))) {
+			if (dash)
+				*dash = '-';
+			snprintf(err, errlen, "invalid port '%s' (expected 1-65535 or a range A-B)", tok);
+			return -1;
+		}
+		if (!dash)
+			hi = lo;
+		if (hi < lo) {
+			snprintf(err, errlen, "invalid port range '%lu-%lu' (start above end)", lo, hi);
+			return -1;
+		}
+		for (p = lo; p <= hi; p++)
+			if (add_port(o, (uint16_t)p, err, errlen))
+				return -1;
+	}
+	if (o->n_ports == 0) {
+		snprintf(err, errlen, "invalid port list '%s'", s);
+		return -1;
+	}
+	return 0;
+}
+
+int wr_parse_cidr(const char *s, struct wr_cidr *out, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long plen, max;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	if (alen == 0 || alen >= sizeof(addr))
+		goto bad;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, out->addr) == 1) {
+		out->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
+		out->family = AF_INET6;
+		max = 128;
+	} else {
+		goto bad;
+	}
+	plen = max;
+	if (slash && parse_ulong(slash + 1, 0, max, &plen)) {
+		snprintf(err, errlen, "invalid prefix length in '%s' (0-%lu)", s, max);
+		return -1;
+	}
+	out->prefixlen = (uint8_t)plen;
+	/* Clear host bits, as iptables does with 192.0.2.5/24. */
+	for (i = 0; i < (int)(max / 8); i++) {
+		int keep = (int)plen - i * 8;
+
+		if (keep <= 0)
+			out->addr[i] = 0;
+		else if (keep < 8)
+			out->addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "invalid address or CIDR '%s'", s);
+	return -1;
+}
+
+int wr_parse_duration_ms(const char *s, uint64_t *ms)
+{
+	char *end;
+	double v, scale = 1000.0;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno)
+		return -1;
+	if (!strcmp(end, "ms"))
+		scale = 1.0;
+	else if (!strcmp(end, "m"))
+		scale = 60000.0;
+	else if (!strcmp(end, "h"))
+		scale = 3600000.0;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	v *= scale;
+	if (v < 1.0 || v > 1e12)
+		return -1;
+	*ms = (uint64_t)v;
+	return 0;
+}
+
+enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "src", required_argument, NULL, 's' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "fold-window", required_argument, NULL, OPT_FOLD_WINDOW },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
+				 FILE *out, char *err, size_t errlen)
+{
+	int c;
+
+	wr_options_default(o);
+	optind = 0;	/* full re-initialisation (glibc), so tests can call us again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jp:s:d:vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'p':
+			if (wr_parse_ports(optarg, o, err, errlen))
+				return WR_CLI_USAGE;
+			break;
+		case 's':
+			if (o->n_srcs == WR_MAX_SRCS) {
+				snprintf(err, errlen, "too many --src (at most %d)", WR_MAX_SRCS);
+				return WR_CLI_USAGE;
+			}
+			if (wr_parse_cidr(optarg, &o->srcs[o->n_srcs], err, errlen))
+				return WR_CLI_USAGE;
+			o->n_srcs++;
+			break;
+		case 'd':
+			if (wr_parse_duration_ms(optarg, &o->duration_ms)) {
+				snprintf(err, errlen, "invalid duration '%s' (e.g. 10, 2.5, 500ms, 5m)", optarg);
+				return WR_CLI_USAGE;
+			}
+			break;
+		case OPT_FOLD_WINDOW:
+			if (wr_parse_duration_ms(optarg, &o->fold_window_ms)) {
+				snprintf(err, errlen, "invalid fold window '%s' (e.g. 10, 500ms)", optarg);
+				return WR_CLI_USAGE;
+			}
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				o->color = WR_COLOR_AUTO;
+			else if (!strcmp(optarg, "always"))
+				o->color = WR_COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never"))
+				o->color = WR_COLOR_NEVER;
+			else {
+				snprintf(err, errlen, "invalid --color '%s' (auto, always or never)", optarg);
+				return WR_CLI_USAGE;
+			}
+			break;
+		case OPT_BTF:
+			o->btf_path = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			wr_print_usage(out);
+			return WR_CLI_DONE;
+		case 'V':
+			fprintf(out, "whyrefused %s\n", WR_VERSION);
+			return WR_CLI_DONE;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs a value (see --help)", argv[optind - 1]);
+			return WR_CLI_USAGE;
+		default:
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return WR_CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return WR_CLI_USAGE;
+	}
+	return WR_CLI_RUN;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Command line: options, and the parsers for ports and CIDRs. Pure C. */
+#ifndef WR_CLI_H
+#define WR_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define WR_MAX_PORTS	1024	/* size of the kernel's port filter map */
+#define WR_MAX_SRCS	256	/* size of each source LPM trie */
+
+enum wr_color { WR_COLOR_AUTO, WR_COLOR_ALWAYS, WR_COLOR_NEVER };
+
+struct wr_cidr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t prefixlen;
+	uint8_t addr[16];	/* network byte order, host bits cleared */
+};
+
+struct wr_options {
+	bool json;
+	bool verbose;
+	enum wr_color color;
+	uint16_t ports[WR_MAX_PORTS];
+	size_t n_ports;
+	struct wr_cidr srcs[WR_MAX_SRCS];
+	size_t n_srcs;
+	uint64_t duration_ms;		/* 0: until Ctrl-C */
+	uint64_t fold_window_ms;
+	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+};
+
+enum wr_cli_result {
+	WR_CLI_RUN = 0,		/* options parsed: run the tracer */
+	WR_CLI_DONE = 1,	/* --help or --version printed: exit 0 */
+	WR_CLI_USAGE = 2,	/* bad usage: `err` says why, exit 2 */
+};
+
+void wr_options_default(struct wr_options *o);
+enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
+				 FILE *out, char *err, size_t errlen);
+
+/* "22", "22,80", "8000-8010": appends to o->ports. 0 or -1 with `err`. */
+int wr_parse_ports(const char *s, struct wr_options *o, char *err, size_t errlen);
+/* "192.0.2.0/24", "2001:db8::/32", a bare address is a /32 or /128. */
+int wr_parse_cidr(const char *s, struct wr_cidr *out, char *err, size_t errlen);
+/* "10", "2.5", "500ms", "1m": a duration; 0 or -1. */
+int wr_parse_duration_ms(const char *s, uint64_t *ms);
+
+void wr_print_usage(FILE *f);
+
+#endif /* WR_CLI_H */

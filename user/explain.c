@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "explain.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+const char *wr_cause_name(enum wr_cause c)
+{
+	switch (c) {
+	case WR_CAUSE_NO_LISTENER: return "no_listener";
+	case WR_CAUSE_FIREWALL_REJECT: return "firewall_reject";
+	case WR_CAUSE_FIREWALL_DROP: return "firewall_drop";
+	case WR_CAUSE_BACKLOG_FULL: return "backlog_full";
+	case WR_CAUSE_OTHER_DROP: return "other_drop";
+	}
+	return "other_drop";
+}
+
+const char *wr_cause_label(enum wr_cause c)
+{
+	switch (c) {
+	case WR_CAUSE_NO_LISTENER: return "REFUSED";
+	case WR_CAUSE_FIREWALL_REJECT: return "REJECTED";
+	case WR_CAUSE_FIREWALL_DROP: return "DROPPED";
+	case WR_CAUSE_BACKLOG_FULL: return "BACKLOG";
+	case WR_CAUSE_OTHER_DROP: return "DROPPED";
+	}
+	return "DROPPED";
+}
+
+struct icmp_meaning {
+	uint8_t code;
+	const char *name;		/* as iptables --reject-with spells it */
+	const char *client_sees;	/* the errno text connect() reports */
+};
+
+/* ICMP destination unreachable codes (RFC 792/1812) and Linux's errno map. */
+static const struct icmp_meaning icmp4[] = {
+	{ 0, "net-unreachable", "Network is unreachable" },
+	{ 1, "host-unreachable", "No route to host" },
+	{ 2, "prot-unreachable", "Protocol not available" },
+	{ 3, "port-unreachable", "Connection refused" },
+	{ 9, "net-prohibited", "Network is unreachable" },
+	{ 10, "host-prohibited", "No route to host" },
+	{ 13, "admin-prohibited", "No route to host" },
+};
+
+/* ICMPv6 destination unreachable codes (RFC 4443). */
+static const struct icmp_meaning icmp6[] = {
+	{ 0, "no-route", "Network is unreachable" },
+	{ 1, "admin-prohibited", "Permission denied" },
+	{ 3, "addr-unreachable", "No route to host" },
+	{ 4, "port-unreachable", "Connection refused" },
+	{ 5, "policy-fail", "Permission denied" },
+	{ 6, "reject-route", "Permission denied" },
+};
+
+static const struct icmp_meaning *icmp_lookup(const struct wr_refusal *r)
+{
+	const struct icmp_meaning *t = r->reply == WR_REPLY_ICMP6 ? icmp6 : icmp4;
+	size_t n = r->reply == WR_REPLY_ICMP6 ? sizeof(icmp6) / sizeof(icmp6[0])
+					      : sizeof(icmp4) / sizeof(icmp4[0]);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].code == r->icmp_code)
+			return &t[i];
+	return NULL;
+}
+
+const char *wr_reply_name(const struct wr_refusal *r, char *buf, size_t len)
+{
+	const struct icmp_meaning *m;
+	const char *proto = r->reply == WR_REPLY_ICMP6 ? "icmpv6" : "icmp";
+
+	switch (r->reply) {
+	case WR_REPLY_TCP_RST:
+		return "tcp-reset";
+	case WR_REPLY_ICMP:
+	case WR_REPLY_ICMP6:
+		m = icmp_lookup(r);
+		if (m)
+			snprintf(buf, len, "%s %s", proto, m->name);
+		else
+			snprintf(buf, len, "%s unreachable code %u", proto, r->icmp_code);
+		return buf;
+	}
+	return "none";
+}
+
+struct reason_meaning {
+	const char *reason;
+	const char *meaning;
+};
+
+static const struct reason_meaning reasons[] = {
+	{ "IP_RPFILTER", "the reverse-path filter (rp_filter) dropped it: a reply to this "
+			 "client would leave by another interface" },
+	{ "XDP", "an XDP program on the interface dropped it" },
+	{ "TC_INGRESS", "a tc ingress filter or BPF program dropped it" },
+	{ "TC_EGRESS", "a tc egress filter or BPF program dropped it" },
+	{ "SOCKET_FILTER", "a socket filter (SO_ATTACH_FILTER/BPF) on the listener dropped it" },
+	{ "SECURITY_HOOK", "a security module (SELinux, AppArmor, BPF LSM) dropped it" },
+	{ "OTHERHOST", "it was addressed to another host's MAC address" },
+	{ "IP_INADDRERRORS", "its destination is not a valid address here" },
+	{ "IP_INNOROUTES", "there is no route for it" },
+	{ "IP_INHDR", "its IP header is invalid" },
+	{ "IP_CSUM", "its IP checksum is wrong" },
+	{ "TCP_CSUM", "its TCP checksum is wrong" },
+	{ "PKT_TOO_SMALL", "it was shorter than its headers say" },
+	{ "TCP_MD5NOTFOUND", "the listener requires TCP-MD5 and the SYN had none" },
+	{ "TCP_MD5UNEXPECTED", "the SYN carried TCP-MD5 the listener does not expect" },
+	{ "TCP_MD5FAILURE", "its TCP-MD5 signature is wrong" },
+	{ "TCP_AONOTFOUND", "the listener requires TCP-AO and the SYN had none" },
+	{ "TCP_AOFAILURE", "its TCP-AO signature is wrong" },
+	{ "XFRM_POLICY", "an IPsec (xfrm) policy dropped it" },
+	{ "SOCKET_RCVBUFF", "the socket's receive buffer was full" },
+	{ "PROTO_MEM", "TCP memory is under pressure (tcp_mem)" },
+	{ "NEIGH_FAILED", "neighbour (ARP/ND) resolution failed" },
+	{ "QDISC_DROP", "a queueing discipline dropped it" },
+	{ "CPU_BACKLOG", "the CPU's input backlog was full (netdev_max_backlog)" },
+	{ "IPV6DISABLED", "IPv6 is disabled on the interface" },
+	{ "NOT_SPECIFIED", "the kernel freed it without naming a reason" },
+};
+
+const char *wr_drop_reason_meaning(const char *reason)
+{
+	size_t i;
+
+	if (!reason)
+		return NULL;
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(reasons[i].reason, reason))
+			return reasons[i].meaning;
+	return NULL;
+}
+
+static void add_hint(struct wr_refusal *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->n_hints == WR_MAX_HINTS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->hints[r->n_hints++], WR_TEXT_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static const char *endpoint(const struct wr_refusal *r, char *buf, size_t len)
+{
+	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", r->daddr, r->dport);
+	return buf;
+}
+
+static void explain_no_listener(struct wr_refusal *r)
+{
+	char ep[WR_ADDR_STRLEN + 10];
+
+	r->cause = WR_CAUSE_NO_LISTENER;
+	r->client_sees = "Connection refused";
+	snprintf(r->explanation, WR_TEXT_LEN,
+		 "no socket listens on %s; the kernel answered with RST, "
+		 "the client sees Connection refused", endpoint(r, ep, sizeof(ep)));
+	add_hint(r, "is the service running, and on which port? ss -ltnp in netns %u", r->netns);
+}
+
+static void explain_netfilter(struct wr_refusal *r)
+{
+	char reply[64];
+	const struct icmp_meaning *m;
+
+	if (r->reply == WR_REPLY_NONE) {
+		r->cause = WR_CAUSE_FIREWALL_DROP;
+		r->client_sees = "Connection timed out";
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a firewall rule dropped the SYN silently; "
+			 "the client sees a timeout, not a refusal");
+	} else {
+		r->cause = WR_CAUSE_FIREWALL_REJECT;
+		if (r->reply == WR_REPLY_TCP_RST) {
+			r->client_sees = "Connection refused";
+		} else {
+			m = icmp_lookup(r);
+			r->client_sees = m ? m->client_sees : "No route to host";
+		}
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a firewall rule rejected the SYN with %s; the client sees %s",
+			 wr_reply_name(r, reply, sizeof(reply)), r->client_sees);
+	}
+	add_hint(r, "list the rules in netns %u: nft -a list ruleset; iptables -S", r->netns);
+}
+
+static void explain_other_drop(struct wr_refusal *r)
+{
+	const char *meaning = wr_drop_reason_meaning(r->reason);
+
+	r->cause = WR_CAUSE_OTHER_DROP;
+	r->client_sees = "Connection timed out";
+	if (meaning)
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "the kernel dropped the SYN (%s): %s; the client usually sees a timeout",
+			 r->reason, meaning);
+	else
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "the kernel dropped the SYN (drop reason %s); "
+			 "the client usually sees a timeout", r->reason);
+	if (r->location)
+		add_hint(r, "freed in %s", r->location);
+}
+
+void wr_explain(struct wr_refusal *r)
+{
+	r->n_hints = 0;
+	if (r->kind == WR_EV_RESET || (r->reason && !strcmp(r->reason, "NO_SOCKET")))
+		explain_no_listener(r);
+	else if (r->reason && !strcmp(r->reason, "NETFILTER_DROP"))
+		explain_netfilter(r);
+	else
+		explain_other_drop(r);
+}

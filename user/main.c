@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * whyrefused: for every incoming TCP SYN this host refused or blocked, say
+ * why. Open -> configure -> load -> attach -> poll the ring buffer -> report.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "event_decode.h"
+#include "explain.h"
+#include "hooks.h"
+#include "kernel_names.h"
+#include "output.h"
+#include "privileges.h"
+#include "whyrefused.skel.h"
+
+#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+
+static volatile sig_atomic_t exiting;
+
+struct tracer {
+	struct wr_options opts;
+	struct wr_output out;
+	struct wr_decode_ctx dctx;
+	struct wr_stats stats;
+	struct whyrefused_bpf *skel;
+};
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("whyrefused: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return vfprintf(stderr, fmt, args);
+}
+
+static int64_t mono_to_real_ns(void)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
+	       ((int64_t)real.tv_nsec - mono.tv_nsec);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	struct wr_refusal r;
+	struct wr_event ev;
+
+	t->stats.received++;
+	if (size < sizeof(ev)) {
+		t->stats.decode_errors++;
+		return 0;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	if (wr_decode_event(&t->dctx, &ev, &r)) {
+		t->stats.decode_errors++;
+		return 0;
+	}
+	wr_explain(&r);
+	wr_output_refusal(&t->out, &r);
+	return 0;
+}
+
+/* Fills the kernel's filter maps from --port and --src. */
+static int load_filters(struct tracer *t, char *err, size_t errlen)
+{
+	struct whyrefused_bpf *skel = t->skel;
+	uint8_t one = 1;
+	size_t i;
+
+	for (i = 0; i < t->opts.n_ports; i++)
+		if (bpf_map__update_elem(skel->maps.port_filter, &t->opts.ports[i],
+					 sizeof(uint16_t), &one, 1, BPF_ANY))
+			goto fail;
+	for (i = 0; i < t->opts.n_srcs; i++) {
+		const struct wr_cidr *c = &t->opts.srcs[i];
+
+		if (c->family == AF_INET) {
+			struct wr_lpm_v4 k = { .prefixlen = c->prefixlen };
+
+			memcpy(&k.addr, c->addr, 4);
+			if (bpf_map__update_elem(skel->maps.src4_filter, &k, sizeof(k), &one, 1,
+						 BPF_ANY))
+				goto fail;
+		} else {
+			struct wr_lpm_v6 k = { .prefixlen = c->prefixlen };
+
+			memcpy(k.addr, c->addr, 16);
+			if (bpf_map__update_elem(skel->maps.src6_filter, &k, sizeof(k), &one, 1,
+						 BPF_ANY))
+				goto fail;
+		}
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "failed to fill the filter maps: %s", strerror(errno));
+	return -1;
+}
+
+static void read_counters(struct tracer *t)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu > 0 ? ncpu : 1];
+	uint32_t i;
+	int c;
+
+	clock_gettime(CLOCK_REALTIME, &t->stats.ts);
+	for (i = 0; i < WR_CNT_MAX; i++) {
+		t->stats.kernel[i] = 0;
+		if (ncpu <= 0 || bpf_map__lookup_elem(t->skel->maps.counters, &i, sizeof(i), vals,
+						      sizeof(vals), 0))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			t->stats.kernel[i] += vals[c];
+	}
+}
+
+static struct btf *load_btf(const char *path, char *err, size_t errlen)
+{
+	struct btf *btf;
+
+	if (access(path, R_OK)) {
+		if (!strcmp(path, DEFAULT_BTF))
+			snprintf(err, errlen, "this kernel has no BTF (%s: %s); whyrefused needs a "
+				 "kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE",
+				 path, strerror(errno));
+		else
+			snprintf(err, errlen, "cannot read BTF file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	btf = btf__parse(path, NULL);
+	if (!btf)
+		snprintf(err, errlen, "cannot parse BTF from %s: %s", path, strerror(errno));
+	return btf;
+}
+
+static int run(struct tracer *t)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	const char *btf_path = t->opts.btf_path ? t->opts.btf_path : DEFAULT_BTF;
+	struct wr_start_info start = { 0 };
+	struct ring_buffer *rb = NULL;
+	struct wr_hook_plan plan;
+	struct btf *btf = NULL;
+	struct utsname uts;
+	uint64_t deadline = 0;
+	char err[512], missing[128];
+	int ret = 1, e;
+
+	if (wr_check_capabilities(missing, sizeof(missing))) {
+		fail("missing capabilities: %s (run as root)", missing);
+		return 1;
+	}
+	btf = load_btf(btf_path, err, sizeof(err));
+	if (!btf) {
+		fail("%s", err);
+		return 1;
+	}
+	if (wr_hooks_probe(btf, &plan, err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
+	if (wr_enum_table_from_btf(btf, "skb_drop_reason", "SKB_DROP_REASON_",
+				   &t->dctx.drop_reasons) ||
+	    wr_enum_table_from_btf(btf, "sk_rst_reason", "SK_RST_REASON_", &t->dctx.rst_reasons)) {
+		fail("out of memory reading kernel enums");
+		goto cleanup;
+	}
+	t->dctx.symbolize = wr_ksym_name;
+
+	if (t->opts.btf_path)
+		open_opts.btf_custom_path = t->opts.btf_path;
+	t->skel = whyrefused_bpf__open_opts(&open_opts);
+	if (!t->skel) {
+		fail("failed to open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+	t->skel->rodata->filter_ports = t->opts.n_ports > 0;
+	t->skel->rodata->filter_src = t->opts.n_srcs > 0;
+	t->skel->rodata->fold_window_ns = t->opts.fold_window_ms * 1000000ULL;
+	wr_hooks_configure(t->skel, &plan);
+
+	e = whyrefused_bpf__load(t->skel);
+	if (e) {
+		fail("failed to load BPF programs: %s (run with -v for the verifier log)",
+		     strerror(-e));
+		goto cleanup;
+	}
+	if (load_filters(t, err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
+	if (wr_hooks_attach(t->skel, &plan, err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
+	if (!rb) {
+		fail("failed to create the ring buffer reader: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	t->dctx.mono_to_real_ns = mono_to_real_ns();
+	clock_gettime(CLOCK_REALTIME, &start.ts);
+	uname(&uts);
+	start.kernel = uts.release;
+	wr_hooks_describe(&plan, &start);
+	wr_output_start(&t->out, &start);
+
+	if (t->opts.duration_ms)
+		deadline = now_ms() + t->opts.duration_ms;
+	while (!exiting && !t->out.reader_gone) {
+		e = ring_buffer__poll(rb, 100);
+		if (e < 0 && e != -EINTR) {
+			snprintf(err, sizeof(err), "failed to read the ring buffer: %s", strerror(-e));
+			wr_output_error(&t->out, &start.ts, err);
+			goto cleanup;
+		}
+		if (deadline && now_ms() >= deadline)
+			break;
+	}
+	/* What the kernel already queued is reported, not lost at exit. */
+	ring_buffer__consume(rb);
+	read_counters(t);
+	wr_output_stats(&t->out, &t->stats, true);
+	ret = 0;
+
+cleanup:
+	ring_buffer__free(rb);
+	whyrefused_bpf__destroy(t->skel);
+	wr_enum_table_free(&t->dctx.drop_reasons);
+	wr_enum_table_free(&t->dctx.rst_reasons);
+	wr_ksym_cache_free();
+	btf__free(btf);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static struct tracer t;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[256];
+	bool color;
+	int ret;
+
+	switch (wr_parse_args(argc, argv, &t.opts, stdout, err, sizeof(err))) {
+	case WR_CLI_DONE:
+		return 0;
+	case WR_CLI_USAGE:
+		fail("%s", err);
+		return 2;
+	case WR_CLI_RUN:
+		break;
+	}
+	if (t.opts.verbose)
+		libbpf_set_print(libbpf_print);
+	else
+		libbpf_set_print(NULL);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed reader is an EPIPE we handle */
+
+	color = t.opts.color == WR_COLOR_ALWAYS ||
+		(t.opts.color == WR_COLOR_AUTO && isatty(STDOUT_FILENO));
+	wr_output_init(&t.out, stdout, stderr, t.opts.json, color);
+	ret = run(&t);
+	wr_output_free(&t.out);
+	return ret;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "output.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "explain.h"
+
+#define COLOR_RED	"\033[1;31m"
+#define COLOR_YELLOW	"\033[1;33m"
+#define COLOR_DIM	"\033[2m"
+#define COLOR_OFF	"\033[0m"
+
+void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->info = info;
+	o->json = json;
+	o->color = color && !json;
+	jw_init(&o->jw);
+}
+
+void wr_output_free(struct wr_output *o)
+{
+	jw_free(&o->jw);
+}
+
+void wr_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	char date[32];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", date, (long)ts->tv_nsec);
+}
+
+static void emit(struct wr_output *o, FILE *f, const char *line)
+{
+	size_t n;
+
+	if (!line) {
+		o->write_errors++;
+		return;
+	}
+	n = strlen(line);
+	if (fwrite(line, 1, n, f) != n || fputc('\n', f) == EOF || fflush(f) == EOF) {
+		if (errno == EPIPE)
+			o->reader_gone = true;
+		o->write_errors++;
+		clearerr(f);
+		return;
+	}
+	o->written++;
+}
+
+static void json_begin(struct wr_output *o, const struct timespec *ts, const char *event)
+{
+	char when[48];
+
+	wr_format_rfc3339(ts, when, sizeof(when));
+	jw_reset(&o->jw);
+	jw_object_begin(&o->jw);
+	jw_field_string(&o->jw, "ts", when);
+	jw_field_string(&o->jw, "event", event);
+}
+
+static void json_end(struct wr_output *o)
+{
+	jw_object_end(&o->jw);
+	emit(o, o->f, jw_result(&o->jw));
+}
+
+void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
+{
+	char line[1024];
+	size_t i, n;
+
+	if (o->json) {
+		json_begin(o, &s->ts, "start");
+		jw_field_string(&o->jw, "version", WR_VERSION);
+		jw_field_string(&o->jw, "kernel", s->kernel);
+		jw_key(&o->jw, "hooks");
+		jw_object_begin(&o->jw);
+		for (i = 0; i < s->n_hooks; i++)
+			jw_field_string(&o->jw, s->hooks[i].signal, s->hooks[i].hook);
+		jw_object_end(&o->jw);
+		if (s->fallback_note)
+			jw_field_string(&o->jw, "fallback", s->fallback_note);
+		json_end(o);
+		return;
+	}
+	n = (size_t)snprintf(line, sizeof(line),
+			     "whyrefused %s: watching refused TCP connections in every network "
+			     "namespace (kernel %s; hooks:", WR_VERSION, s->kernel);
+	for (i = 0; i < s->n_hooks && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%s", s->hooks[i].signal,
+				      s->hooks[i].hook);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "). Ctrl-C to stop.%s%s",
+			 s->fallback_note ? "\n  note: " : "",
+			 s->fallback_note ? s->fallback_note : "");
+	emit(o, o->info, line);
+}
+
+static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
+{
+	char reply[64];
+	size_t i;
+
+	json_begin(o, &r->ts, "refusal");
+	jw_field_string(&o->jw, "cause", wr_cause_name(r->cause));
+	jw_field_string(&o->jw, "family", r->family == AF_INET6 ? "ipv6" : "ipv4");
+	jw_field_string(&o->jw, "saddr", r->saddr);
+	jw_field_uint(&o->jw, "sport", r->sport);
+	jw_field_string(&o->jw, "daddr", r->daddr);
+	jw_field_uint(&o->jw, "dport", r->dport);
+	jw_field_uint(&o->jw, "netns", r->netns);
+	jw_field_uint(&o->jw, "ifindex", r->ifindex);
+	jw_field_string(&o->jw, "reason", r->reason);
+	jw_field_uint(&o->jw, "retries", r->retries);
+	jw_field_string(&o->jw, "explanation", r->explanation);
+	jw_key(&o->jw, "hints");
+	jw_array_begin(&o->jw);
+	for (i = 0; i < r->n_hints; i++)
+		jw_string(&o->jw, r->hints[i]);
+	jw_array_end(&o->jw);
+	jw_field_string(&o->jw, "client_sees", r->client_sees);
+	if (r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP)
+		jw_field_string(&o->jw, "reply", wr_reply_name(r, reply, sizeof(reply)));
+	jw_field_string(&o->jw, "hook", r->source == WR_SRC_TCP_SEND_RESET ?
+			"tcp:tcp_send_reset" : "skb:kfree_skb");
+	if (r->location)
+		jw_field_string(&o->jw, "location", r->location);
+	json_end(o);
+}
+
+static const char *label_color(enum wr_cause c)
+{
+	return c == WR_CAUSE_FIREWALL_DROP || c == WR_CAUSE_OTHER_DROP ? COLOR_YELLOW : COLOR_RED;
+}
+
+static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
+{
+	char line[2048], when[16], client[WR_ADDR_STRLEN + 10], server[WR_ADDR_STRLEN + 10];
+	const char *fmt = r->family == AF_INET6 ? "[%s]:%u" : "%s:%u";
+	struct tm tm;
+	size_t i, n;
+
+	localtime_r(&r->ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	snprintf(client, sizeof(client), fmt, r->saddr, r->sport);
+	snprintf(server, sizeof(server), fmt, r->daddr, r->dport);
+	n = (size_t)snprintf(line, sizeof(line), "%s %s%-8s%s %s -> %s  %s", when,
+			     o->color ? label_color(r->cause) : "", wr_cause_label(r->cause),
+			     o->color ? COLOR_OFF : "", client, server, r->explanation);
+	if (r->retries && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " (%u retries folded)",
+				      r->retries);
+	for (i = 0; i < r->n_hints && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n%s         %s%s", 
+				      o->color ? COLOR_DIM : "", r->hints[i],
+				      o->color ? COLOR_OFF : "");
+	emit(o, o->f, line);
+}
+
+void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r)
+{
+	if (o->json)
+		json_refusal(o, r);
+	else
+		text_refusal(o, r);
+}
+
+static const char *const counter_names[WR_CNT_MAX] = {
+	[WR_CNT_SEEN] = "seen",
+	[WR_CNT_FILTERED] = "filtered",
+	[WR_CNT_FOLDED] = "folded",
+	[WR_CNT_EMITTED] = "emitted",
+	[WR_CNT_RINGBUF_FULL] = "ringbuf_full",
+};
+
+void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
+{
+	char line[512];
+	size_t i, n;
+
+	if (o->json) {
+		json_begin(o, &s->ts, "stats");
+		jw_field_bool(&o->jw, "final", final);
+		for (i = 0; i < WR_CNT_MAX; i++)
+			jw_field_uint(&o->jw, counter_names[i], s->kernel[i]);
+		jw_field_uint(&o->jw, "received", s->received);
+		jw_field_uint(&o->jw, "decode_errors", s->decode_errors);
+		/* This record itself is not counted: it is being written. */
+		jw_field_uint(&o->jw, "written", o->written);
+		jw_field_uint(&o->jw, "write_errors", o->write_errors);
+		json_end(o);
+		return;
+	}
+	n = (size_t)snprintf(line, sizeof(line), "whyrefused: %s", final ? "totals:" : "so far:");
+	for (i = 0; i < WR_CNT_MAX && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%llu", counter_names[i],
+				      (unsigned long long)s->kernel[i]);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n,
+			 " received=%llu decode_errors=%llu written=%llu write_errors=%llu",
+			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
+			 (unsigned long long)o->written, (unsigned long long)o->write_errors);
+	emit(o, o->info, line);
+}
+
+void wr_output_error(struct wr_output *o, const struct timespec *ts, const char *msg)
+{
+	fprintf(stderr, "whyrefused: %s\n", msg);
+	if (!o->json)
+		return;
+	json_begin(o, ts, "error");
+	jw_field_string(&o->jw, "message", msg);
+	json_end(o);
+}

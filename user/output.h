@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every record the tool prints, as a human line or a JSON line, from one
+ * place. Each record is formatted in memory and written with one fwrite, so
+ * write errors (a closed pipe, a full disk) are counted, not fatal.
+ */
+#ifndef WR_OUTPUT_H
+#define WR_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json_writer.h"
+#include "refusal.h"
+
+#define WR_MAX_HOOKS 8
+
+struct wr_hook_choice {
+	const char *signal;	/* "no_socket", "drops", "replies" */
+	const char *hook;	/* "raw_tp/tcp_send_reset" */
+};
+
+struct wr_start_info {
+	struct timespec ts;
+	const char *kernel;		/* uname -r */
+	struct wr_hook_choice hooks[WR_MAX_HOOKS];
+	size_t n_hooks;
+	const char *fallback_note;	/* why a preferred hook was not used, or NULL */
+};
+
+struct wr_stats {
+	struct timespec ts;
+	uint64_t kernel[WR_CNT_MAX];	/* summed over CPUs */
+	uint64_t received;		/* events read from the ring buffer */
+	uint64_t decode_errors;
+	/* records written and write errors are kept by struct wr_output */
+};
+
+struct wr_output {
+	FILE *f;		/* refusals (and, in JSON, every record) */
+	FILE *info;		/* text mode: banner and stats */
+	bool json;
+	bool color;
+	struct jw jw;
+	uint64_t written;
+	uint64_t write_errors;
+	bool reader_gone;	/* EPIPE: whoever read our output has exited */
+};
+
+void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color);
+void wr_output_free(struct wr_output *o);
+void wr_output_start(struct wr_output *o, const struct wr_start_info *s);
+void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r);
+void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final);
+/* A fatal error after startup: stderr, and a JSON record in JSON mode. */
+void wr_output_error(struct wr_output *o, const struct timespec *ts, const char *msg);
+
+/* RFC 3339, nanoseconds, UTC: 2026-11-24T23:45:01.123456789Z */
+void wr_format_rfc3339(const struct timespec *ts, char *buf, size_t len);
+
+#endif /* WR_OUTPUT_H */

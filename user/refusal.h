@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A refusal as userspace understands it: the kernel event decoded into
+ * printable facts (event_decode.c), then a cause and an explanation
+ * (explain.c), then printed as text or JSON (output.c). Plain data only.
+ */
+#ifndef WR_REFUSAL_H
+#define WR_REFUSAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "whyrefused.h"
+
+#define WR_ADDR_STRLEN	46
+#define WR_TEXT_LEN	256
+#define WR_MAX_HINTS	4
+
+enum wr_cause {
+	WR_CAUSE_NO_LISTENER,
+	WR_CAUSE_FIREWALL_REJECT,
+	WR_CAUSE_FIREWALL_DROP,
+	WR_CAUSE_BACKLOG_FULL,
+	WR_CAUSE_OTHER_DROP,
+};
+
+struct wr_refusal {
+	struct timespec ts;		/* wall clock, UTC */
+	uint8_t kind;			/* enum wr_event_kind */
+	uint8_t source;			/* enum wr_source */
+	int family;			/* AF_INET or AF_INET6 */
+	char saddr[WR_ADDR_STRLEN];
+	char daddr[WR_ADDR_STRLEN];
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t netns;
+	uint32_t ifindex;
+	uint32_t retries;
+	const char *reason;		/* kernel enum name without prefix, e.g. "NO_SOCKET" */
+	const char *location;		/* function that freed the SYN, or NULL */
+	uint8_t reply;			/* enum wr_reply */
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+
+	/* Filled by wr_explain(). */
+	enum wr_cause cause;
+	const char *client_sees;	/* what connect() reports on the client */
+	char explanation[WR_TEXT_LEN];
+	char hints[WR_MAX_HINTS][WR_TEXT_LEN];
+	size_t n_hints;
+};
+
+/* A value -> name table read from kernel BTF (kernel_names.c). */
+struct wr_enum_name {
+	uint32_t value;
+	const char *name;
+};
+
+struct wr_enum_table {
+	const struct wr_enum_name *entries;
+	size_t n;
+};
+
+const char *wr_enum_lookup(const struct wr_enum_table *t, uint32_t value);
+
+#endif /* WR_REFUSAL_H */
