@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Sourced by every integration scenario: a server and a client network
+# namespace joined by veth, the tracer running with --json, and assertions
+# on the lines it printed. Everything is undone on exit, pass or fail.
+#
+#   server netns  veth  192.0.2.1/24  198.51.100.1/24  2001:db8::1/64
+#   client netns  veth  192.0.2.2/24  198.51.100.2/24  2001:db8::2/64
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WR=${WR:-$ROOT/build/whyrefused}
+HELPERS=$ROOT/build/tests
+TEST=$(basename "$0" .sh)
+SRV=wrt-s-$$
+CLI=wrt-c-$$
+SRV4=192.0.2.1 CLI4=192.0.2.2 SRV4B=198.51.100.1 CLI4B=198.51.100.2
+SRV6=2001:db8::1 CLI6=2001:db8::2
+WORK=$(mktemp -d /tmp/whyrefused-test.XXXXXX)
+OUT=$WORK/tracer.json
+ERR=$WORK/tracer.err
+PIDS=()
+TRACER_PID=
+
+cleanup() {
+	local rc=$?
+	local p
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	[ -n "$TRACER_PID" ] && kill -9 "$TRACER_PID" 2>/dev/null || true
+	ip netns del "$SRV" 2>/dev/null || true
+	ip netns del "$CLI" 2>/dev/null || true
+	if [ $rc -ne 0 ]; then
+		echo "--- $TEST failed; tracer stdout:"; cat "$OUT" 2>/dev/null || true
+		echo "--- tracer stderr:"; cat "$ERR" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL $TEST: $*" >&2; exit 1; }
+pass() { echo "ok   $TEST${1:+: $1}"; }
+
+srv() { ip netns exec "$SRV" "$@"; }
+cli() { ip netns exec "$CLI" "$@"; }
+
+setup_pair() {
+	ip netns add "$SRV"
+	ip netns add "$CLI"
+	ip link add wr-s type veth peer name wr-c netns "$CLI"
+	ip link set wr-s netns "$SRV"
+	srv ip addr add $SRV4/24 dev wr-s
+	srv ip addr add $SRV4B/24 dev wr-s
+	srv ip addr add $SRV6/64 dev wr-s nodad
+	cli ip addr add $CLI4/24 dev wr-c
+	cli ip addr add $CLI4B/24 dev wr-c
+	cli ip addr add $CLI6/64 dev wr-c nodad
+	srv ip link set lo up
+	cli ip link set lo up
+	srv ip link set wr-s up
+	cli ip link set wr-c up
+}
+
+srv_netns_inode() { stat -L -c %i "/run/netns/$SRV"; }
+
+# Waits (bounded) until FILE has a line matching the jq filter; prints it.
+wait_json() {
+	local file=$1 filter=$2 secs=${3:-10} i line
+	for ((i = 0; i < secs * 20; i++)); do
+		line=$(jq -c "select($filter)" "$file" 2>/dev/null | head -n 1 || true)
+		if [ -n "$line" ]; then echo "$line"; return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# Starts the tracer with --json and the given options; waits for `start`.
+start_tracer() {
+	"$WR" --json --duration 120 "$@" >"$OUT" 2>"$ERR" &
+	TRACER_PID=$!
+	wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
+		fail "tracer did not print its start record"
+}
+
+# Stops the tracer like Ctrl-C would; it must exit 0 with a final stats record.
+stop_tracer() {
+	local rc=0 i
+	kill -INT "$TRACER_PID"
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait "$TRACER_PID" || rc=$?
+	TRACER_PID=
+	[ $rc -eq 0 ] || fail "tracer exited $rc on SIGINT"
+	wait_json "$OUT" '.event == "stats" and .final == true' 1 >/dev/null ||
+		fail "no final stats record"
+}
+
+# start_listener NETNS ADDR PORT: a real listener, running when this returns.
+start_listener() {
+	local ns=$1 addr=$2 port=$3 fifo=$WORK/listen.$RANDOM line
+	mkfifo "$fifo"
+	ip netns exec "$ns" "$HELPERS/tcp_listen" "$addr" "$port" >"$fifo" &
+	PIDS+=($!)
+	disown $!
+	read -r -t 5 line <"$fifo" || true
+	[ "$line" = listening ] || fail "listener on $addr:$port did not start"
+}
+
+# connect_from_client ADDR PORT [TIMEOUT_MS [SRC]]: prints what the client saw.
+connect_from_client() {
+	cli "$HELPERS/tcp_connect" "$@" || true
+}
+
+# The first refusal to the server netns matching an extra jq condition.
+wait_refusal() {
+	local cond=${1:-true} secs=${2:-5}
+	wait_json "$OUT" ".event == \"refusal\" and .netns == $(srv_netns_inode) and ($cond)" "$secs"
+}
+
+count_refusals() {
+	jq -c "select(.event == \"refusal\" and .netns == $(srv_netns_inode) and (${1:-true}))" \
+		"$OUT" | wc -l
+}
+
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
+
+# Field $2 of JSON line $1 equals $3.
+assert_field() {
+	local got
+	got=$(jq -r ".$2" <<<"$1")
+	[ "$got" = "$3" ] || fail "$2: expected '$3', got '$got' in $1"
+}
+
+assert_contains() {
+	case "$1" in *"$2"*) ;; *) fail "expected '$2' in: $1" ;; esac
+}
+
+# The JSON contract (../shared/DESIGN.md) for a refusal record.
+assert_refusal_contract() {
+	jq -e '
+		(.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$")) and
+		.event == "refusal" and
+		(.cause | IN("no_listener", "firewall_reject", "firewall_drop",
+			     "backlog_full", "other_drop")) and
+		(.family | IN("ipv4", "ipv6")) and
+		(.saddr | type == "string") and (.daddr | type == "string") and
+		(.sport | type == "number" and . > 0 and . < 65536) and
+		(.dport | type == "number" and . > 0 and . < 65536) and
+		(.netns | type == "number" and . > 0) and
+		(.ifindex | type == "number" and . > 0) and
+		(.reason | type == "string" and length > 0) and
+		(.retries | type == "number" and . >= 0) and
+		(.explanation | type == "string" and length > 0) and
+		(.hints | type == "array")' <<<"$1" >/dev/null ||
+		fail "refusal record breaks the JSON contract: $1"
+}

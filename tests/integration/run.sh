@@ -1,0 +1,25 @@
+#!/bin/bash
+# Runs every integration scenario (root, real kernel, throw-away network
+# namespaces). Exit status is non-zero when any scenario fails.
+set -u
+cd "$(dirname "$0")"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "integration tests need root (network namespaces, BPF)" >&2
+	exit 1
+fi
+for tool in ip nft iptables ip6tables jq setpriv; do
+	command -v $tool >/dev/null || { echo "missing $tool: run 'make deps'" >&2; exit 1; }
+done
+failed=()
+total=0
+for t in ${TESTS:-test_*.sh}; do
+	total=$((total + 1))
+	if ! timeout --kill-after=10 120 bash "$t"; then
+		failed+=("$t")
+	fi
+done
+echo "integration: $((total - ${#failed[@]}))/$total passed"
+if [ ${#failed[@]} -gt 0 ]; then
+	printf 'failed: %s\n' "${failed[@]}"
+	exit 1
+fi

@@ -1,0 +1,19 @@
+#!/bin/bash
+# A connection that is accepted (v4 and v6) yields no refusal at all, and
+# the tracer exits 0 with its final stats on SIGINT.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+start_listener "$SRV" :: 8080
+start_tracer
+
+for i in 1 2 3; do
+	assert_eq "$(connect_from_client $SRV4 8080)" connected "v4 client outcome"
+	assert_eq "$(connect_from_client $SRV6 8080)" connected "v6 client outcome"
+done
+# A refusal afterwards proves the tracer was watching all along.
+assert_eq "$(connect_from_client $SRV4 8081)" refused "client outcome on 8081"
+wait_refusal '.dport == 8081' >/dev/null || fail "no refusal for the closed port 8081"
+stop_tracer
+assert_eq "$(count_refusals '.dport == 8080')" 0 "refusals for accepted connections"
+assert_eq "$(count_refusals 'true')" 1 "refusals in the server netns"
+pass

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Bad input: one clear line on stderr and exit 2 for usage errors; exit 1
+# naming the problem for missing privileges or BTF; --help and --version.
+. "$(dirname "$0")/lib.sh"
+
+# expect_exit CODE PATTERN -- ARGS...: exit code and a one-line message.
+expect_exit() {
+	local want=$1 pattern=$2 rc=0 err
+	shift 3
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" -eq "$want" ] || fail "'$*' exited $rc, expected $want ($err)"
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' printed more than one line: $err"
+	assert_contains "$err" "$pattern"
+}
+
+expect_exit 2 "unknown option '--bogus'" -- "$WR" --bogus
+expect_exit 2 "invalid port '0'" -- "$WR" --port 0
+expect_exit 2 "invalid port '70000'" -- "$WR" --port 70000
+expect_exit 2 "invalid port 'ssh'" -- "$WR" -p ssh
+expect_exit 2 "invalid port range" -- "$WR" -p 90-80
+expect_exit 2 "invalid address or CIDR '300.1.1.1/8'" -- "$WR" --src 300.1.1.1/8
+expect_exit 2 "invalid prefix length" -- "$WR" --src 192.0.2.0/33
+expect_exit 2 "invalid prefix length" -- "$WR" --src 2001:db8::/129
+expect_exit 2 "needs a value" -- "$WR" --port
+expect_exit 2 "invalid duration" -- "$WR" --duration soon
+expect_exit 2 "unexpected argument 'extra'" -- "$WR" extra
+expect_exit 1 "cannot read BTF file /nonexistent" -- "$WR" --btf /nonexistent
+expect_exit 1 "missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN" -- \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$WR"
+expect_exit 1 "missing capabilities: CAP_NET_ADMIN" -- \
+	setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$WR"
+
+"$WR" --help | grep -q '^EXAMPLES:' || fail "--help has no EXAMPLES"
+"$WR" --version | grep -Eq '^whyrefused [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+pass
