@@ -23,9 +23,11 @@ BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c
-TOOL_SRCS  := $(CORE_SRCS) user/main.c user/hooks.c user/kernel_names.c user/privileges.c
+# Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
+BTF_SRCS   := user/hook_probe.c user/kernel_names.c
+TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
-CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
@@ -57,8 +59,7 @@ help:
 	@echo 'V=1 shows the commands.'
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
-	     make gcc nftables iptables iproute2 jq netcat-openbsd openssh-client \
-	     openssh-server util-linux
+	     make gcc nftables iptables iproute2 jq openssh-client util-linux
 
 deps:
 	apt-get update
@@ -96,7 +97,7 @@ $(BUILD)/whyrefused: $(TOOL_OBJS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(call msg,LD,$@)

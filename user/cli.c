@@ -81,14 +81,14 @@ static int add_port(struct wr_options *o, uint16_t port, char *err, size_t errle
 
 int wr_parse_ports(const char *s, struct wr_options *o, char *err, size_t errlen)
 {
-	char buf[256], *tok, *save = NULL;
+	char buf[256], *tok, *rest = buf;
 
 	if (strlen(s) >= sizeof(buf) || !*s) {
 		snprintf(err, errlen, "invalid port list '%s'", s);
 		return -1;
 	}
 	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&rest, ",")) != NULL) {
 		char *dash = strchr(tok, '-');
 		unsigned long lo, hi, p;
 

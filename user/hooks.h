@@ -22,7 +22,7 @@ struct wr_hook_plan {
 	const char *note;	/* a fallback the user should know about, or NULL */
 };
 
-/* Returns 0, or -1 with `err` naming what this kernel lacks. */
+/* hook_probe.c: returns 0, or -1 with `err` naming what this kernel lacks. */
 int wr_hooks_probe(const struct btf *vmlinux, struct wr_hook_plan *plan, char *err,
 		   size_t errlen);
 /* Before load: autoload only the chosen programs, tell them what was chosen. */

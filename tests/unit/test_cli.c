@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Command line, port lists, CIDRs and durations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+static struct wr_options opts;
+static char err[256];
+
+static enum wr_cli_result parse(int argc, char **argv)
+{
+	FILE *devnull = fopen("/dev/null", "w");
+	enum wr_cli_result r;
+
+	err[0] = '\0';
+	r = wr_parse_args(argc, argv, &opts, devnull, err, sizeof(err));
+	fclose(devnull);
+	return r;
+}
+
+#define PARSE(...) ({ char *a[] = { "whyrefused", __VA_ARGS__ }; \
+		      parse((int)(sizeof(a) / sizeof(a[0])), a); })
+
+static void test_defaults(void **state)
+{
+	assert_int_equal(PARSE(), WR_CLI_RUN);
+	assert_false(opts.json);
+	assert_int_equal(opts.n_ports, 0);
+	assert_int_equal(opts.n_srcs, 0);
+	assert_int_equal(opts.duration_ms, 0);
+	assert_int_equal(opts.fold_window_ms, 10000);
+	assert_int_equal(opts.color, WR_COLOR_AUTO);
+	assert_null(opts.btf_path);
+}
+
+static void test_all_options(void **state)
+{
+	assert_int_equal(PARSE("-j", "-p", "22", "--port", "80,443", "-s", "192.0.2.0/24",
+			       "--src=2001:db8::/32", "-d", "500ms", "--fold-window", "2",
+			       "--color", "never", "--btf", "/tmp/x", "-v"), WR_CLI_RUN);
+	assert_true(opts.json);
+	assert_true(opts.verbose);
+	assert_int_equal(opts.n_ports, 3);
+	assert_int_equal(opts.ports[0], 22);
+	assert_int_equal(opts.ports[2], 443);
+	assert_int_equal(opts.n_srcs, 2);
+	assert_int_equal(opts.srcs[1].family, AF_INET6);
+	assert_int_equal(opts.duration_ms, 500);
+	assert_int_equal(opts.fold_window_ms, 2000);
+	assert_int_equal(opts.color, WR_COLOR_NEVER);
+	assert_string_equal(opts.btf_path, "/tmp/x");
+}
+
+static void test_help_and_version_end_the_run(void **state)
+{
+	assert_int_equal(PARSE("--help"), WR_CLI_DONE);
+	assert_int_equal(PARSE("-V"), WR_CLI_DONE);
+}
+
+static void test_usage_errors(void **state)
+{
+	assert_int_equal(PARSE("--nope"), WR_CLI_USAGE);
+	assert_string_equal(err, "unknown option '--nope' (see --help)");
+	assert_int_equal(PARSE("-p"), WR_CLI_USAGE);
+	assert_string_equal(err, "option '-p' needs a value (see --help)");
+	assert_int_equal(PARSE("stray"), WR_CLI_USAGE);
+	assert_string_equal(err, "unexpected argument 'stray' (see --help)");
+	assert_int_equal(PARSE("--color", "sometimes"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("-d", "0"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("-d", "-1"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("-d", "10x"), WR_CLI_USAGE);
+}
+
+static void test_ports(void **state)
+{
+	wr_options_default(&opts);
+	assert_int_equal(wr_parse_ports("8000-8003,22,8001", &opts, err, sizeof(err)), 0);
+	assert_int_equal(opts.n_ports, 5);	/* 8001 not repeated */
+	assert_int_equal(opts.ports[4], 22);
+
+	const char *bad[] = { "0", "65536", "-1", "ssh", "22,", ",22", "1-", "5-3", "22 ", "",
+			      "0x16", "+22" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		wr_options_default(&opts);
+		err[0] = '\0';
+		assert_int_equal(wr_parse_ports(bad[i], &opts, err, sizeof(err)), -1);
+		assert_true(strlen(err) > 0);
+	}
+	wr_options_default(&opts);
+	assert_int_equal(wr_parse_ports("65535", &opts, err, sizeof(err)), 0);
+}
+
+static void test_port_cap(void **state)
+{
+	wr_options_default(&opts);
+	assert_int_equal(wr_parse_ports("1-1024", &opts, err, sizeof(err)), 0);
+	assert_int_equal(opts.n_ports, WR_MAX_PORTS);
+	assert_int_equal(wr_parse_ports("2000", &opts, err, sizeof(err)), -1);
+	assert_string_equal(err, "too many ports (at most 1024)");
+}
+
+static void test_cidr_v4(void **state)
+{
+	struct wr_cidr c;
+	const uint8_t masked[4] = { 192, 0, 2, 0 };
+
+	assert_int_equal(wr_parse_cidr("192.0.2.77/24", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_int_equal(c.prefixlen, 24);
+	assert_memory_equal(c.addr, masked, 4);
+	assert_int_equal(wr_parse_cidr("198.51.100.7", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.prefixlen, 32);
+	assert_int_equal(wr_parse_cidr("0.0.0.0/0", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.prefixlen, 0);
+	assert_int_equal(wr_parse_cidr("192.0.2.1/20", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.addr[2], 0);
+}
+
+static void test_cidr_v6(void **state)
+{
+	struct wr_cidr c;
+
+	assert_int_equal(wr_parse_cidr("2001:db8:ffff::1/33", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.family, AF_INET6);
+	assert_int_equal(c.prefixlen, 33);
+	assert_int_equal(c.addr[3], 0xb8);
+	assert_int_equal(c.addr[4], 0x80);	/* one bit of ffff kept */
+	assert_int_equal(c.addr[5], 0);
+	assert_int_equal(c.addr[15], 0);
+	assert_int_equal(wr_parse_cidr("::1", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.prefixlen, 128);
+	assert_int_equal(c.addr[15], 1);
+}
+
+static void test_cidr_errors(void **state)
+{
+	struct wr_cidr c;
+	const char *bad[] = { "", "/24", "192.0.2.0/", "192.0.2.0/33", "192.0.2/24",
+			      "2001:db8::/129", "192.0.2.0/-1", "host.example", "1.2.3.4/2x",
+			      "2001:db8::/64/1" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(wr_parse_cidr(bad[i], &c, err, sizeof(err)), -1);
+	wr_parse_cidr("192.0.2.0/33", &c, err, sizeof(err));
+	assert_string_equal(err, "invalid prefix length in '192.0.2.0/33' (0-32)");
+	wr_parse_cidr("nope", &c, err, sizeof(err));
+	assert_string_equal(err, "invalid address or CIDR 'nope'");
+}
+
+static void test_durations(void **state)
+{
+	uint64_t ms;
+
+	assert_int_equal(wr_parse_duration_ms("10", &ms), 0);
+	assert_int_equal(ms, 10000);
+	assert_int_equal(wr_parse_duration_ms("2.5", &ms), 0);
+	assert_int_equal(ms, 2500);
+	assert_int_equal(wr_parse_duration_ms("250ms", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(wr_parse_duration_ms("3s", &ms), 0);
+	assert_int_equal(ms, 3000);
+	assert_int_equal(wr_parse_duration_ms("2m", &ms), 0);
+	assert_int_equal(ms, 120000);
+	assert_int_equal(wr_parse_duration_ms("1h", &ms), 0);
+	assert_int_equal(ms, 3600000);
+	assert_int_equal(wr_parse_duration_ms("0.0001", &ms), -1);
+	assert_int_equal(wr_parse_duration_ms("", &ms), -1);
+	assert_int_equal(wr_parse_duration_ms("1d", &ms), -1);
+	assert_int_equal(wr_parse_duration_ms("nan", &ms), -1);
+	assert_int_equal(wr_parse_duration_ms("inf", &ms), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_help_and_version_end_the_run),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_port_cap),
+		cmocka_unit_test(test_cidr_v4),
+		cmocka_unit_test(test_cidr_v6),
+		cmocka_unit_test(test_cidr_errors),
+		cmocka_unit_test(test_durations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Kernel events decoded into printable facts. */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "event_decode.h"
+
+static const struct wr_enum_name drops[] = {
+	{ 2, "NOT_SPECIFIED" }, { 3, "NO_SOCKET" }, { 12, "NETFILTER_DROP" },
+};
+static const struct wr_enum_name rsts[] = { { 1, "NO_SOCKET" } };
+
+static const char *fake_ksym(void *arg, uint64_t addr)
+{
+	return addr == 0xffffffff81000000ull ? "nf_hook_slow" : NULL;
+}
+
+static struct wr_decode_ctx ctx = {
+	.drop_reasons = { drops, 3 },
+	.rst_reasons = { rsts, 1 },
+	.mono_to_real_ns = 1700000000LL * 1000000000LL,
+	.symbolize = fake_ksym,
+};
+
+static struct wr_event v4_event(void)
+{
+	struct wr_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts_ns = 5 * 1000000000ull + 123;
+	ev.kind = WR_EV_DROP;
+	ev.source = WR_SRC_KFREE_SKB;
+	ev.flow.family = WR_AF_INET;
+	inet_pton(AF_INET, "198.51.100.7", &ev.flow.saddr.v4);
+	inet_pton(AF_INET, "192.0.2.10", &ev.flow.daddr.v4);
+	ev.flow.sport = 51234;
+	ev.flow.dport = 5432;
+	ev.netns = 4026532000u;
+	ev.ifindex = 7;
+	ev.reason = 12;
+	ev.retries = 2;
+	ev.location = 0xffffffff81000000ull;
+	ev.reply = WR_REPLY_ICMP;
+	ev.icmp_type = 3;
+	ev.icmp_code = 13;
+	return ev;
+}
+
+static void test_v4_drop(void **state)
+{
+	struct wr_event ev = v4_event();
+	struct wr_refusal r;
+
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_int_equal(r.family, AF_INET);
+	assert_string_equal(r.saddr, "198.51.100.7");
+	assert_string_equal(r.daddr, "192.0.2.10");
+	assert_int_equal(r.sport, 51234);
+	assert_int_equal(r.dport, 5432);
+	assert_int_equal(r.netns, 4026532000u);
+	assert_int_equal(r.ifindex, 7);
+	assert_int_equal(r.retries, 2);
+	assert_string_equal(r.reason, "NETFILTER_DROP");
+	assert_string_equal(r.location, "nf_hook_slow");
+	assert_int_equal(r.reply, WR_REPLY_ICMP);
+	assert_int_equal(r.icmp_code, 13);
+	assert_int_equal(r.ts.tv_sec, 1700000005);
+	assert_int_equal(r.ts.tv_nsec, 123);
+}
+
+static void test_v6_reset_uses_rst_reason_names(void **state)
+{
+	struct wr_event ev;
+	struct wr_refusal r;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WR_EV_RESET;
+	ev.source = WR_SRC_TCP_SEND_RESET;
+	ev.flow.family = WR_AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::2", ev.flow.saddr.v6);
+	inet_pton(AF_INET6, "2001:db8::1", ev.flow.daddr.v6);
+	ev.reason = 1;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_string_equal(r.saddr, "2001:db8::2");
+	assert_string_equal(r.daddr, "2001:db8::1");
+	assert_string_equal(r.reason, "NO_SOCKET");
+	assert_null(r.location);	/* no address to symbolize */
+}
+
+static void test_unknown_values_are_named_unknown(void **state)
+{
+	struct wr_event ev = v4_event();
+	struct wr_refusal r;
+
+	ev.reason = 999;
+	ev.location = 0x1234;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_string_equal(r.reason, "UNKNOWN");
+	assert_null(r.location);
+}
+
+static void test_malformed_events_are_refused(void **state)
+{
+	struct wr_event ev = v4_event();
+	struct wr_refusal r;
+
+	ev.flow.family = 99;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), -1);
+	ev = v4_event();
+	ev.kind = 0;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), -1);
+}
+
+static void test_enum_lookup(void **state)
+{
+	struct wr_enum_table t = { drops, 3 };
+	struct wr_enum_table empty = { NULL, 0 };
+
+	assert_string_equal(wr_enum_lookup(&t, 3), "NO_SOCKET");
+	assert_null(wr_enum_lookup(&t, 4));
+	assert_null(wr_enum_lookup(&empty, 3));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_v4_drop),
+		cmocka_unit_test(test_v6_reset_uses_rst_reason_names),
+		cmocka_unit_test(test_unknown_values_are_named_unknown),
+		cmocka_unit_test(test_malformed_events_are_refused),
+		cmocka_unit_test(test_enum_lookup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* JSON writer: structure, numbers, and escaping of hostile strings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "json_writer.h"
+
+static char *escaped(const char *s, size_t n)
+{
+	static char out[512];
+	struct jw w;
+
+	jw_init(&w);
+	jw_string_n(&w, s, n);
+	assert_non_null(jw_result(&w));
+	snprintf(out, sizeof(out), "%s", jw_result(&w));
+	jw_free(&w);
+	return out;
+}
+
+#define ESC(lit) escaped(lit, sizeof(lit) - 1)
+
+static void test_object_with_every_type(void **state)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_object_begin(&w);
+	jw_field_string(&w, "s", "x");
+	jw_field_uint(&w, "u", UINT64_MAX);
+	jw_field_int(&w, "i", -5);
+	jw_field_bool(&w, "t", true);
+	jw_key(&w, "n");
+	jw_null(&w);
+	jw_key(&w, "a");
+	jw_array_begin(&w);
+	jw_string(&w, "p");
+	jw_uint(&w, 1);
+	jw_array_begin(&w);
+	jw_array_end(&w);
+	jw_array_end(&w);
+	jw_key(&w, "o");
+	jw_object_begin(&w);
+	jw_object_end(&w);
+	jw_object_end(&w);
+	assert_string_equal(jw_result(&w),
+			    "{\"s\":\"x\",\"u\":18446744073709551615,\"i\":-5,\"t\":true,"
+			    "\"n\":null,\"a\":[\"p\",1,[]],\"o\":{}}");
+	jw_free(&w);
+}
+
+static void test_reset_reuses_the_buffer(void **state)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_object_begin(&w);
+	jw_field_uint(&w, "a", 1);
+	jw_object_end(&w);
+	jw_reset(&w);
+	jw_object_begin(&w);
+	jw_field_uint(&w, "b", 2);
+	jw_object_end(&w);
+	assert_string_equal(jw_result(&w), "{\"b\":2}");
+	jw_free(&w);
+}
+
+static void test_quotes_backslashes_and_short_escapes(void **state)
+{
+	assert_string_equal(ESC("a\"b\\c"), "\"a\\\"b\\\\c\"");
+	assert_string_equal(ESC("l1\nl2\r\t\b\f"), "\"l1\\nl2\\r\\t\\b\\f\"");
+}
+
+static void test_every_control_byte_is_escaped(void **state)
+{
+	char in[1];
+	char want[16];
+	int c;
+
+	for (c = 0; c < 0x20; c++) {
+		in[0] = (char)c;
+		if (strchr("\n\r\t\b\f", c) && c)
+			continue;
+		snprintf(want, sizeof(want), "\"\\u%04x\"", c);
+		assert_string_equal(escaped(in, 1), want);
+	}
+	assert_string_equal(ESC("\x7f"), "\"\\u007f\"");
+}
+
+static void test_nul_inside_a_string_does_not_end_it(void **state)
+{
+	assert_string_equal(ESC("a\0b"), "\"a\\u0000b\"");
+}
+
+static void test_valid_utf8_passes_through(void **state)
+{
+	/* é (2 bytes), € (3), 𝄞 (4) */
+	assert_string_equal(ESC("\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e"),
+			    "\"\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\"");
+}
+
+static void test_invalid_utf8_becomes_replacement(void **state)
+{
+	assert_string_equal(ESC("\x80"), "\"\\ufffd\"");		/* lone continuation */
+	assert_string_equal(ESC("\xc0\xaf"), "\"\\ufffd\\ufffd\"");	/* overlong '/' */
+	assert_string_equal(ESC("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
+	assert_string_equal(ESC("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	assert_string_equal(ESC("\xf4\x90\x80\x80"),
+			    "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");		/* > U+10FFFF */
+	assert_string_equal(ESC("\xff"), "\"\\ufffd\"");
+	assert_string_equal(ESC("a\xe2\x82"), "\"a\\ufffd\\ufffd\"");	/* truncated */
+	assert_string_equal(ESC("\xc3\"x"), "\"\\ufffd\\\"x\"");	/* quote not eaten */
+}
+
+static void test_keys_are_escaped_too(void **state)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_object_begin(&w);
+	jw_field_string(&w, "k\"\n", "v");
+	jw_object_end(&w);
+	assert_string_equal(jw_result(&w), "{\"k\\\"\\n\":\"v\"}");
+	jw_free(&w);
+}
+
+static void test_misuse_voids_the_record(void **state)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_object_end(&w);
+	assert_null(jw_result(&w));
+	jw_free(&w);
+
+	jw_init(&w);
+	jw_object_begin(&w);
+	assert_null(jw_result(&w));	/* unclosed */
+	jw_key(&w, "dangling");
+	jw_object_end(&w);
+	assert_null(jw_result(&w));	/* key without value */
+	jw_free(&w);
+}
+
+static void test_too_deep_is_refused(void **state)
+{
+	struct jw w;
+	int i;
+
+	jw_init(&w);
+	for (i = 0; i < JW_MAX_DEPTH + 2; i++)
+		jw_array_begin(&w);
+	for (i = 0; i < JW_MAX_DEPTH + 2; i++)
+		jw_array_end(&w);
+	assert_null(jw_result(&w));
+	jw_free(&w);
+}
+
+static void test_long_strings_grow_the_buffer(void **state)
+{
+	char big[5000];
+	struct jw w;
+
+	memset(big, '"', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	jw_init(&w);
+	jw_string(&w, big);
+	assert_non_null(jw_result(&w));
+	assert_int_equal(strlen(jw_result(&w)), 2 * (sizeof(big) - 1) + 2);
+	jw_free(&w);
+}
+
+static void test_empty_record_is_empty_string(void **state)
+{
+	struct jw w;
+
+	jw_init(&w);
+	assert_string_equal(jw_result(&w), "");
+	jw_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_object_with_every_type),
+		cmocka_unit_test(test_reset_reuses_the_buffer),
+		cmocka_unit_test(test_quotes_backslashes_and_short_escapes),
+		cmocka_unit_test(test_every_control_byte_is_escaped),
+		cmocka_unit_test(test_nul_inside_a_string_does_not_end_it),
+		cmocka_unit_test(test_valid_utf8_passes_through),
+		cmocka_unit_test(test_invalid_utf8_becomes_replacement),
+		cmocka_unit_test(test_keys_are_escaped_too),
+		cmocka_unit_test(test_misuse_voids_the_record),
+		cmocka_unit_test(test_too_deep_is_refused),
+		cmocka_unit_test(test_long_strings_grow_the_buffer),
+		cmocka_unit_test(test_empty_record_is_empty_string),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Records as JSON lines and human lines, and write-error accounting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "explain.h"
+#include "output.h"
+
+static char *buf;
+static size_t len;
+static FILE *mem;
+static struct wr_output out;
+
+static int setup(void **state)
+{
+	mem = open_memstream(&buf, &len);
+	wr_output_init(&out, mem, mem, true, false);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	wr_output_free(&out);
+	fclose(mem);
+	free(buf);
+	return 0;
+}
+
+static const char *text(void)
+{
+	fflush(mem);
+	return buf;
+}
+
+static struct wr_refusal sample(void)
+{
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.ts.tv_sec = 1795995901;	/* 2026-11-29T23:45:01Z */
+	r.ts.tv_nsec = 5;
+	r.kind = WR_EV_RESET;
+	r.source = WR_SRC_TCP_SEND_RESET;
+	r.family = AF_INET;
+	strcpy(r.saddr, "198.51.100.7");
+	strcpy(r.daddr, "192.0.2.10");
+	r.sport = 51234;
+	r.dport = 22;
+	r.netns = 4026531840u;
+	r.ifindex = 2;
+	r.reason = "NO_SOCKET";
+	wr_explain(&r);
+	return r;
+}
+
+static void test_rfc3339_has_nanoseconds_and_utc(void **state)
+{
+	struct timespec ts = { .tv_sec = 1795995901, .tv_nsec = 123456789 };
+	char s[48];
+
+	wr_format_rfc3339(&ts, s, sizeof(s));
+	assert_string_equal(s, "2026-11-29T23:45:01.123456789Z");
+}
+
+static void test_json_refusal_record(void **state)
+{
+	struct wr_refusal r = sample();
+
+	wr_output_refusal(&out, &r);
+	assert_string_equal(text(),
+		"{\"ts\":\"2026-11-29T23:45:01.000000005Z\",\"event\":\"refusal\","
+		"\"cause\":\"no_listener\",\"family\":\"ipv4\",\"saddr\":\"198.51.100.7\","
+		"\"sport\":51234,\"daddr\":\"192.0.2.10\",\"dport\":22,\"netns\":4026531840,"
+		"\"ifindex\":2,\"reason\":\"NO_SOCKET\",\"retries\":0,"
+		"\"explanation\":\"no socket listens on 192.0.2.10:22; the kernel answered with "
+		"RST, the client sees Connection refused\","
+		"\"hints\":[\"is the service running, and on which port? ss -ltnp in netns "
+		"4026531840\"],\"client_sees\":\"Connection refused\","
+		"\"hook\":\"tcp:tcp_send_reset\"}\n");
+	assert_int_equal(out.written, 1);
+}
+
+static void test_json_firewall_record_has_reply_and_location(void **state)
+{
+	struct wr_refusal r = sample();
+
+	r.kind = WR_EV_DROP;
+	r.source = WR_SRC_KFREE_SKB;
+	r.reason = "NETFILTER_DROP";
+	r.reply = WR_REPLY_ICMP;
+	r.icmp_type = 3;
+	r.icmp_code = 3;
+	r.location = "nft_do_chain";
+	wr_explain(&r);
+	wr_output_refusal(&out, &r);
+	assert_non_null(strstr(text(), "\"cause\":\"firewall_reject\""));
+	assert_non_null(strstr(text(), "\"reply\":\"icmp port-unreachable\""));
+	assert_non_null(strstr(text(), "\"hook\":\"skb:kfree_skb\",\"location\":\"nft_do_chain\"}"));
+}
+
+static void test_hostile_strings_stay_on_one_line(void **state)
+{
+	struct wr_refusal r = sample();
+
+	r.location = "evil\"},\n{\"event\":\"x\x01\xff";
+	r.reason = "OTHER";
+	r.kind = WR_EV_DROP;
+	wr_explain(&r);
+	wr_output_refusal(&out, &r);
+	assert_int_equal(strchr(text(), '\n') - text(), (long)strlen(text()) - 1);
+	assert_non_null(strstr(text(), "evil\\\"},\\n{\\\"event\\\":\\\"x\\u0001\\ufffd"));
+}
+
+static void test_text_line(void **state)
+{
+	struct wr_refusal r = sample();
+	char want[512], when[16];
+	struct tm tm;
+
+	out.json = false;
+	localtime_r(&r.ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	r.retries = 3;
+	wr_output_refusal(&out, &r);
+	snprintf(want, sizeof(want),
+		 "%s REFUSED  198.51.100.7:51234 -> 192.0.2.10:22  no socket listens on "
+		 "192.0.2.10:22; the kernel answered with RST, the client sees Connection "
+		 "refused (3 retries folded)\n"
+		 "         is the service running, and on which port? ss -ltnp in netns "
+		 "4026531840\n", when);
+	assert_string_equal(text(), want);
+}
+
+static void test_text_ipv6_brackets_and_color(void **state)
+{
+	struct wr_refusal r = sample();
+
+	r.family = AF_INET6;
+	strcpy(r.saddr, "2001:db8::2");
+	strcpy(r.daddr, "2001:db8::1");
+	out.json = false;
+	out.color = true;
+	wr_output_refusal(&out, &r);
+	assert_non_null(strstr(text(), "\033[1;31mREFUSED \033[0m [2001:db8::2]:51234 -> "
+				       "[2001:db8::1]:22"));
+}
+
+static void test_start_and_stats_records(void **state)
+{
+	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.18.0" };
+	struct wr_stats st = { .ts = { 1795995902, 0 } };
+
+	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "raw_tp/tcp_send_reset" };
+	st.kernel[WR_CNT_SEEN] = 5;
+	st.kernel[WR_CNT_FOLDED] = 2;
+	st.kernel[WR_CNT_EMITTED] = 3;
+	st.received = 3;
+	wr_output_start(&out, &s);
+	wr_output_stats(&out, &st, true);
+	assert_string_equal(text(),
+		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
+		WR_VERSION "\",\"kernel\":\"6.18.0\",\"hooks\":{\"no_socket\":"
+		"\"raw_tp/tcp_send_reset\"}}\n"
+		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
+		"\"seen\":5,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
+		"\"received\":3,\"decode_errors\":0,\"written\":1,\"write_errors\":0}\n");
+}
+
+static void test_error_record(void **state)
+{
+	struct timespec ts = { 1795995901, 0 };
+
+	wr_output_error(&out, &ts, "ring buffer \"gone\"");
+	assert_string_equal(text(), "{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":"
+				    "\"error\",\"message\":\"ring buffer \\\"gone\\\"\"}\n");
+}
+
+static void test_write_errors_are_counted(void **state)
+{
+	FILE *full = fopen("/dev/full", "w");
+	struct wr_output o;
+	struct wr_refusal r = sample();
+
+	assert_non_null(full);
+	wr_output_init(&o, full, full, true, false);
+	wr_output_refusal(&o, &r);
+	wr_output_refusal(&o, &r);
+	assert_int_equal(o.written, 0);
+	assert_int_equal(o.write_errors, 2);
+	wr_output_free(&o);
+	fclose(full);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc3339_has_nanoseconds_and_utc),
+		cmocka_unit_test_setup_teardown(test_json_refusal_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_firewall_record_has_reply_and_location,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_strings_stay_on_one_line, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_text_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_ipv6_brackets_and_color, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_and_stats_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_record, setup, teardown),
+		cmocka_unit_test(test_write_errors_are_counted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
