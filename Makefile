@@ -12,7 +12,7 @@ ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS     ?= -O2 -g
-CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
 	      -Iinclude -Iuser -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
@@ -22,10 +22,12 @@ LDLIBS     := -lbpf -lelf -lz
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
-CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c
+CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
+	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c
-TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c
+TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
+	      user/netns.c user/proc_owner.c user/inventory_sync.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -59,7 +61,7 @@ help:
 	@echo 'V=1 shows the commands.'
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
-	     make gcc nftables iptables iproute2 jq openssh-client util-linux
+	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux
 
 deps:
 	apt-get update

@@ -18,7 +18,7 @@ static __always_inline void wr_attach_reply(struct wr_event *ev)
 	struct wr_reply_val *r = bpf_map_lookup_elem(&replies, &key);
 
 	/* The answer is sent synchronously, microseconds before the free. */
-	if (!r || ev->ts_ns - r->ts_ns > 1000000000ULL)
+	if (!r || ev->hdr.ts_ns - r->ts_ns > 1000000000ULL)
 		return;
 	ev->reply = r->reply;
 	ev->icmp_type = r->icmp_type;
@@ -34,9 +34,9 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
 		if (reset_hook_active)
 			return 0;	/* tcp_send_reset reports this SYN */
-		ev.kind = WR_EV_RESET;
+		ev.hdr.kind = WR_EV_RESET;
 	} else {
-		ev.kind = WR_EV_DROP;
+		ev.hdr.kind = WR_EV_DROP;
 	}
 	/* Locally built packets have no input interface: only incoming SYNs. */
 	if (!BPF_CORE_READ(skb, skb_iif))
@@ -49,9 +49,11 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	if (rx_sk)
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
 	ev.netns = wr_skb_netns(skb);
-	ev.ts_ns = bpf_ktime_get_ns();
+	ev.hdr.ts_ns = bpf_ktime_get_ns();
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
 		wr_attach_reply(&ev);
+	else if (ev.hdr.kind == WR_EV_DROP && wr_synack_sent(&ev.flow, ev.netns))
+		return 0;	/* a retransmitted SYN the listener answered again */
 	wr_report(skb, &ev);
 	return 0;
 }

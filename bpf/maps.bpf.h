@@ -69,6 +69,14 @@ struct wr_replies_map {
 	__type(value, struct wr_reply_val);
 };
 
+/* SYN-ACKs sent, keyed by the flow of the SYN they answer, valued by time. */
+struct wr_synacks_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct wr_flow_key);
+	__type(value, __u64);
+};
+
 WR_SHARED struct wr_ringbuf_map events SEC(".maps");
 WR_SHARED struct wr_counters_map counters SEC(".maps");
 WR_SHARED struct wr_port_filter_map port_filter SEC(".maps");
@@ -76,5 +84,6 @@ WR_SHARED struct wr_src4_filter_map src4_filter SEC(".maps");
 WR_SHARED struct wr_src6_filter_map src6_filter SEC(".maps");
 WR_SHARED struct wr_fold_map folds SEC(".maps");
 WR_SHARED struct wr_replies_map replies SEC(".maps");
+WR_SHARED struct wr_synacks_map synacks SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

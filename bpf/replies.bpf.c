@@ -8,6 +8,9 @@
  * net:net_dev_queue sees every packet leaving through a device, in every
  * network namespace, synchronously inside the REJECT. Answers are stored
  * under the flow of the SYN they answer; drops.bpf.c consumes them.
+ *
+ * SYN-ACKs are noted too: a SYN a listener consumed without one was dropped
+ * by the listener (backlog.bpf.c).
  */
 #include "syn.bpf.h"
 
@@ -16,20 +19,30 @@
 #define WR_ICMP_DEST_UNREACH	3
 #define WR_ICMPV6_DEST_UNREACH	1
 
-/* An outgoing RST: the SYN it answers is the same flow reversed. */
-static __always_inline int wr_rst_answer(const unsigned char *head, int th_off,
+/*
+ * An outgoing RST or SYN-ACK: the SYN it answers is the same flow reversed.
+ * Returns 1 for a RST, 2 for a SYN-ACK, -1 for anything else.
+ */
+static __always_inline int wr_tcp_answer(const unsigned char *head, int th_off,
 					 const struct wr_flow *out, struct wr_flow *syn)
 {
 	struct tcphdr th;
+	int what;
 
-	if (bpf_probe_read_kernel(&th, sizeof(th), head + th_off) || !th.rst)
+	if (bpf_probe_read_kernel(&th, sizeof(th), head + th_off))
+		return -1;
+	if (th.rst)
+		what = 1;
+	else if (th.syn && th.ack)
+		what = 2;
+	else
 		return -1;
 	syn->family = out->family;
 	syn->saddr = out->daddr;
 	syn->daddr = out->saddr;
 	syn->sport = bpf_ntohs(th.dest);
 	syn->dport = bpf_ntohs(th.source);
-	return 0;
+	return what;
 }
 
 /* An ICMP error quotes the SYN's IP header and its first 8 TCP bytes. */
@@ -96,8 +109,17 @@ int net_dev_queue_reply(struct bpf_raw_tracepoint_args *ctx)
 	}
 
 	if (l4 == WR_IPPROTO_TCP) {
-		if (wr_rst_answer(head, off, &out, &key.flow))
+		int what = wr_tcp_answer(head, off, &out, &key.flow);
+		__u64 now;
+
+		if (what < 0)
 			return 0;
+		if (what == 2) {
+			key.netns = wr_skb_netns(skb);
+			now = bpf_ktime_get_ns();
+			bpf_map_update_elem(&synacks, &key, &now, BPF_ANY);
+			return 0;
+		}
 	} else if (l4 == WR_IPPROTO_ICMP || l4 == WR_IPPROTO_ICMPV6) {
 		if (wr_icmp_answer(head, off, proto, &key.flow, &r))
 			return 0;

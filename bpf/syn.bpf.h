@@ -89,6 +89,22 @@ static __always_inline __u32 wr_skb_netns(const struct sk_buff *skb)
 	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
 }
 
+/*
+ * True when a SYN-ACK answered this SYN in the last second: the listener
+ * took it (or retransmitted its SYN-ACK for a pending handshake), so it was
+ * not refused, whatever happens to the skb afterwards. Consumes the mark.
+ */
+static __always_inline bool wr_synack_sent(const struct wr_flow *flow, __u32 netns)
+{
+	struct wr_flow_key key = { .flow = *flow, .netns = netns };
+	__u64 *ts = bpf_map_lookup_elem(&synacks, &key);
+	bool answered = ts && bpf_ktime_get_ns() - *ts < 1000000000ULL;
+
+	if (ts)
+		bpf_map_delete_elem(&synacks, &key);
+	return answered;
+}
+
 /* --port and --src, both map lookups; true when the flow is excluded. */
 static __always_inline bool wr_filtered(const struct wr_flow *flow)
 {
@@ -147,13 +163,13 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 		wr_count(WR_CNT_FILTERED);
 		return;
 	}
-	ev->ts_ns = now;
+	ev->hdr.ts_ns = now;
 	ev->netns = wr_skb_netns(skb);
 	ev->ifindex = BPF_CORE_READ(skb, skb_iif);
 
 	fkey.fk.flow = ev->flow;
 	fkey.fk.netns = ev->netns;
-	fkey.kind = ev->kind;
+	fkey.kind = ev->hdr.kind;
 	if (wr_fold(&fkey, now, &ev->retries)) {
 		wr_count(WR_CNT_FOLDED);
 		return;

@@ -14,10 +14,13 @@
 #define WR_AF_INET	2
 #define WR_AF_INET6	10
 
-/* What the kernel saw happen to an incoming SYN. */
+/* What the kernel saw; every ring buffer record starts with its kind. */
 enum wr_event_kind {
 	WR_EV_RESET = 1,	/* the stack answered with RST: no socket found */
 	WR_EV_DROP = 2,		/* the SYN was freed with a drop reason */
+	WR_EV_UNANSWERED = 3,	/* a listener consumed the SYN without a SYN-ACK */
+	WR_EV_LISTEN = 4,	/* a TCP socket entered LISTEN (struct wr_listen_event) */
+	WR_EV_UNLISTEN = 5,	/* a TCP socket left LISTEN (struct wr_listen_event) */
 };
 
 /* What left the host in answer to the SYN before it was freed. */
@@ -32,6 +35,7 @@ enum wr_reply {
 enum wr_source {
 	WR_SRC_TCP_SEND_RESET = 1,
 	WR_SRC_KFREE_SKB = 2,
+	WR_SRC_CONSUME_SKB = 3,
 };
 
 union wr_addr {
@@ -49,21 +53,42 @@ struct wr_flow {
 	__u8 pad[3];
 };
 
-struct wr_event {
+struct wr_event_hdr {
 	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u8 kind;		/* enum wr_event_kind: which struct follows */
+	__u8 pad[7];
+};
+
+/* WR_EV_RESET, WR_EV_DROP, WR_EV_UNANSWERED: a refused SYN. */
+struct wr_event {
+	struct wr_event_hdr hdr;
 	__u64 location;		/* kfree_skb: address of the freeing function */
 	struct wr_flow flow;
 	__u32 netns;		/* inode of the receiving network namespace */
 	__u32 ifindex;		/* receiving interface */
 	__u32 reason;		/* kernel enum value: skb_drop_reason or sk_rst_reason */
 	__u32 retries;		/* SYNs of this attempt folded before this event */
-	__u8 kind;		/* enum wr_event_kind */
 	__u8 source;		/* enum wr_source */
 	__u8 reply;		/* enum wr_reply */
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 rx_sk_state;	/* state of the socket the SYN reached, 0 if none */
-	__u8 pad[2];
+	__u8 pad[3];
+};
+
+#define WR_COMM_LEN 16
+
+/* WR_EV_LISTEN, WR_EV_UNLISTEN: who started or stopped listening where. */
+struct wr_listen_event {
+	struct wr_event_hdr hdr;
+	union wr_addr addr;	/* bound address (0.0.0.0 / :: for any) */
+	__u32 netns;
+	__u32 pid;		/* tgid of the task that made the change */
+	__u32 backlog;		/* listen() backlog (sk_max_ack_backlog) */
+	__u16 port;		/* host byte order */
+	__u8 family;
+	__u8 pad;
+	char comm[WR_COMM_LEN];
 };
 
 /* Kernel-side counters, a per-CPU array indexed by this enum. */
@@ -73,6 +98,8 @@ enum wr_counter {
 	WR_CNT_FOLDED,		/* retransmitted SYNs of an attempt already reported */
 	WR_CNT_EMITTED,		/* events written to the ring buffer */
 	WR_CNT_RINGBUF_FULL,	/* events lost: the ring buffer was full */
+	WR_CNT_LISTEN_SEEN,	/* LISTEN transitions seen */
+	WR_CNT_LISTEN_LOST,	/* of those, lost: the ring buffer was full */
 	WR_CNT_MAX,
 };
 

@@ -18,11 +18,12 @@ const char *wr_enum_lookup(const struct wr_enum_table *t, uint32_t value)
 int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		    struct wr_refusal *r)
 {
-	int64_t real = (int64_t)ev->ts_ns + ctx->mono_to_real_ns;
+	int64_t real = (int64_t)ev->hdr.ts_ns + ctx->mono_to_real_ns;
 	const struct wr_enum_table *names;
 
 	memset(r, 0, sizeof(*r));
-	if (ev->kind != WR_EV_RESET && ev->kind != WR_EV_DROP)
+	if (ev->hdr.kind != WR_EV_RESET && ev->hdr.kind != WR_EV_DROP &&
+	    ev->hdr.kind != WR_EV_UNANSWERED)
 		return -1;
 	if (ev->flow.family == WR_AF_INET)
 		r->family = AF_INET;
@@ -34,9 +35,10 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 	    !inet_ntop(r->family, &ev->flow.daddr, r->daddr, sizeof(r->daddr)))
 		return -1;
 
+	memcpy(r->daddr_raw, &ev->flow.daddr, sizeof(r->daddr_raw));
 	r->ts.tv_sec = real / 1000000000LL;
 	r->ts.tv_nsec = real % 1000000000LL;
-	r->kind = ev->kind;
+	r->kind = ev->hdr.kind;
 	r->source = ev->source;
 	r->sport = ev->flow.sport;
 	r->dport = ev->flow.dport;
@@ -49,10 +51,40 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 
 	/* tcp_send_reset carries an sk_rst_reason, kfree_skb an skb_drop_reason. */
 	names = ev->source == WR_SRC_TCP_SEND_RESET ? &ctx->rst_reasons : &ctx->drop_reasons;
-	r->reason = wr_enum_lookup(names, ev->reason);
+	if (ev->hdr.kind == WR_EV_UNANSWERED)
+		r->reason = "LISTEN_DROP";	/* no kernel reason exists; hints.c refines */
+	else
+		r->reason = wr_enum_lookup(names, ev->reason);
 	if (!r->reason)
 		r->reason = "UNKNOWN";
 	if (ev->location && ctx->symbolize)
 		r->location = ctx->symbolize(ctx->symbolize_arg, ev->location);
+	return 0;
+}
+
+int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_event *ev,
+		     struct wr_listen_record *rec)
+{
+	int64_t real = (int64_t)ev->hdr.ts_ns + ctx->mono_to_real_ns;
+
+	memset(rec, 0, sizeof(*rec));
+	if (ev->hdr.kind != WR_EV_LISTEN && ev->hdr.kind != WR_EV_UNLISTEN)
+		return -1;
+	if (ev->family == WR_AF_INET)
+		rec->l.family = AF_INET;
+	else if (ev->family == WR_AF_INET6)
+		rec->l.family = AF_INET6;
+	else
+		return -1;
+	rec->ts.tv_sec = real / 1000000000LL;
+	rec->ts.tv_nsec = real % 1000000000LL;
+	rec->stop = ev->hdr.kind == WR_EV_UNLISTEN;
+	memcpy(rec->l.addr, &ev->addr, sizeof(rec->l.addr));
+	rec->l.port = ev->port;
+	rec->l.netns = ev->netns;
+	rec->l.pid = ev->pid;
+	rec->l.wqueue = ev->backlog;
+	memcpy(rec->l.comm, ev->comm, sizeof(rec->l.comm));
+	rec->l.comm[sizeof(rec->l.comm) - 1] = '\0';
 	return 0;
 }

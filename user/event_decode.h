@@ -18,4 +18,8 @@ struct wr_decode_ctx {
 int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		    struct wr_refusal *r);
 
+/* A LISTEN transition; returns 0, or -1 when malformed. */
+int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_event *ev,
+		     struct wr_listen_record *rec);
+
 #endif /* WR_EVENT_DECODE_H */

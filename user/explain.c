@@ -210,10 +210,21 @@ static void explain_other_drop(struct wr_refusal *r)
 		add_hint(r, "freed in %s", r->location);
 }
 
+/* Before hints.c looks at the listener's queue. */
+static void explain_unanswered(struct wr_refusal *r)
+{
+	r->cause = WR_CAUSE_OTHER_DROP;
+	r->client_sees = "Connection timed out";
+	snprintf(r->explanation, WR_TEXT_LEN,
+		 "a listener took the SYN but sent no SYN-ACK; the client usually sees a timeout");
+}
+
 void wr_explain(struct wr_refusal *r)
 {
 	r->n_hints = 0;
-	if (r->kind == WR_EV_RESET || (r->reason && !strcmp(r->reason, "NO_SOCKET")))
+	if (r->kind == WR_EV_UNANSWERED)
+		explain_unanswered(r);
+	else if (r->kind == WR_EV_RESET || (r->reason && !strcmp(r->reason, "NO_SOCKET")))
 		explain_no_listener(r);
 	else if (r->reason && !strcmp(r->reason, "NETFILTER_DROP"))
 		explain_netfilter(r);

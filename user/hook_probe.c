@@ -52,6 +52,9 @@ int wr_hooks_probe(const struct btf *btf, struct wr_hook_plan *plan, char *err, 
 	if (!plan->replies)
 		plan->note = "net:net_dev_queue is missing: firewall REJECT and DROP "
 			     "cannot be told apart, both are reported as firewall_drop";
+	plan->listeners = tracepoint_nargs(btf, "inet_sock_set_state") >= 3;
+	/* Needs the SYN-ACKs that replies.bpf.c notes. */
+	plan->unanswered = plan->replies && tracepoint_nargs(btf, "consume_skb") >= 1;
 	return 0;
 }
 
@@ -63,5 +66,10 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "drops", "raw_tp/kfree_skb" };
 	if (plan->replies)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "raw_tp/net_dev_queue" };
+	if (plan->listeners)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
+			"listeners", "raw_tp/inet_sock_set_state" };
+	if (plan->unanswered)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "raw_tp/consume_skb" };
 	s->fallback_note = plan->note;
 }

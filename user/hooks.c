@@ -15,6 +15,8 @@ void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *
 	bpf_program__set_autoload(skel->progs.kfree_skb_v4, plan->kfree_rx_sk);
 	bpf_program__set_autoload(skel->progs.kfree_skb_v3, !plan->kfree_rx_sk);
 	bpf_program__set_autoload(skel->progs.net_dev_queue_reply, plan->replies);
+	bpf_program__set_autoload(skel->progs.inet_sock_set_state_listen, plan->listeners);
+	bpf_program__set_autoload(skel->progs.consume_skb_unanswered, plan->unanswered);
 	skel->rodata->reset_hook_active = plan->reset_tp;
 }
 
@@ -52,6 +54,15 @@ int wr_hooks_attach(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan
 	if (plan->replies &&
 	    (e = attach_one(skel->progs.net_dev_queue_reply, &skel->links.net_dev_queue_reply,
 			    "raw_tp/net_dev_queue", err, errlen)))
+		return e;
+	if (plan->listeners &&
+	    (e = attach_one(skel->progs.inet_sock_set_state_listen,
+			    &skel->links.inet_sock_set_state_listen, "raw_tp/inet_sock_set_state",
+			    err, errlen)))
+		return e;
+	if (plan->unanswered &&
+	    (e = attach_one(skel->progs.consume_skb_unanswered,
+			    &skel->links.consume_skb_unanswered, "raw_tp/consume_skb", err, errlen)))
 		return e;
 	return 0;
 }

@@ -19,6 +19,8 @@ struct wr_hook_plan {
 	bool reset_tp;		/* tcp:tcp_send_reset with sk_rst_reason (6.10+) */
 	bool kfree_rx_sk;	/* skb:kfree_skb has rx_sk (6.11+) */
 	bool replies;		/* net:net_dev_queue, to tell REJECT from DROP */
+	bool listeners;		/* sock:inet_sock_set_state: who starts/stops listening */
+	bool unanswered;	/* skb:consume_skb: SYNs a listener dropped (backlog) */
 	const char *note;	/* a fallback the user should know about, or NULL */
 };
 

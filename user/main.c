@@ -21,8 +21,13 @@
 #include "cli.h"
 #include "event_decode.h"
 #include "explain.h"
+#include "hints.h"
 #include "hooks.h"
+#include "inventory.h"
+#include "inventory_sync.h"
 #include "kernel_names.h"
+#include "netns.h"
+#include "proc_owner.h"
 #include "output.h"
 #include "privileges.h"
 #include "whyrefused.skel.h"
@@ -37,6 +42,8 @@ struct tracer {
 	struct wr_decode_ctx dctx;
 	struct wr_stats stats;
 	struct whyrefused_bpf *skel;
+	struct wr_inventory inv;	/* who listens where, and who stopped */
+	struct wr_netns_list netns;
 };
 
 static void on_signal(int sig)
@@ -78,24 +85,97 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
+static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 {
-	struct tracer *t = ctx;
+	struct tracer *t = arg;
+
+	if (!wr_netns_find(&t->netns, netns))
+		wr_netns_scan(&t->netns);
+	wr_netns_label(&t->netns, netns, buf, len);
+}
+
+/* The listener a SYN to (family, daddr, dport) in `netns` reached. */
+static const struct wr_listener *reached_listener(const struct tracer *t,
+						  const struct wr_refusal *r)
+{
+	size_t i;
+
+	for (i = 0; i < t->inv.n; i++) {
+		const struct wr_listener *l = &t->inv.v[i];
+
+		if (l->netns == r->netns && l->port == r->dport &&
+		    wr_listener_accepts(l, r->family, r->daddr_raw))
+			return l;
+	}
+	return NULL;
+}
+
+/* What is there instead: the inventory turns "no socket" into a reason. */
+static void add_context(struct tracer *t, struct wr_refusal *r)
+{
+	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns, .arg = t };
+
+	clock_gettime(CLOCK_REALTIME, &hctx.now);
+	if (r->kind == WR_EV_UNANSWERED) {
+		/* A fresh dump: the queue length is what tells a full backlog. */
+		wr_sync_netns(&t->inv, &t->netns, r->netns);
+		wr_sync_owners(&t->inv, r->netns);
+		wr_hints_unanswered(&hctx, r, reached_listener(t, r),
+				    wr_listen_overflows_delta(&t->netns, r->netns));
+	} else if (r->cause == WR_CAUSE_NO_LISTENER) {
+		wr_sync_owners(&t->inv, 0);
+		wr_hints_no_listener(&hctx, r);
+	}
+}
+
+static void on_listen(struct tracer *t, const void *data, size_t size)
+{
+	struct wr_listen_record rec;
+	struct wr_listen_event ev;
+
+	if (size < sizeof(ev)) {
+		t->stats.decode_errors++;
+		return;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	if (wr_decode_listen(&t->dctx, &ev, &rec) || wr_inv_apply(&t->inv, &rec))
+		t->stats.decode_errors++;
+}
+
+static void on_refusal(struct tracer *t, const void *data, size_t size)
+{
 	struct wr_refusal r;
 	struct wr_event ev;
 
-	t->stats.received++;
 	if (size < sizeof(ev)) {
 		t->stats.decode_errors++;
-		return 0;
+		return;
 	}
 	memcpy(&ev, data, sizeof(ev));
 	if (wr_decode_event(&t->dctx, &ev, &r)) {
 		t->stats.decode_errors++;
-		return 0;
+		return;
 	}
 	wr_explain(&r);
+	add_context(t, &r);
 	wr_output_refusal(&t->out, &r);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	struct wr_event_hdr hdr;
+
+	t->stats.received++;
+	if (size < sizeof(hdr)) {
+		t->stats.decode_errors++;
+		return 0;
+	}
+	memcpy(&hdr, data, sizeof(hdr));
+	if (hdr.kind == WR_EV_LISTEN || hdr.kind == WR_EV_UNLISTEN)
+		on_listen(t, data, size);
+	else
+		on_refusal(t, data, size);
 	return 0;
 }
 
@@ -232,6 +312,8 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	/* Attached first, then dumped: a listener that changes in between is in both. */
+	wr_sync_all(&t->inv, &t->netns);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
 		fail("failed to create the ring buffer reader: %s", strerror(errno));
@@ -269,6 +351,9 @@ cleanup:
 	wr_enum_table_free(&t->dctx.drop_reasons);
 	wr_enum_table_free(&t->dctx.rst_reasons);
 	wr_ksym_cache_free();
+	wr_owner_cache_free();
+	wr_inv_free(&t->inv);
+	wr_netns_list_free(&t->netns);
 	btf__free(btf);
 	return ret;
 }

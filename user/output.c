@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "output.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -105,6 +106,78 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 	emit(o, o->info, line);
 }
 
+static const char *relation_name(enum wr_relation rel)
+{
+	switch (rel) {
+	case WR_REL_OTHER_ADDRESS: return "other_address";
+	case WR_REL_OTHER_PORT: return "other_port";
+	case WR_REL_OTHER_NETNS: return "other_netns";
+	case WR_REL_TARGET: return "target";
+	}
+	return "other";
+}
+
+static void json_listener_fields(struct jw *w, const struct wr_listener *l)
+{
+	char addr[WR_ADDR_STRLEN];
+
+	inet_ntop(l->family, l->addr, addr, sizeof(addr));
+	jw_field_string(w, "addr", addr);
+	jw_field_uint(w, "port", l->port);
+	jw_field_uint(w, "netns", l->netns);
+	if (l->pid) {
+		jw_field_uint(w, "pid", l->pid);
+		jw_field_string(w, "comm", l->comm);
+	} else {
+		jw_key(w, "pid");
+		jw_null(w);
+		jw_key(w, "comm");
+		jw_null(w);
+	}
+	if (l->family == AF_INET6)
+		jw_field_bool(w, "v6only", l->v6only);
+}
+
+static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
+{
+	char when[48];
+	size_t i;
+
+	if (r->cause == WR_CAUSE_NO_LISTENER) {
+		jw_key(&o->jw, "listeners");
+		jw_array_begin(&o->jw);
+		for (i = 0; i < r->n_related; i++) {
+			jw_object_begin(&o->jw);
+			json_listener_fields(&o->jw, &r->related[i].l);
+			jw_field_string(&o->jw, "relation", relation_name(r->related[i].relation));
+			jw_object_end(&o->jw);
+		}
+		jw_array_end(&o->jw);
+	}
+	if (r->has_last_listener) {
+		wr_format_rfc3339(&r->last_listener.ts, when, sizeof(when));
+		jw_key(&o->jw, "last_listener");
+		jw_object_begin(&o->jw);
+		json_listener_fields(&o->jw, &r->last_listener.l);
+		jw_field_string(&o->jw, "stopped_at", when);
+		jw_object_end(&o->jw);
+	}
+	for (i = 0; i < r->n_related; i++) {
+		const struct wr_listener *l = &r->related[i].l;
+
+		if (r->related[i].relation != WR_REL_TARGET)
+			continue;
+		jw_key(&o->jw, "listener");
+		jw_object_begin(&o->jw);
+		json_listener_fields(&o->jw, l);
+		jw_field_uint(&o->jw, "queue", l->rqueue);
+		jw_field_uint(&o->jw, "backlog", l->wqueue);
+		jw_object_end(&o->jw);
+		if (r->cause == WR_CAUSE_BACKLOG_FULL)
+			jw_field_uint(&o->jw, "listen_overflows", r->listen_overflows);
+	}
+}
+
 static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
 	char reply[64];
@@ -130,10 +203,11 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 	jw_field_string(&o->jw, "client_sees", r->client_sees);
 	if (r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP)
 		jw_field_string(&o->jw, "reply", wr_reply_name(r, reply, sizeof(reply)));
-	jw_field_string(&o->jw, "hook", r->source == WR_SRC_TCP_SEND_RESET ?
-			"tcp:tcp_send_reset" : "skb:kfree_skb");
+	jw_field_string(&o->jw, "hook", r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
+			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" : "skb:kfree_skb");
 	if (r->location)
 		jw_field_string(&o->jw, "location", r->location);
+	json_neighbours(o, r);
 	json_end(o);
 }
 
@@ -180,6 +254,8 @@ static const char *const counter_names[WR_CNT_MAX] = {
 	[WR_CNT_FOLDED] = "folded",
 	[WR_CNT_EMITTED] = "emitted",
 	[WR_CNT_RINGBUF_FULL] = "ringbuf_full",
+	[WR_CNT_LISTEN_SEEN] = "listen_seen",
+	[WR_CNT_LISTEN_LOST] = "listen_lost",
 };
 
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)

@@ -12,11 +12,26 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "listener.h"
 #include "whyrefused.h"
 
 #define WR_ADDR_STRLEN	46
-#define WR_TEXT_LEN	256
-#define WR_MAX_HINTS	4
+#define WR_TEXT_LEN	512
+#define WR_MAX_HINTS	6
+#define WR_MAX_RELATED	8
+
+/* How a listener near a refused SYN relates to it. */
+enum wr_relation {
+	WR_REL_OTHER_ADDRESS,	/* same port and netns, another address or family */
+	WR_REL_OTHER_PORT,	/* same netns, another port */
+	WR_REL_OTHER_NETNS,	/* same port, another network namespace */
+	WR_REL_TARGET,		/* the listener the SYN reached (backlog_full) */
+};
+
+struct wr_related {
+	struct wr_listener l;
+	enum wr_relation relation;
+};
 
 enum wr_cause {
 	WR_CAUSE_NO_LISTENER,
@@ -33,6 +48,7 @@ struct wr_refusal {
 	int family;			/* AF_INET or AF_INET6 */
 	char saddr[WR_ADDR_STRLEN];
 	char daddr[WR_ADDR_STRLEN];
+	uint8_t daddr_raw[16];		/* network order, for matching listeners */
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t netns;
@@ -50,6 +66,13 @@ struct wr_refusal {
 	char explanation[WR_TEXT_LEN];
 	char hints[WR_MAX_HINTS][WR_TEXT_LEN];
 	size_t n_hints;
+
+	/* Filled by hints.c: listeners nearby and the one that stopped. */
+	struct wr_related related[WR_MAX_RELATED];
+	size_t n_related;
+	bool has_last_listener;
+	struct wr_listen_record last_listener;
+	uint64_t listen_overflows;	/* backlog_full: ListenOverflows moved by this much */
 };
 
 /* A value -> name table read from kernel BTF (kernel_names.c). */

@@ -29,6 +29,7 @@ cleanup() {
 	[ -n "$TRACER_PID" ] && kill -9 "$TRACER_PID" 2>/dev/null || true
 	ip netns del "$SRV" 2>/dev/null || true
 	ip netns del "$CLI" 2>/dev/null || true
+	ip netns del "$OTHER" 2>/dev/null || true
 	if [ $rc -ne 0 ]; then
 		echo "--- $TEST failed; tracer stdout:"; cat "$OUT" 2>/dev/null || true
 		echo "--- tracer stderr:"; cat "$ERR" 2>/dev/null || true
@@ -43,6 +44,9 @@ fail() { echo "FAIL $TEST: $*" >&2; exit 1; }
 pass() { echo "ok   $TEST${1:+: $1}"; }
 
 srv() { ip netns exec "$SRV" "$@"; }
+# A third namespace, e.g. a container with its own listeners.
+OTHER=wrt-o-$$
+other() { ip netns exec "$OTHER" "$@"; }
 cli() { ip netns exec "$CLI" "$@"; }
 
 setup_pair() {
@@ -98,11 +102,13 @@ stop_tracer() {
 		fail "no final stats record"
 }
 
-# start_listener NETNS ADDR PORT: a real listener, running when this returns.
+# start_listener NETNS ADDR PORT [BACKLOG [FLAGS]]: a real listener, running
+# when this returns; its pid is in $LISTENER_PID.
 start_listener() {
 	local ns=$1 addr=$2 port=$3 fifo=$WORK/listen.$RANDOM line
 	mkfifo "$fifo"
-	ip netns exec "$ns" "$HELPERS/tcp_listen" "$addr" "$port" >"$fifo" &
+	ip netns exec "$ns" "$HELPERS/tcp_listen" "$addr" "$port" ${4:-128} ${5:-} >"$fifo" &
+	LISTENER_PID=$!
 	PIDS+=($!)
 	disown $!
 	read -r -t 5 line <"$fifo" || true

@@ -35,8 +35,8 @@ static struct wr_event v4_event(void)
 	struct wr_event ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.ts_ns = 5 * 1000000000ull + 123;
-	ev.kind = WR_EV_DROP;
+	ev.hdr.ts_ns = 5 * 1000000000ull + 123;
+	ev.hdr.kind = WR_EV_DROP;
 	ev.source = WR_SRC_KFREE_SKB;
 	ev.flow.family = WR_AF_INET;
 	inet_pton(AF_INET, "198.51.100.7", &ev.flow.saddr.v4);
@@ -82,7 +82,7 @@ static void test_v6_reset_uses_rst_reason_names(void **state)
 	struct wr_refusal r;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = WR_EV_RESET;
+	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.flow.family = WR_AF_INET6;
 	inet_pton(AF_INET6, "2001:db8::2", ev.flow.saddr.v6);
@@ -116,7 +116,7 @@ static void test_malformed_events_are_refused(void **state)
 	ev.flow.family = 99;
 	assert_int_equal(wr_decode_event(&ctx, &ev, &r), -1);
 	ev = v4_event();
-	ev.kind = 0;
+	ev.hdr.kind = 0;
 	assert_int_equal(wr_decode_event(&ctx, &ev, &r), -1);
 }
 

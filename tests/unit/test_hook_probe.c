@@ -65,6 +65,8 @@ static struct btf *kernel_btf(int kfree_args, int reset_args, bool has_rst_reaso
 	if (reset_args)
 		add_tracepoint(btf, "tcp_send_reset", reset_args);
 	add_tracepoint(btf, "net_dev_queue", 1);
+	add_tracepoint(btf, "inet_sock_set_state", 3);
+	add_tracepoint(btf, "consume_skb", kfree_args >= 4 ? 2 : 1);
 	return btf;
 }
 
@@ -79,9 +81,12 @@ static void test_linux_6_18_uses_every_preferred_hook(void **state)
 	assert_true(plan.reset_tp);
 	assert_true(plan.kfree_rx_sk);
 	assert_true(plan.replies);
+	assert_true(plan.listeners);
+	assert_true(plan.unanswered);
 	assert_null(plan.note);
 	wr_hooks_describe(&plan, &s);
-	assert_int_equal(s.n_hooks, 3);
+	assert_int_equal(s.n_hooks, 5);
+	assert_string_equal(s.hooks[4].hook, "raw_tp/consume_skb");
 	assert_string_equal(s.hooks[0].hook, "raw_tp/tcp_send_reset");
 	btf__free(btf);
 }

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * A SYN a listener dropped. When the accept queue is full, tcp_conn_request()
+ * counts ListenOverflows and drops the SYN, which is then *consumed*, not
+ * freed with a drop reason (even on 6.18). Without fentry/kprobes on
+ * tcp_conn_request, it shows as an incoming SYN passed to consume_skb with
+ * no SYN-ACK sent for it: replies.bpf.c notes every SYN-ACK just before the
+ * SYN is consumed. Userspace names the listener and checks its queue.
+ */
+#include "syn.bpf.h"
+
+SEC("raw_tp/consume_skb")
+int consume_skb_unanswered(struct bpf_raw_tracepoint_args *ctx)
+{
+	const struct sk_buff *skb = (const struct sk_buff *)ctx->args[0];
+	struct wr_event ev = {};
+
+	/* Hot path: most consumed skbs are not incoming. */
+	if (!BPF_CORE_READ(skb, skb_iif))
+		return 0;
+	if (wr_parse_syn(skb, &ev.flow))
+		return 0;
+	ev.netns = wr_skb_netns(skb);
+	if (wr_synack_sent(&ev.flow, ev.netns))
+		return 0;
+	ev.hdr.kind = WR_EV_UNANSWERED;
+	ev.source = WR_SRC_CONSUME_SKB;
+	wr_report(skb, &ev);
+	return 0;
+}

@@ -1,0 +1,29 @@
+#!/bin/bash
+# A listener with backlog 1 that never accepts: two handshakes fill its
+# accept queue, the third SYN is dropped. No kernel drop reason marks it;
+# the tracer infers it (SYN consumed without SYN-ACK, queue over its limit,
+# ListenOverflows moved) and names the listener and its queue.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+start_listener "$SRV" 0.0.0.0 7000 1 noaccept
+SLOW_PID=$LISTENER_PID
+start_tracer
+
+assert_eq "$(connect_from_client $SRV4 7000 1000)" connected "first connection"
+assert_eq "$(connect_from_client $SRV4 7000 1000)" connected "second connection"
+# Held open by the queue; the third attempt gets no SYN-ACK.
+assert_eq "$(connect_from_client $SRV4 7000 1500)" timeout "third connection"
+line=$(wait_refusal '.dport == 7000') || fail "no refusal event"
+assert_refusal_contract "$line"
+assert_field "$line" cause backlog_full
+assert_field "$line" reason LISTEN_OVERFLOW
+assert_field "$line" client_sees "Connection timed out"
+assert_eq "$(jq -r .listener.pid <<<"$line")" "$SLOW_PID" "listener pid"
+assert_eq "$(jq -r .listener.backlog <<<"$line")" 1 "backlog"
+assert_eq "$(jq -r .listener.queue <<<"$line")" 2 "queue"
+[ "$(jq -r .listen_overflows <<<"$line")" -ge 1 ] || fail "ListenOverflows did not move: $line"
+assert_contains "$(jq -r .explanation <<<"$line")" \
+	"the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7000 is full (2 waiting, backlog 1)"
+stop_tracer
+assert_eq "$(count_refusals '.dport == 7000')" 1 "one line for the attempt"
+pass

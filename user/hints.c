@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "hints.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static void add_hint(struct wr_refusal *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->n_hints == WR_MAX_HINTS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->hints[r->n_hints++], WR_TEXT_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum wr_relation rel)
+{
+	if (r->n_related == WR_MAX_RELATED)
+		return;
+	r->related[r->n_related].l = *l;
+	r->related[r->n_related].relation = rel;
+	r->n_related++;
+}
+
+static void format_addr(int family, const uint8_t *addr, uint16_t port, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, a, sizeof(a));
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+void wr_listener_describe(const struct wr_listener *l, char *buf, size_t len)
+{
+	char ep[INET6_ADDRSTRLEN + 10];
+
+	format_addr(l->family, l->addr, l->port, ep, sizeof(ep));
+	if (l->pid)
+		snprintf(buf, len, "%s (pid %u) on %s", l->comm, l->pid, ep);
+	else
+		snprintf(buf, len, "a process not found (socket inode %u) on %s", l->inode, ep);
+}
+
+void wr_format_ago(const struct timespec *then, const struct timespec *now, char *buf, size_t len)
+{
+	long long s = (long long)(now->tv_sec - then->tv_sec);
+
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, len, "%lld s ago", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%lld min ago", s / 60);
+	else if (s < 172800)
+		snprintf(buf, len, "%lld h ago", s / 3600);
+	else
+		snprintf(buf, len, "%lld days ago", s / 86400);
+}
+
+static bool is_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, prefix, 12);
+}
+
+bool wr_listener_accepts(const struct wr_listener *l, int family, const uint8_t *daddr)
+{
+	if (l->family == AF_INET)
+		return family == AF_INET &&
+		       (wr_addr_is_any(AF_INET, l->addr) || !memcmp(l->addr, daddr, 4));
+	if (family == AF_INET6)
+		return wr_addr_is_any(AF_INET6, l->addr) || !memcmp(l->addr, daddr, 16);
+	/* An IPv4 SYN reaches an AF_INET6 socket only through v4-mapped addresses. */
+	if (l->v6only)
+		return false;
+	if (wr_addr_is_any(AF_INET6, l->addr))
+		return true;
+	return is_v4_mapped(l->addr) && !memcmp(l->addr + 12, daddr, 4);
+}
+
+/* Why a listener on the refused port does not take this SYN. */
+static void hint_other_address(struct wr_refusal *r, const struct wr_listener *l)
+{
+	char who[128];
+
+	wr_listener_describe(l, who, sizeof(who));
+	if (r->family == AF_INET && l->family == AF_INET6 && l->v6only)
+		add_hint(r, "%s, with IPV6_V6ONLY: it does not take IPv4 clients", who);
+	else if (r->family == AF_INET && l->family == AF_INET6)
+		add_hint(r, "%s, an IPv6 address only: this client came over IPv4", who);
+	else if (r->family == AF_INET6 && l->family == AF_INET)
+		add_hint(r, "%s, IPv4 only: this client came over IPv6", who);
+	else
+		add_hint(r, "%s only, not on %s -- bound to the wrong address?", who, r->daddr);
+}
+
+/* 2222 for 22, 8080 for 80, 5433 for 5432: a port someone meant. */
+static bool port_looks_alike(uint16_t a, uint16_t b)
+{
+	char sa[8], sb[8];
+
+	snprintf(sa, sizeof(sa), "%u", a);
+	snprintf(sb, sizeof(sb), "%u", b);
+	return abs((int)a - (int)b) <= 10 || strstr(sa, sb) || strstr(sb, sa);
+}
+
+static bool same_listener_slot(const struct wr_listener *l, const struct wr_refusal *r)
+{
+	return l->netns == r->netns && l->port == r->dport;
+}
+
+/* The newest history record of this netns and port, if it is a stop. */
+static const struct wr_listen_record *last_stop(const struct wr_inventory *inv,
+						const struct wr_refusal *r)
+{
+	const struct wr_listen_record *h;
+	size_t i;
+
+	for (i = 0; (h = wr_inv_history(inv, i)) != NULL; i++)
+		if (same_listener_slot(&h->l, r))
+			return h->stop ? h : NULL;
+	return NULL;
+}
+
+static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
+{
+	char list[WR_TEXT_LEN] = "";
+	size_t i, n = 0, shown = 0, total = 0;
+
+	for (i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+		char item[48];
+
+		if (l->netns != r->netns)
+			continue;
+		total++;
+		if (shown == 8 || n + 40 >= sizeof(list))
+			continue;
+		if (l->pid)
+			snprintf(item, sizeof(item), "%s%u (%s)", shown ? ", " : "", l->port, l->comm);
+		else
+			snprintf(item, sizeof(item), "%s%u", shown ? ", " : "", l->port);
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s", item);
+		shown++;
+	}
+	if (!total)
+		add_hint(r, "nothing listens on any TCP port in this network namespace");
+	else
+		add_hint(r, "this network namespace listens on TCP port%s %s%s", total > 1 ? "s" : "",
+			 list, total > shown ? ", ..." : "");
+}
+
+void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
+{
+	const struct wr_inventory *inv = ctx->inv;
+	const struct wr_listen_record *stop = last_stop(inv, r);
+	char who[128], when[16], ago[32], ns[128], first[WR_TEXT_LEN] = "";
+	bool alike_port = false;
+	size_t i;
+
+	/* Hints from wr_explain() were generic; these are facts. */
+	r->n_hints = 0;
+	if (stop) {
+		struct tm tm;
+
+		r->has_last_listener = true;
+		r->last_listener = *stop;
+		wr_listener_describe(&stop->l, who, sizeof(who));
+		localtime_r(&stop->ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		wr_format_ago(&stop->ts, &ctx->now, ago, sizeof(ago));
+		add_hint(r, "%s stopped listening at %s, %s -- service stopped or crashed?", who,
+			 when, ago);
+	}
+	for (i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (!same_listener_slot(l, r) ||
+		    wr_listener_accepts(l, r->family, r->daddr_raw))
+			continue;
+		add_related(r, l, WR_REL_OTHER_ADDRESS);
+		hint_other_address(r, l);
+	}
+	for (i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (l->netns == r->netns || l->port != r->dport)
+			continue;
+		add_related(r, l, WR_REL_OTHER_NETNS);
+		wr_listener_describe(l, who, sizeof(who));
+		ctx->netns_label(ctx->arg, l->netns, ns, sizeof(ns));
+		add_hint(r, "%s in another network namespace, %s -- a container whose port is "
+			 "not published or forwarded?", who, ns);
+	}
+	for (i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+		bool same_program = stop && l->pid && !strcmp(l->comm, stop->l.comm);
+
+		if (l->netns != r->netns || l->port == r->dport)
+			continue;
+		if (!same_program && !port_looks_alike(l->port, r->dport))
+			continue;
+		add_related(r, l, WR_REL_OTHER_PORT);
+		wr_listener_describe(l, who, sizeof(who));
+		add_hint(r, "%s -- wrong port?", who);
+		alike_port = true;
+	}
+	if (!alike_port)
+		list_ports(r, inv);
+
+	if (r->n_hints)
+		snprintf(first, sizeof(first), "%s", r->hints[0]);
+	if (first[0]) {
+		size_t n = strlen(r->explanation);
+
+		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", first);
+	}
+}
+
+void wr_hints_unanswered(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+			 const struct wr_listener *target, uint64_t overflows)
+{
+	char who[128];
+
+	r->n_hints = 0;
+	r->listen_overflows = overflows;
+	r->client_sees = "Connection timed out";
+	if (target) {
+		add_related(r, target, WR_REL_TARGET);
+		wr_listener_describe(target, who, sizeof(who));
+	}
+	if (target && (overflows || target->rqueue > target->wqueue)) {
+		r->cause = WR_CAUSE_BACKLOG_FULL;
+		r->reason = "LISTEN_OVERFLOW";
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "the accept queue of %s is full (%u waiting, backlog %u): the kernel "
+			 "dropped the SYN; the client sees a slow connect or a timeout", who,
+			 target->rqueue, target->wqueue);
+		add_hint(r, "the program does not call accept() fast enough, or its listen() "
+			 "backlog is too small (capped by net.core.somaxconn)");
+		if (overflows)
+			add_hint(r, "ListenOverflows in this network namespace rose by %llu",
+				 (unsigned long long)overflows);
+		return;
+	}
+	r->cause = WR_CAUSE_OTHER_DROP;
+	r->reason = "LISTEN_DROP";
+	if (target)
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "%s took the SYN but sent no SYN-ACK (SYN queue full without syncookies, "
+			 "or a security module); the client usually sees a timeout", who);
+	else
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a listener took the SYN but sent no SYN-ACK; the client usually sees a "
+			 "timeout");
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What is there instead: for a no_listener refusal, the listeners nearby
+ * (another address, another port, another network namespace) and the one
+ * that stopped; for a SYN a listener dropped, its accept queue. Pure C over
+ * the inventory; the caller names namespaces through a callback.
+ */
+#ifndef WR_HINTS_H
+#define WR_HINTS_H
+
+#include <stddef.h>
+
+#include "inventory.h"
+#include "refusal.h"
+
+struct wr_hint_ctx {
+	const struct wr_inventory *inv;
+	struct timespec now;
+	/* "netns 4026532300 (/run/netns/web)": fills buf with a readable name. */
+	void (*netns_label)(void *arg, uint32_t netns, char *buf, size_t len);
+	void *arg;
+};
+
+/* After wr_explain(): a no_listener refusal gets what listens nearby. */
+void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r);
+/*
+ * A SYN a listener consumed without a SYN-ACK (WR_EV_UNANSWERED): the
+ * listener it reached (if any, with a fresh queue length) and how much
+ * ListenOverflows moved decide between backlog_full and other_drop.
+ */
+void wr_hints_unanswered(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+			 const struct wr_listener *target, uint64_t overflows);
+
+/* "sshd (pid 812) on 0.0.0.0:2222" */
+void wr_listener_describe(const struct wr_listener *l, char *buf, size_t len);
+/* "3 min ago", "12 s ago", "2 h ago" */
+void wr_format_ago(const struct timespec *then, const struct timespec *now, char *buf,
+		   size_t len);
+/* Does a listener on this address and family accept this SYN's address? */
+bool wr_listener_accepts(const struct wr_listener *l, int family, const uint8_t *daddr);
+
+#endif /* WR_HINTS_H */

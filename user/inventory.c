@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "inventory.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void wr_inv_init(struct wr_inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+}
+
+void wr_inv_free(struct wr_inventory *inv)
+{
+	free(inv->v);
+	wr_inv_init(inv);
+}
+
+bool wr_addr_is_any(int family, const uint8_t *addr)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(addr, zero, family == AF_INET6 ? 16 : 4);
+}
+
+bool wr_listener_same_socket(const struct wr_listener *a, const struct wr_listener *b)
+{
+	return a->netns == b->netns && a->family == b->family && a->port == b->port &&
+	       !memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4);
+}
+
+int wr_inv_add(struct wr_inventory *inv, const struct wr_listener *l)
+{
+	if (inv->n == inv->cap) {
+		size_t ncap = inv->cap ? inv->cap * 2 : 64;
+		struct wr_listener *nv = realloc(inv->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		inv->v = nv;
+		inv->cap = ncap;
+	}
+	inv->v[inv->n++] = *l;
+	return 0;
+}
+
+bool wr_inv_remove(struct wr_inventory *inv, const struct wr_listener *l)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n; i++) {
+		if (wr_listener_same_socket(&inv->v[i], l)) {
+			inv->v[i] = inv->v[--inv->n];
+			return true;
+		}
+	}
+	return false;
+}
+
+int wr_inv_replace_netns(struct wr_inventory *inv, uint32_t netns,
+			 const struct wr_listener *fresh, size_t n)
+{
+	size_t i = 0, j;
+
+	while (i < inv->n) {
+		if (inv->v[i].netns == netns)
+			inv->v[i] = inv->v[--inv->n];
+		else
+			i++;
+	}
+	for (j = 0; j < n; j++)
+		if (wr_inv_add(inv, &fresh[j]))
+			return -ENOMEM;
+	return 0;
+}
+
+int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
+{
+	inv->hist[inv->hist_next] = *rec;
+	inv->hist_next = (inv->hist_next + 1) % WR_HISTORY_MAX;
+	if (inv->hist_n < WR_HISTORY_MAX)
+		inv->hist_n++;
+	if (rec->stop) {
+		wr_inv_remove(inv, &rec->l);
+		return 0;
+	}
+	/* Already known from a dump that raced with the event: name its owner. */
+	for (size_t i = 0; i < inv->n; i++) {
+		if (wr_listener_same_socket(&inv->v[i], &rec->l)) {
+			inv->v[i].pid = rec->l.pid;
+			memcpy(inv->v[i].comm, rec->l.comm, sizeof(rec->l.comm));
+			return 0;
+		}
+	}
+	return wr_inv_add(inv, &rec->l);
+}
+
+const struct wr_listen_record *wr_inv_history(const struct wr_inventory *inv, size_t i)
+{
+	if (i >= inv->hist_n)
+		return NULL;
+	return &inv->hist[(inv->hist_next + WR_HISTORY_MAX - 1 - i) % WR_HISTORY_MAX];
+}

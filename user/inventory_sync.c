@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "inventory_sync.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netstat.h"
+#include "proc_owner.h"
+#include "sock_diag.h"
+
+static const struct wr_netns *find_or_rescan(struct wr_netns_list *nsl, uint32_t netns)
+{
+	const struct wr_netns *ns = wr_netns_find(nsl, netns);
+
+	if (!ns && !wr_netns_scan(nsl))
+		ns = wr_netns_find(nsl, netns);
+	return ns;
+}
+
+static int dump_one(struct wr_inventory *inv, const struct wr_netns *ns)
+{
+	struct wr_listener_list l = { 0 };
+	int fd, err;
+
+	fd = wr_netns_socket(ns, AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return fd;	/* the namespace vanished: nothing listens there */
+	err = wr_diag_dump_listeners(fd, ns->inode, &l);
+	close(fd);
+	if (!err)
+		err = wr_inv_replace_netns(inv, ns->inode, l.v, l.n);
+	wr_listener_list_free(&l);
+	return err;
+}
+
+int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
+{
+	size_t i;
+	int err = wr_netns_scan(nsl);
+
+	if (err)
+		return err;
+	for (i = 0; i < nsl->n; i++) {
+		dump_one(inv, &nsl->v[i]);
+		wr_listen_overflows_delta(nsl, nsl->v[i].inode);	/* the baseline */
+	}
+	return 0;
+}
+
+int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns)
+{
+	const struct wr_netns *ns = find_or_rescan(nsl, netns);
+
+	return ns ? dump_one(inv, ns) : -ENOENT;
+}
+
+void wr_sync_owners(struct wr_inventory *inv, uint32_t netns)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n; i++) {
+		struct wr_listener *l = &inv->v[i];
+
+		if (l->pid || !l->inode || (netns && l->netns != netns))
+			continue;
+		wr_owner_lookup(l->inode, &l->pid, l->comm, sizeof(l->comm));
+	}
+}
+
+int64_t wr_listen_overflows(struct wr_netns_list *nsl, uint32_t netns)
+{
+	const struct wr_netns *ns = find_or_rescan(nsl, netns);
+	static char text[16384];
+	ssize_t n = 0;
+	size_t len;
+	int fd;
+
+	if (!ns)
+		return -1;
+	fd = wr_netns_open(ns, "/proc/thread-self/net/netstat");
+	if (fd < 0)
+		return -1;
+	/* procfs hands out a page per read: loop until EOF. */
+	for (len = 0; len < sizeof(text) - 1; len += (size_t)n) {
+		n = read(fd, text + len, sizeof(text) - 1 - len);
+		if (n <= 0)
+			break;
+	}
+	close(fd);
+	text[len] = '\0';
+	return len ? wr_netstat_value(text, "TcpExt", "ListenOverflows") : -1;
+}
+
+/* ListenOverflows seen per namespace, so a refusal can say how much it moved. */
+#define OVERFLOW_SLOTS 512
+static struct {
+	uint32_t netns;
+	int64_t value;
+} overflow_base[OVERFLOW_SLOTS];
+
+uint64_t wr_listen_overflows_delta(struct wr_netns_list *nsl, uint32_t netns)
+{
+	int64_t now = wr_listen_overflows(nsl, netns);
+	size_t i, slot = netns % OVERFLOW_SLOTS;
+	uint64_t delta = 0;
+
+	if (now < 0)
+		return 0;
+	for (i = 0; i < OVERFLOW_SLOTS; i++, slot = (slot + 1) % OVERFLOW_SLOTS)
+		if (overflow_base[slot].netns == netns || !overflow_base[slot].netns)
+			break;
+	if (overflow_base[slot].netns == netns && now > overflow_base[slot].value)
+		delta = (uint64_t)(now - overflow_base[slot].value);
+	overflow_base[slot].netns = netns;
+	overflow_base[slot].value = now;
+	return delta;
+}

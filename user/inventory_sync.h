@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Fills the inventory from the kernel: a sock_diag dump per network
+ * namespace, process names from /proc, and ListenOverflows per namespace.
+ */
+#ifndef WR_INVENTORY_SYNC_H
+#define WR_INVENTORY_SYNC_H
+
+#include "inventory.h"
+#include "netns.h"
+
+/* Rescans namespaces and dumps the listeners of each. */
+int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl);
+/* Re-dumps one namespace (fresh accept queue lengths). */
+int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns);
+/* Names the owner of every listener of `netns` (0: all) still unnamed. */
+void wr_sync_owners(struct wr_inventory *inv, uint32_t netns);
+/* TcpExt ListenOverflows of a namespace, or -1. */
+int64_t wr_listen_overflows(struct wr_netns_list *nsl, uint32_t netns);
+/* How much it rose since the last call for this namespace (or the initial sync). */
+uint64_t wr_listen_overflows_delta(struct wr_netns_list *nsl, uint32_t netns);
+
+#endif /* WR_INVENTORY_SYNC_H */

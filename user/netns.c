@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "netns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int add(struct wr_netns_list *l, const struct wr_netns *ns)
+{
+	if (wr_netns_find(l, ns->inode))
+		return 0;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		struct wr_netns *nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = *ns;
+	return 0;
+}
+
+static void read_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	comm[0] = '\0';
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+int wr_netns_scan(struct wr_netns_list *l)
+{
+	struct dirent *de;
+	struct wr_netns ns;
+	struct stat st;
+	DIR *d;
+
+	l->n = 0;
+	d = opendir("/run/netns");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		memset(&ns, 0, sizeof(ns));
+		snprintf(ns.path, sizeof(ns.path), "/run/netns/%s", de->d_name);
+		if (stat(ns.path, &st))
+			continue;
+		ns.inode = (uint32_t)st.st_ino;
+		snprintf(ns.name, sizeof(ns.name), "%s", de->d_name);
+		if (add(l, &ns))
+			goto nomem;
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		struct wr_netns *known;
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid)
+			continue;
+		memset(&ns, 0, sizeof(ns));
+		snprintf(ns.path, sizeof(ns.path), "/proc/%lu/ns/net", pid);
+		if (stat(ns.path, &st))
+			continue;	/* exited, or a kernel thread */
+		ns.inode = (uint32_t)st.st_ino;
+		known = (struct wr_netns *)wr_netns_find(l, ns.inode);
+		if (known) {
+			if (!known->pid) {
+				known->pid = (uint32_t)pid;
+				read_comm(known->pid, known->comm, sizeof(known->comm));
+			}
+			continue;
+		}
+		ns.pid = (uint32_t)pid;
+		read_comm(ns.pid, ns.comm, sizeof(ns.comm));
+		if (add(l, &ns))
+			goto nomem;
+	}
+	if (d)
+		closedir(d);
+	return 0;
+nomem:
+	if (d)
+		closedir(d);
+	return -ENOMEM;
+}
+
+void wr_netns_list_free(struct wr_netns_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t inode)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].inode == inode)
+			return &l->v[i];
+	return NULL;
+}
+
+void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len)
+{
+	const struct wr_netns *ns = wr_netns_find(l, inode);
+
+	if (ns && ns->name[0])
+		snprintf(buf, len, "netns %u (/run/netns/%s)", inode, ns->name);
+	else if (ns && ns->pid)
+		snprintf(buf, len, "netns %u (pid %u %s)", inode, ns->pid, ns->comm);
+	else
+		snprintf(buf, len, "netns %u", inode);
+}
+
+uint32_t wr_netns_self(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/* Runs open_fn inside `ns` and comes back; single-threaded callers only. */
+static int in_netns(const struct wr_netns *ns, int (*fn)(const void *), const void *arg)
+{
+	int self, target, fd, err;
+
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	target = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (target < 0) {
+		err = -errno;
+		close(self);
+		return err;
+	}
+	if (setns(target, CLONE_NEWNET)) {
+		err = -errno;
+		close(target);
+		close(self);
+		return err;
+	}
+	fd = fn(arg);
+	if (setns(self, CLONE_NEWNET)) {
+		/* Cannot get home: every later lookup would be wrong. */
+		perror("whyrefused: setns back to the original network namespace");
+		abort();
+	}
+	close(target);
+	close(self);
+	return fd;
+}
+
+struct socket_args {
+	int domain, type, protocol;
+};
+
+static int do_socket(const void *p)
+{
+	const struct socket_args *a = p;
+	int fd = socket(a->domain, a->type | SOCK_CLOEXEC, a->protocol);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int do_open(const void *p)
+{
+	int fd = open((const char *)p, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protocol)
+{
+	struct socket_args a = { domain, type, protocol };
+
+	return in_netns(ns, do_socket, &a);
+}
+
+int wr_netns_open(const struct wr_netns *ns, const char *path)
+{
+	return in_netns(ns, do_open, path);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Network namespaces on this host: found in /run/netns (named, as `ip netns`
+ * makes them) and /proc/PID/ns/net (every process), named for people, and
+ * entered long enough to open a socket inside.
+ */
+#ifndef WR_NETNS_H
+#define WR_NETNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct wr_netns {
+	uint32_t inode;
+	char name[64];		/* /run/netns name, "" if none */
+	uint32_t pid;		/* a process inside, 0 if none */
+	char comm[16];		/* that process's name */
+	char path[96];		/* what to open to enter it */
+};
+
+struct wr_netns_list {
+	struct wr_netns *v;
+	size_t n;
+	size_t cap;
+};
+
+int wr_netns_scan(struct wr_netns_list *l);
+void wr_netns_list_free(struct wr_netns_list *l);
+const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t inode);
+/* "netns 4026532300 (/run/netns/web)" or "netns 4026532300 (pid 1234 nginx)" */
+void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len);
+uint32_t wr_netns_self(void);
+/* socket(domain, type, protocol) created inside `ns`; -errno on failure. */
+int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protocol);
+/* Opens `path` (e.g. /proc/thread-self/net/netstat) as seen inside `ns`. */
+int wr_netns_open(const struct wr_netns *ns, const char *path);
+
+#endif /* WR_NETNS_H */

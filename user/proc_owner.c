@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "proc_owner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct owner {
+	uint32_t inode;
+	uint32_t pid;
+	char comm[16];
+};
+
+static struct owner *owners;
+static size_t n_owners, cap_owners;
+static time_t last_scan;
+
+static void remember(uint32_t inode, uint32_t pid, const char *comm)
+{
+	if (n_owners == cap_owners) {
+		size_t ncap = cap_owners ? cap_owners * 2 : 256;
+		struct owner *nv = realloc(owners, ncap * sizeof(*nv));
+
+		if (!nv)
+			return;
+		owners = nv;
+		cap_owners = ncap;
+	}
+	owners[n_owners].inode = inode;
+	owners[n_owners].pid = pid;
+	snprintf(owners[n_owners].comm, sizeof(owners[n_owners].comm), "%s", comm);
+	n_owners++;
+}
+
+static void scan_pid(uint32_t pid)
+{
+	char path[64], link[64], comm[16] = "";
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		char fdpath[96];
+		ssize_t n;
+		unsigned int inode;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "/proc/%u/fd/%s", pid, de->d_name);
+		n = readlink(fdpath, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (sscanf(link, "socket:[%u]", &inode) == 1)
+			remember(inode, pid, comm);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void rescan(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	n_owners = 0;
+	while (d && (de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (!*end && pid)
+			scan_pid((uint32_t)pid);
+	}
+	if (d)
+		closedir(d);
+	last_scan = time(NULL);
+}
+
+static const struct owner *find(uint32_t inode)
+{
+	size_t i;
+
+	for (i = 0; i < n_owners; i++)
+		if (owners[i].inode == inode)
+			return &owners[i];
+	return NULL;
+}
+
+int wr_owner_lookup(uint32_t inode, uint32_t *pid, char *comm, size_t len)
+{
+	const struct owner *o = find(inode);
+
+	if (!o && time(NULL) != last_scan) {
+		rescan();
+		o = find(inode);
+	}
+	if (!o)
+		return -ENOENT;
+	*pid = o->pid;
+	snprintf(comm, len, "%s", o->comm);
+	return 0;
+}
+
+void wr_owner_cache_free(void)
+{
+	free(owners);
+	owners = NULL;
+	n_owners = cap_owners = 0;
+	last_scan = 0;
+}

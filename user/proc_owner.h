@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Which process holds a socket: /proc/PID/fd links to socket:[INODE], as ss -p finds it. */
+#ifndef WR_PROC_OWNER_H
+#define WR_PROC_OWNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Fills pid and comm for socket inode `inode`. A cache of the last scan of
+ * /proc answers; a miss rescans, at most once per second. 0 or -ENOENT.
+ */
+int wr_owner_lookup(uint32_t inode, uint32_t *pid, char *comm, size_t len);
+void wr_owner_cache_free(void);
+
+#endif /* WR_PROC_OWNER_H */
