@@ -38,9 +38,12 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	e->hdr.ts_ns = bpf_ktime_get_ns();
 	e->hdr.kind = kind;
 	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (e->family == WR_AF_INET6)
+	if (e->family == WR_AF_INET6) {
 		BPF_CORE_READ_INTO(&e->addr.v6, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-	else
+		/* Set before listen(), so final by now. */
+		if (BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_ipv6only))
+			e->flags |= WR_LISTEN_V6ONLY;
+	} else
 		e->addr.v4 = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 	e->port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);

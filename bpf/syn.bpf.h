@@ -84,9 +84,23 @@ static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flo
 	return 0;
 }
 
+/*
+ * The netns an skb travels in: its device's. TCP clears skb->dev of an
+ * incoming segment before the socket layer handles it (the field is reused),
+ * so fall back to the input route's device, which lives in the same netns.
+ */
 static __always_inline __u32 wr_skb_netns(const struct sk_buff *skb)
 {
-	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+	const struct net_device *dev = BPF_CORE_READ(skb, dev);
+	const struct dst_entry *dst;
+
+	if (!dev) {
+		dst = (const struct dst_entry *)(BPF_CORE_READ(skb, _skb_refdst) & ~1UL);
+		if (!dst)
+			return 0;
+		dev = BPF_CORE_READ(dst, dev);
+	}
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 }
 
 /*

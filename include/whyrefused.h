@@ -87,9 +87,12 @@ struct wr_listen_event {
 	__u32 backlog;		/* listen() backlog (sk_max_ack_backlog) */
 	__u16 port;		/* host byte order */
 	__u8 family;
-	__u8 pad;
+	__u8 flags;		/* WR_LISTEN_* */
 	char comm[WR_COMM_LEN];
 };
+
+/* wr_listen_event.flags */
+#define WR_LISTEN_V6ONLY	0x1	/* AF_INET6 socket with IPV6_V6ONLY */
 
 /* Kernel-side counters, a per-CPU array indexed by this enum. */
 enum wr_counter {

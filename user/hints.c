@@ -205,6 +205,9 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 
 		if (l->netns != r->netns || l->port == r->dport)
 			continue;
+		/* Only a port this client could reach is a "wrong port" answer. */
+		if (!wr_listener_accepts(l, r->family, r->daddr_raw))
+			continue;
 		if (!same_program && !port_looks_alike(l->port, r->dport))
 			continue;
 		add_related(r, l, WR_REL_OTHER_PORT);

@@ -13,6 +13,7 @@ done
 failed=()
 total=0
 for t in ${TESTS:-test_*.sh}; do
+	t=${t%.sh}.sh
 	total=$((total + 1))
 	if ! timeout --kill-after=10 120 bash "$t"; then
 		failed+=("$t")

@@ -7,7 +7,7 @@
 setup_pair
 mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey"
-srv /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 2222 -o PidFile=none \
+ip netns exec "$SRV" /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 2222 -o PidFile=none \
 	2>"$WORK/sshd.log" &
 SSHD_PID=$!
 PIDS+=($SSHD_PID)

@@ -10,6 +10,8 @@ srv ip link add wr-s2 type veth peer name wr-s3
 srv ip link set wr-s2 up
 srv ip link set wr-s3 up
 srv ip route add 198.51.100.128/25 dev wr-s2
+# ARP from the spoofed source would fail the same check: skip it.
+cli ip neigh replace $SRV4 lladdr "$(srv cat /sys/class/net/wr-s/address)" dev wr-c
 srv sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.wr-s.rp_filter=1
 start_tracer
 

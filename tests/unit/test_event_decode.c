@@ -130,6 +130,57 @@ static void test_enum_lookup(void **state)
 	assert_null(wr_enum_lookup(&empty, 3));
 }
 
+static void test_listen_event_v6only(void **state)
+{
+	struct wr_listen_event ev;
+	struct wr_listen_record rec;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.ts_ns = 2 * 1000000000ull + 5;
+	ev.hdr.kind = WR_EV_LISTEN;
+	ev.family = WR_AF_INET6;
+	ev.flags = WR_LISTEN_V6ONLY;
+	ev.port = 443;
+	ev.netns = 4026532000u;
+	ev.pid = 812;
+	ev.backlog = 511;
+	memcpy(ev.comm, "nginx: master pr", 16);	/* the kernel's comm is not terminated */
+	assert_int_equal(wr_decode_listen(&ctx, &ev, &rec), 0);
+	assert_false(rec.stop);
+	assert_int_equal(rec.l.family, AF_INET6);
+	assert_true(rec.l.v6only);
+	assert_int_equal(rec.l.port, 443);
+	assert_int_equal(rec.l.pid, 812);
+	assert_int_equal(rec.l.wqueue, 511);
+	assert_int_equal(rec.l.netns, 4026532000u);
+	assert_string_equal(rec.l.comm, "nginx: master p");
+	assert_int_equal(rec.ts.tv_sec, 1700000002);
+	assert_int_equal(rec.ts.tv_nsec, 5);
+}
+
+static void test_unlisten_event_v4(void **state)
+{
+	struct wr_listen_event ev;
+	struct wr_listen_record rec;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.kind = WR_EV_UNLISTEN;
+	ev.family = WR_AF_INET;
+	ev.flags = WR_LISTEN_V6ONLY;	/* meaningless for AF_INET: ignored */
+	inet_pton(AF_INET, "127.0.0.1", &ev.addr.v4);
+	ev.port = 22;
+	assert_int_equal(wr_decode_listen(&ctx, &ev, &rec), 0);
+	assert_true(rec.stop);
+	assert_false(rec.l.v6only);
+	assert_memory_equal(rec.l.addr, "\x7f\0\0\x01", 4);
+
+	ev.hdr.kind = WR_EV_RESET;
+	assert_int_equal(wr_decode_listen(&ctx, &ev, &rec), -1);
+	ev.hdr.kind = WR_EV_LISTEN;
+	ev.family = 99;
+	assert_int_equal(wr_decode_listen(&ctx, &ev, &rec), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_values_are_named_unknown),
 		cmocka_unit_test(test_malformed_events_are_refused),
 		cmocka_unit_test(test_enum_lookup),
+		cmocka_unit_test(test_listen_event_v6only),
+		cmocka_unit_test(test_unlisten_event_v4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

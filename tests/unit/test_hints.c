@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Hint rules over recorded inventories: what listens nearby, what stopped,
+ * and which hints must not appear because they would be false.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "explain.h"
+#include "hints.h"
+
+#define NS_HOST 4026531840u
+#define NS_WEB 4026532300u
+#define NOW 1800000000
+
+static struct wr_inventory inv;
+
+static int setup(void **state)
+{
+	wr_inv_init(&inv);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	wr_inv_free(&inv);
+	return 0;
+}
+
+static struct wr_listener listener(uint32_t netns, const char *addr, uint16_t port,
+				   uint32_t pid, const char *comm)
+{
+	struct wr_listener l;
+
+	memset(&l, 0, sizeof(l));
+	l.netns = netns;
+	l.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(l.family, addr, l.addr);
+	l.port = port;
+	l.pid = pid;
+	l.wqueue = 128;
+	snprintf(l.comm, sizeof(l.comm), "%s", comm);
+	return l;
+}
+
+static void add(struct wr_listener l)
+{
+	assert_int_equal(wr_inv_add(&inv, &l), 0);
+}
+
+static void history(struct wr_listener l, bool stop, time_t at)
+{
+	struct wr_listen_record rec = { .ts = { at, 0 }, .stop = stop, .l = l };
+
+	assert_int_equal(wr_inv_apply(&inv, &rec), 0);
+}
+
+static void label(void *arg, uint32_t netns, char *buf, size_t len)
+{
+	snprintf(buf, len, "netns %u (/run/netns/web)", netns);
+}
+
+/* A SYN to daddr:port in netns, refused with RST, explained and hinted. */
+static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netns)
+{
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_RESET;
+	r.source = WR_SRC_TCP_SEND_RESET;
+	r.family = strchr(daddr, ':') ? AF_INET6 : AF_INET;
+	strcpy(r.saddr, r.family == AF_INET6 ? "2001:db8::2" : "192.0.2.2");
+	strcpy(r.daddr, daddr);
+	inet_pton(r.family, daddr, r.daddr_raw);
+	r.sport = 40000;
+	r.dport = port;
+	r.netns = netns;
+	r.reason = "NO_SOCKET";
+	wr_explain(&r);
+	wr_hints_no_listener(&ctx, &r);
+	return r;
+}
+
+static bool has_hint(const struct wr_refusal *r, const char *text)
+{
+	for (size_t i = 0; i < r->n_hints; i++)
+		if (strstr(r->hints[i], text))
+			return true;
+	return false;
+}
+
+static void test_same_program_on_another_port(void **state)
+{
+	add(listener(NS_HOST, "0.0.0.0", 2222, 812, "sshd"));
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_string_equal(r.hints[0], "sshd (pid 812) on 0.0.0.0:2222 -- wrong port?");
+	assert_non_null(strstr(r.explanation, "; sshd (pid 812) on 0.0.0.0:2222 -- wrong port?"));
+	assert_int_equal(r.n_related, 1);
+	assert_int_equal(r.related[0].relation, WR_REL_OTHER_PORT);
+	assert_false(r.has_last_listener);
+}
+
+static void test_unrelated_port_is_listed_not_called_wrong(void **state)
+{
+	add(listener(NS_HOST, "0.0.0.0", 9000, 40, "app"));
+	add(listener(NS_HOST, "0.0.0.0", 53, 41, "dns"));
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_false(has_hint(&r, "wrong port"));
+	assert_int_equal(r.n_related, 0);
+	assert_true(has_hint(&r, "this network namespace listens on TCP ports "));
+	assert_true(has_hint(&r, "9000 (app)"));
+	assert_true(has_hint(&r, "53 (dns)"));
+}
+
+static void test_port_list_is_bounded(void **state)
+{
+	for (uint16_t p = 0; p < 12; p++)
+		add(listener(NS_HOST, "0.0.0.0", 3000 + p * 100, 50 + p, "svc"));
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_int_equal(r.n_hints, 1);
+	assert_non_null(strstr(r.hints[0], ", ..."));
+	assert_null(strstr(r.hints[0], "4100"));	/* the ninth is not shown */
+}
+
+static void test_nothing_listens_at_all(void **state)
+{
+	add(listener(NS_WEB, "0.0.0.0", 8080, 7, "nginx"));	/* another netns, another port */
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_int_equal(r.n_hints, 1);
+	assert_string_equal(r.hints[0], "nothing listens on any TCP port in this network namespace");
+	assert_int_equal(r.n_related, 0);
+}
+
+static void test_loopback_only_listener(void **state)
+{
+	add(listener(NS_HOST, "127.0.0.1", 5432, 900, "postgres"));
+	struct wr_refusal r = refused("192.0.2.1", 5432, NS_HOST);
+
+	assert_string_equal(r.hints[0], "postgres (pid 900) on 127.0.0.1:5432 only, not on "
+					"192.0.2.1 -- bound to the wrong address?");
+	assert_int_equal(r.related[0].relation, WR_REL_OTHER_ADDRESS);
+}
+
+static void test_v6only_listener_and_ipv4_client(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "::", 443, 77, "nginx");
+
+	l.v6only = true;
+	add(l);
+	struct wr_refusal r = refused("192.0.2.1", 443, NS_HOST);
+
+	assert_string_equal(r.hints[0], "nginx (pid 77) on [::]:443, with IPV6_V6ONLY: it does not "
+					"take IPv4 clients");
+}
+
+static void test_ipv4_listener_and_ipv6_client(void **state)
+{
+	add(listener(NS_HOST, "0.0.0.0", 8443, 78, "app"));
+	struct wr_refusal r = refused("2001:db8::1", 8443, NS_HOST);
+
+	assert_string_equal(r.hints[0], "app (pid 78) on 0.0.0.0:8443, IPv4 only: this client came "
+					"over IPv6");
+}
+
+static void test_dual_stack_listener_takes_ipv4(void **state)
+{
+	struct wr_listener any6 = listener(NS_HOST, "::", 80, 1, "a");
+	struct wr_listener mapped = listener(NS_HOST, "::ffff:192.0.2.1", 80, 1, "a");
+	struct wr_listener v6only = any6;
+	uint8_t v4[4], other[4];
+
+	v6only.v6only = true;
+	inet_pton(AF_INET, "192.0.2.1", v4);
+	inet_pton(AF_INET, "192.0.2.9", other);
+	assert_true(wr_listener_accepts(&any6, AF_INET, v4));
+	assert_false(wr_listener_accepts(&v6only, AF_INET, v4));
+	assert_true(wr_listener_accepts(&mapped, AF_INET, v4));
+	assert_false(wr_listener_accepts(&mapped, AF_INET, other));
+}
+
+static void test_wrong_port_must_be_reachable(void **state)
+{
+	struct wr_listener v6only = listener(NS_HOST, "::", 2222, 812, "sshd");
+
+	v6only.v6only = true;
+	add(v6only);
+	add(listener(NS_HOST, "127.0.0.1", 2223, 812, "sshd"));
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	/* Neither would take this IPv4 client: sending it there fixes nothing. */
+	assert_false(has_hint(&r, "wrong port"));
+}
+
+static void test_listener_in_another_netns(void **state)
+{
+	add(listener(NS_WEB, "0.0.0.0", 80, 4242, "nginx"));
+	struct wr_refusal r = refused("192.0.2.1", 80, NS_HOST);
+
+	assert_string_equal(r.hints[0], "nginx (pid 4242) on 0.0.0.0:80 in another network "
+					"namespace, netns 4026532300 (/run/netns/web) -- a "
+					"container whose port is not published or forwarded?");
+	assert_int_equal(r.related[0].relation, WR_REL_OTHER_NETNS);
+	assert_int_equal(r.related[0].l.netns, NS_WEB);
+}
+
+static void test_stopped_service_comes_first(void **state)
+{
+	struct wr_listener sshd = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+
+	history(sshd, false, NOW - 3600);
+	history(sshd, true, NOW - 180);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_true(r.has_last_listener);
+	assert_int_equal(r.last_listener.l.pid, 812);
+	assert_int_equal(r.last_listener.ts.tv_sec, NOW - 180);
+	assert_non_null(strstr(r.hints[0], "sshd (pid 812) on 0.0.0.0:22 stopped listening at "));
+	assert_non_null(strstr(r.hints[0], ", 3 min ago -- service stopped or crashed?"));
+	assert_non_null(strstr(r.explanation, "stopped listening"));
+}
+
+static void test_restarted_elsewhere_same_program(void **state)
+{
+	struct wr_listener old = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+
+	history(old, true, NOW - 10);
+	history(listener(NS_HOST, "0.0.0.0", 2022, 901, "sshd"), false, NOW - 5);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	/* 2022 does not look like 22, but it is the same program: named. */
+	assert_non_null(strstr(r.hints[0], "stopped listening"));
+	assert_string_equal(r.hints[1], "sshd (pid 901) on 0.0.0.0:2022 -- wrong port?");
+}
+
+static void test_listening_again_is_not_a_stop(void **state)
+{
+	struct wr_listener sshd = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+
+	history(sshd, true, NOW - 60);
+	sshd.pid = 813;
+	history(sshd, false, NOW - 30);
+	/* Then a refusal on 22 for another address only. */
+	struct wr_refusal r = refused("2001:db8::1", 22, NS_HOST);
+
+	assert_false(r.has_last_listener);
+	assert_false(has_hint(&r, "stopped"));
+	assert_true(has_hint(&r, "IPv4 only"));
+}
+
+static void test_a_stop_in_another_netns_is_not_this_one(void **state)
+{
+	history(listener(NS_WEB, "0.0.0.0", 22, 5, "sshd"), true, NOW - 60);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_false(r.has_last_listener);
+}
+
+static void test_owner_unknown(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "127.0.0.1", 25, 0, "");
+
+	l.inode = 31337;
+	add(l);
+	struct wr_refusal r = refused("192.0.2.1", 25, NS_HOST);
+
+	assert_non_null(strstr(r.hints[0], "a process not found (socket inode 31337) on "
+					   "127.0.0.1:25 only"));
+}
+
+static void test_ago(void **state)
+{
+	struct timespec now = { NOW, 0 }, then = { NOW - 42, 0 };
+	char buf[32];
+
+	wr_format_ago(&then, &now, buf, sizeof(buf));
+	assert_string_equal(buf, "42 s ago");
+	then.tv_sec = NOW - 600;
+	wr_format_ago(&then, &now, buf, sizeof(buf));
+	assert_string_equal(buf, "10 min ago");
+	then.tv_sec = NOW - 5 * 3600;
+	wr_format_ago(&then, &now, buf, sizeof(buf));
+	assert_string_equal(buf, "5 h ago");
+	then.tv_sec = NOW - 3 * 86400;
+	wr_format_ago(&then, &now, buf, sizeof(buf));
+	assert_string_equal(buf, "3 days ago");
+	then.tv_sec = NOW + 5;	/* clock stepped back: never negative */
+	wr_format_ago(&then, &now, buf, sizeof(buf));
+	assert_string_equal(buf, "0 s ago");
+}
+
+static struct wr_refusal unanswered(const struct wr_listener *target, uint64_t overflows)
+{
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_UNANSWERED;
+	r.source = WR_SRC_CONSUME_SKB;
+	r.family = AF_INET;
+	strcpy(r.daddr, "192.0.2.1");
+	r.dport = 7000;
+	r.reason = "LISTEN_DROP";
+	wr_explain(&r);
+	wr_hints_unanswered(&ctx, &r, target, overflows);
+	return r;
+}
+
+static void test_full_queue_is_backlog_full(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000, 300, "slow");
+
+	l.rqueue = 2;
+	l.wqueue = 1;
+	struct wr_refusal r = unanswered(&l, 1);
+
+	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	assert_string_equal(r.reason, "LISTEN_OVERFLOW");
+	assert_string_equal(r.client_sees, "Connection timed out");
+	assert_non_null(strstr(r.explanation, "the accept queue of slow (pid 300) on "
+					      "0.0.0.0:7000 is full (2 waiting, backlog 1)"));
+	assert_true(has_hint(&r, "ListenOverflows in this network namespace rose by 1"));
+	assert_int_equal(r.related[0].relation, WR_REL_TARGET);
+	assert_int_equal(r.listen_overflows, 1);
+}
+
+static void test_overflow_counter_alone_is_enough(void **state)
+{
+	/* The queue drained between the drop and our look at it. */
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000, 300, "slow");
+	struct wr_refusal r = unanswered(&l, 3);
+
+	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+}
+
+static void test_no_overflow_is_other_drop(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000, 300, "slow");
+	struct wr_refusal r = unanswered(&l, 0);
+
+	assert_int_equal(r.cause, WR_CAUSE_OTHER_DROP);
+	assert_string_equal(r.reason, "LISTEN_DROP");
+	assert_non_null(strstr(r.explanation, "slow (pid 300) on 0.0.0.0:7000 took the SYN but "
+					      "sent no SYN-ACK"));
+	assert_false(has_hint(&r, "ListenOverflows"));
+}
+
+static void test_no_listener_found_is_other_drop(void **state)
+{
+	struct wr_refusal r = unanswered(NULL, 5);
+
+	assert_int_equal(r.cause, WR_CAUSE_OTHER_DROP);
+	assert_int_equal(r.n_related, 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_same_program_on_another_port),
+		T(test_unrelated_port_is_listed_not_called_wrong),
+		T(test_port_list_is_bounded),
+		T(test_nothing_listens_at_all),
+		T(test_loopback_only_listener),
+		T(test_v6only_listener_and_ipv4_client),
+		T(test_ipv4_listener_and_ipv6_client),
+		T(test_dual_stack_listener_takes_ipv4),
+		T(test_wrong_port_must_be_reachable),
+		T(test_listener_in_another_netns),
+		T(test_stopped_service_comes_first),
+		T(test_restarted_elsewhere_same_program),
+		T(test_listening_again_is_not_a_stop),
+		T(test_a_stop_in_another_netns_is_not_this_one),
+		T(test_owner_unknown),
+		T(test_ago),
+		T(test_full_queue_is_backlog_full),
+		T(test_overflow_counter_alone_is_enough),
+		T(test_no_overflow_is_other_drop),
+		T(test_no_listener_found_is_other_drop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
