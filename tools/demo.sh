@@ -7,8 +7,10 @@ TEST=demo
 
 echo "== a server ($SRV4) and a client ($CLI4) in two network namespaces"
 setup_pair
+start_listener "$SRV" 0.0.0.0 2222
 start_listener "$SRV" 0.0.0.0 5432
 start_listener "$SRV" 0.0.0.0 8080
+start_listener "$SRV" 0.0.0.0 7000 1 noaccept
 srv nft -f - <<'NFT'
 table inet demo {
 	chain input {
@@ -19,24 +21,23 @@ table inet demo {
 }
 NFT
 srv iptables -A INPUT -p tcp --dport 3306 -j REJECT --reject-with icmp-host-prohibited
-echo "   listening: 5432 (nft rejects it), 8080 (nft drops it); nothing on 22 or 3306"
+echo "   listening: 2222 (not 22), 5432 (nft rejects it), 8080 (nft drops it),"
+echo "   7000 (backlog 1, never accepts), 9000 (stopped below); nothing on 22 or 3306"
 echo "   (iptables rejects 3306 with icmp-host-prohibited)"
 echo
-echo "== whyrefused is running; the client tries four connections:"
-start_tracer		# --json into $OUT
-"$WR" --duration 60 --color always >"$WORK/demo.out" 2>"$WORK/demo.err" &
-TEXT_PID=$!
-PIDS+=($TEXT_PID)
-for ((i = 0; i < 100; i++)); do grep -q 'Ctrl-C to stop' "$WORK/demo.err" && break; sleep 0.05; done
-for target in "$SRV4 22" "$SRV4 5432" "$SRV4 3306" "$SRV4 8080"; do
+echo "== whyrefused is running; the client tries:"
+TEXT_OPTS="--color always" start_tracer	# --json into $OUT, text into $TXT
+start_listener "$SRV" 0.0.0.0 9000
+kill "$LISTENER_PID"
+for target in "$SRV4 22" "$SRV4 5432" "$SRV4 3306" "$SRV4 8080" "$SRV4 9000" \
+	"$SRV4 7000" "$SRV4 7000" "$SRV4 7000"; do
 	printf '   client: connect %-16s -> %s\n' "${target/ /:}" "$(connect_from_client $target 1500)"
 done
 sleep 0.5
-kill -INT "$TEXT_PID"; wait "$TEXT_PID" || true
 stop_tracer
 echo
 echo "== what whyrefused printed:"
-cat "$WORK/demo.out"
+cat "$TXT"
 echo
 echo "== and as JSON lines (whyrefused --json), one refusal:"
 jq -c 'select(.event == "refusal")' "$OUT" | head -n 1

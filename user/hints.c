@@ -129,6 +129,30 @@ static const struct wr_listen_record *last_stop(const struct wr_inventory *inv,
 	return NULL;
 }
 
+/*
+ * Is `l` where the stopped service went? The same process still listening
+ * elsewhere (a reload moved its port), or the same program that started
+ * listening after the stop (restarted on another port). Other instances of
+ * the program that were there all along are not.
+ */
+static bool took_over_from(const struct wr_inventory *inv, const struct wr_listener *l,
+			   const struct wr_listen_record *stop)
+{
+	const struct wr_listen_record *h;
+	size_t i;
+
+	if (!l->pid)
+		return false;
+	if (l->pid == stop->l.pid)
+		return true;
+	if (strcmp(l->comm, stop->l.comm))
+		return false;
+	for (i = 0; (h = wr_inv_history(inv, i)) != NULL && h != stop; i++)
+		if (!h->stop && wr_listener_same_socket(&h->l, l))
+			return true;
+	return false;
+}
+
 static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 {
 	char list[WR_TEXT_LEN] = "";
@@ -201,7 +225,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	}
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
-		bool same_program = stop && l->pid && !strcmp(l->comm, stop->l.comm);
+		bool same_program = stop && took_over_from(inv, l, stop);
 
 		if (l->netns != r->netns || l->port == r->dport)
 			continue;

@@ -233,10 +233,14 @@ static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 	if (r->retries && n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " (%u retries folded)",
 				      r->retries);
-	for (i = 0; i < r->n_hints && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n%s         %s%s", 
+	for (i = 0; i < r->n_hints && n < sizeof(line); i++) {
+		/* The first hint often closes the explanation already. */
+		if (strstr(r->explanation, r->hints[i]))
+			continue;
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n%s         %s%s",
 				      o->color ? COLOR_DIM : "", r->hints[i],
 				      o->color ? COLOR_OFF : "");
+	}
 	emit(o, o->f, line);
 }
 

@@ -19,20 +19,24 @@ SRV6=2001:db8::1 CLI6=2001:db8::2
 WORK=$(mktemp -d /tmp/whyrefused-test.XXXXXX)
 OUT=$WORK/tracer.json
 ERR=$WORK/tracer.err
+TXT=$WORK/tracer.txt
 PIDS=()
 TRACER_PID=
+TEXT_PID=
 
 cleanup() {
 	local rc=$?
 	local p
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	[ -n "$TRACER_PID" ] && kill -9 "$TRACER_PID" 2>/dev/null || true
+	[ -n "$TEXT_PID" ] && kill -9 "$TEXT_PID" 2>/dev/null || true
 	ip netns del "$SRV" 2>/dev/null || true
 	ip netns del "$CLI" 2>/dev/null || true
 	ip netns del "$OTHER" 2>/dev/null || true
 	if [ $rc -ne 0 ]; then
 		echo "--- $TEST failed; tracer stdout:"; cat "$OUT" 2>/dev/null || true
 		echo "--- tracer stderr:"; cat "$ERR" 2>/dev/null || true
+		if [ -s "$TXT" ]; then echo "--- text tracer:"; cat "$TXT"; fi
 	fi
 	rm -rf "$WORK"
 	exit $rc
@@ -79,12 +83,32 @@ wait_json() {
 	return 1
 }
 
-# Starts the tracer with --json and the given options; waits for `start`.
+# Starts the tracer twice with the given options: with --json (asserted on
+# through $OUT) and in text mode (through $TXT, see assert_text); waits
+# until both are attached.
 start_tracer() {
+	local i
 	"$WR" --json --duration 120 "$@" >"$OUT" 2>"$ERR" &
 	TRACER_PID=$!
+	"$WR" --duration 120 ${TEXT_OPTS:-} "$@" >"$TXT" 2>"$TXT.err" &
+	TEXT_PID=$!
 	wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
 		fail "tracer did not print its start record"
+	for ((i = 0; i < 300; i++)); do
+		grep -q "watching refused" "$TXT.err" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "text tracer did not start: $(cat "$TXT.err")"
+}
+
+# assert_text TEXT: the text-mode tracer printed TEXT (waits up to 5 s).
+assert_text() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qF -- "$1" "$TXT" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "expected '$1' in the text output"
 }
 
 # Stops the tracer like Ctrl-C would; it must exit 0 with a final stats record.
@@ -98,6 +122,11 @@ stop_tracer() {
 	wait "$TRACER_PID" || rc=$?
 	TRACER_PID=
 	[ $rc -eq 0 ] || fail "tracer exited $rc on SIGINT"
+	if [ -n "$TEXT_PID" ]; then
+		kill -INT "$TEXT_PID"
+		wait "$TEXT_PID" || fail "text tracer exited $? on SIGINT"
+		TEXT_PID=
+	fi
 	wait_json "$OUT" '.event == "stats" and .final == true' 1 >/dev/null ||
 		fail "no final stats record"
 }

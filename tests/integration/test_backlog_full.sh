@@ -24,6 +24,7 @@ assert_eq "$(jq -r .listener.queue <<<"$line")" 2 "queue"
 [ "$(jq -r .listen_overflows <<<"$line")" -ge 1 ] || fail "ListenOverflows did not move: $line"
 assert_contains "$(jq -r .explanation <<<"$line")" \
 	"the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7000 is full (2 waiting, backlog 1)"
+assert_text "-> $SRV4:7000  the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7000 is full (2 waiting, backlog 1)"
 stop_tracer
 assert_eq "$(count_refusals '.dport == 7000')" 1 "one line for the attempt"
 pass

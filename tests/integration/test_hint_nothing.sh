@@ -10,6 +10,7 @@ line=$(wait_refusal '.dport == 25') || fail "no refusal for 25"
 assert_eq "$(jq -r '.hints[0]' <<<"$line")" \
 	"nothing listens on any TCP port in this network namespace" "hint"
 assert_eq "$(jq -r '.listeners | length' <<<"$line")" 0 "listeners"
+assert_text "$SRV4:25; the kernel answered with RST, the client sees Connection refused; nothing listens on any TCP port in this network namespace"
 
 start_listener "$SRV" 0.0.0.0 9000
 assert_eq "$(connect_from_client $SRV4 25)" refused "outcome on 25, again"
@@ -18,5 +19,6 @@ line=$(jq -c "select(.event == \"refusal\" and .dport == 25)" "$OUT" | tail -n 1
 assert_eq "$(jq -r '.hints[0]' <<<"$line")" \
 	"this network namespace listens on TCP port 9000 (tcp_listen)" "hint"
 assert_eq "$(jq -r '.listeners | length' <<<"$line")" 0 "listeners named as alternatives"
+assert_text "$SRV4:25; the kernel answered with RST, the client sees Connection refused; this network namespace listens on TCP port 9000 (tcp_listen)"
 stop_tracer
 pass

@@ -17,5 +17,6 @@ assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
 rel=$(jq -c '.listeners[] | select(.relation == "other_netns")' <<<"$line")
 assert_eq "$(jq -r .netns <<<"$rel")" "$other_ns" "related netns"
 assert_eq "$(jq -r .pid <<<"$rel")" "$CONTAINER_PID" "related pid"
+assert_text "tcp_listen (pid $CONTAINER_PID) on 0.0.0.0:5000 in another network namespace, netns $other_ns (/run/netns/$OTHER) -- a container whose port is not published or forwarded?"
 stop_tracer
 pass

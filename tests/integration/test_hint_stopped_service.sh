@@ -23,6 +23,7 @@ assert_eq "$(jq -r .last_listener.port <<<"$line")" 8080 "last_listener.port"
 when=$(date -d "$(jq -r .last_listener.stopped_at <<<"$line")" +%s)
 [ $((stopped_at - when)) -ge 0 ] && [ $((stopped_at - when)) -le 5 ] ||
 	fail "stopped_at $when is not the kill time $stopped_at"
+assert_text "$SRV4:8080; the kernel answered with RST, the client sees Connection refused; tcp_listen (pid $SERVICE_PID) on 0.0.0.0:8080 stopped listening at"
 
 # Restarted: connections work again and no stale hint appears for them.
 start_listener "$SRV" 0.0.0.0 8080

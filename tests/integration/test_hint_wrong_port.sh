@@ -31,5 +31,6 @@ assert_eq "$(jq -r .pid <<<"$rel")" "$SSHD_PID" "related listener pid"
 assert_eq "$(jq -r '[.listeners[] | select(.port == 9000)] | length' <<<"$line")" 0 \
 	"port 9000 named as a wrong port"
 assert_eq "$(jq -r 'has("last_listener")' <<<"$line")" false "last_listener without history"
+assert_text "-> $SRV4:22  no socket listens on $SRV4:22; the kernel answered with RST, the client sees Connection refused; sshd (pid $SSHD_PID) on 0.0.0.0:2222 -- wrong port?"
 stop_tracer
 pass

@@ -22,5 +22,7 @@ assert_field "$line" cause other_drop
 assert_field "$line" reason IP_RPFILTER
 assert_field "$line" saddr $SPOOFED
 assert_contains "$(jq -r .explanation <<<"$line")" "reverse-path filter (rp_filter)"
+assert_text "$SPOOFED:"
+assert_text "reverse-path filter (rp_filter)"
 stop_tracer
 pass

@@ -246,6 +246,37 @@ static void test_restarted_elsewhere_same_program(void **state)
 	assert_string_equal(r.hints[1], "sshd (pid 901) on 0.0.0.0:2022 -- wrong port?");
 }
 
+static void test_other_instances_of_the_program_are_not_wrong_ports(void **state)
+{
+	/* Four workers of one program; one of them is killed. */
+	for (uint16_t p = 0; p < 3; p++) {
+		struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000 + p * 1000, 60 + p, "worker");
+
+		history(l, false, NOW - 100);
+	}
+	struct wr_listener killed = listener(NS_HOST, "0.0.0.0", 9500, 70, "worker");
+
+	history(killed, false, NOW - 100);
+	history(killed, true, NOW - 20);
+	struct wr_refusal r = refused("192.0.2.1", 9500, NS_HOST);
+
+	assert_non_null(strstr(r.hints[0], "stopped listening"));
+	assert_false(has_hint(&r, "wrong port"));
+	assert_true(has_hint(&r, "this network namespace listens on TCP ports "));
+}
+
+static void test_same_process_still_listening_elsewhere(void **state)
+{
+	/* A reload moved the port: the process that stopped still listens. */
+	struct wr_listener old = listener(NS_HOST, "0.0.0.0", 80, 500, "nginx");
+
+	add(listener(NS_HOST, "0.0.0.0", 8000, 500, "nginx"));
+	history(old, true, NOW - 20);
+	struct wr_refusal r = refused("192.0.2.1", 80, NS_HOST);
+
+	assert_string_equal(r.hints[1], "nginx (pid 500) on 0.0.0.0:8000 -- wrong port?");
+}
+
 static void test_listening_again_is_not_a_stop(void **state)
 {
 	struct wr_listener sshd = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
@@ -383,6 +414,8 @@ int main(void)
 		T(test_listener_in_another_netns),
 		T(test_stopped_service_comes_first),
 		T(test_restarted_elsewhere_same_program),
+		T(test_other_instances_of_the_program_are_not_wrong_ports),
+		T(test_same_process_still_listening_elsewhere),
 		T(test_listening_again_is_not_a_stop),
 		T(test_a_stop_in_another_netns_is_not_this_one),
 		T(test_owner_unknown),

@@ -139,6 +139,22 @@ static void test_text_line(void **state)
 	assert_string_equal(text(), want);
 }
 
+static void test_text_does_not_repeat_the_hint_in_the_explanation(void **state)
+{
+	struct wr_refusal r = sample();
+
+	out.json = false;
+	r.n_hints = 2;
+	strcpy(r.hints[0], "sshd (pid 812) on 0.0.0.0:2222 -- wrong port?");
+	strcpy(r.hints[1], "sshd (pid 812) on [::]:2222 -- wrong port?");
+	snprintf(r.explanation, sizeof(r.explanation), "no socket listens on 192.0.2.10:22; %s",
+		 r.hints[0]);
+	wr_output_refusal(&out, &r);
+	assert_non_null(strstr(text(), "22; sshd (pid 812) on 0.0.0.0:2222 -- wrong port?\n"
+				       "         sshd (pid 812) on [::]:2222 -- wrong port?\n"));
+	assert_null(strstr(text(), "         sshd (pid 812) on 0.0.0.0:2222"));
+}
+
 static void test_text_ipv6_brackets_and_color(void **state)
 {
 	struct wr_refusal r = sample();
@@ -209,6 +225,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_strings_stay_on_one_line, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_text_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_does_not_repeat_the_hint_in_the_explanation,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_ipv6_brackets_and_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_and_stats_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_record, setup, teardown),
