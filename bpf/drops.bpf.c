@@ -4,7 +4,9 @@
  * reason[, rx_sk]). NETFILTER_DROP is a firewall rule (DROP or REJECT: a
  * REJECT's answer was recorded by replies.bpf.c just before the free);
  * NO_SOCKET is the no-listener fallback where tcp_send_reset cannot be used;
- * anything else is another kernel drop.
+ * TCP_LISTEN_OVERFLOW (6.15+) is the handshake's final ACK finding the accept
+ * queue full, the one non-SYN segment reported; anything else is another
+ * kernel drop.
  *
  * The tracepoint gained rx_sk in 6.11. A raw_tp program may not read past
  * the tracepoint's arguments, so there are two variants and the loader
@@ -26,10 +28,26 @@ static __always_inline void wr_attach_reply(struct wr_event *ev)
 	bpf_map_delete_elem(&replies, &key);
 }
 
+/* Declared here so the build does not need a 6.15+ vmlinux.h. */
+enum skb_drop_reason___wr {
+	SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr = 0,
+};
+
+/* The final ACK dropped because the accept queue was full (6.15+). */
+static __always_inline bool wr_is_listen_overflow(__u32 reason)
+{
+	if (!bpf_core_enum_value_exists(enum skb_drop_reason___wr,
+					SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr))
+		return false;
+	return reason == bpf_core_enum_value(enum skb_drop_reason___wr,
+					     SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr);
+}
+
 static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 location,
 					   __u32 reason, const struct sock *rx_sk)
 {
 	struct wr_event ev = {};
+	int not_ours;
 
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
 		if (reset_hook_active)
@@ -41,7 +59,11 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	/* Locally built packets have no input interface: only incoming SYNs. */
 	if (!BPF_CORE_READ(skb, skb_iif))
 		return 0;
-	if (wr_parse_syn(skb, &ev.flow))
+	if (wr_is_listen_overflow(reason))
+		not_ours = wr_parse_ack(skb, &ev.flow);
+	else
+		not_ours = wr_parse_syn(skb, &ev.flow);
+	if (not_ours)
 		return 0;
 	ev.source = WR_SRC_KFREE_SKB;
 	ev.reason = reason;

@@ -61,13 +61,16 @@ static __always_inline int wr_read_ip(const unsigned char *head, __u32 off, __u1
 	return -1;
 }
 
-/* Fills `flow` and returns 0 when `skb` is a TCP SYN (no ACK, no RST). */
-static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flow *flow)
+/*
+ * Fills `flow` and `th` from an IPv4/IPv6 TCP segment; returns 0, or -1
+ * when `skb` is not TCP.
+ */
+static __always_inline int wr_parse_tcp(const struct sk_buff *skb, struct wr_flow *flow,
+					struct tcphdr *th)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 nh = BPF_CORE_READ(skb, network_header);
 	__u16 proto = BPF_CORE_READ(skb, protocol);
-	struct tcphdr th;
 	int th_off;
 
 	if (nh == WR_NO_HEADER)
@@ -75,12 +78,30 @@ static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flo
 	th_off = wr_read_ip(head, nh, proto, flow);
 	if (th_off < 0)
 		return -1;
-	if (bpf_probe_read_kernel(&th, sizeof(th), head + th_off))
+	if (bpf_probe_read_kernel(th, sizeof(*th), head + th_off))
 		return -1;
-	if (!th.syn || th.ack || th.rst)
+	flow->sport = bpf_ntohs(th->source);
+	flow->dport = bpf_ntohs(th->dest);
+	return 0;
+}
+
+/* Fills `flow` and returns 0 when `skb` is a TCP SYN (no ACK, no RST). */
+static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flow *flow)
+{
+	struct tcphdr th;
+
+	if (wr_parse_tcp(skb, flow, &th) || !th.syn || th.ack || th.rst)
 		return -1;
-	flow->sport = bpf_ntohs(th.source);
-	flow->dport = bpf_ntohs(th.dest);
+	return 0;
+}
+
+/* Fills `flow` and returns 0 when `skb` is a handshake's final ACK candidate. */
+static __always_inline int wr_parse_ack(const struct sk_buff *skb, struct wr_flow *flow)
+{
+	struct tcphdr th;
+
+	if (wr_parse_tcp(skb, flow, &th) || th.syn || !th.ack || th.rst)
+		return -1;
 	return 0;
 }
 

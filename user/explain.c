@@ -219,11 +219,23 @@ static void explain_unanswered(struct wr_refusal *r)
 		 "a listener took the SYN but sent no SYN-ACK; the client usually sees a timeout");
 }
 
+/* The final ACK found the accept queue full; hints.c names the listener. */
+static void explain_listen_overflow(struct wr_refusal *r)
+{
+	r->cause = WR_CAUSE_BACKLOG_FULL;
+	r->client_sees = "a stalled connection (connect() succeeded)";
+	snprintf(r->explanation, WR_TEXT_LEN,
+		 "the listener's accept queue is full: the kernel dropped the handshake's "
+		 "final ACK");
+}
+
 void wr_explain(struct wr_refusal *r)
 {
 	r->n_hints = 0;
 	if (r->kind == WR_EV_UNANSWERED)
 		explain_unanswered(r);
+	else if (r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"))
+		explain_listen_overflow(r);
 	else if (r->kind == WR_EV_RESET || (r->reason && !strcmp(r->reason, "NO_SOCKET")))
 		explain_no_listener(r);
 	else if (r->reason && !strcmp(r->reason, "NETFILTER_DROP"))

@@ -251,34 +251,79 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	}
 }
 
-void wr_hints_unanswered(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
-			 const struct wr_listener *target, uint64_t overflows)
+const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
+					      const struct wr_refusal *r)
 {
-	char who[128];
+	const struct wr_listener *any = NULL;
+	size_t i;
+
+	/* The kernel prefers a socket bound to the address over a wildcard. */
+	for (i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (l->netns != r->netns || l->port != r->dport ||
+		    !wr_listener_accepts(l, r->family, r->daddr_raw))
+			continue;
+		if (!wr_addr_is_any(l->family, l->addr))
+			return l;
+		if (!any)
+			any = l;
+	}
+	return any;
+}
+
+static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
+			 const char *who, uint64_t overflows, bool final_ack)
+{
+	const char *what = final_ack ? "the handshake's final ACK; the client's connect() "
+				       "succeeded but the server stays silent until the queue "
+				       "drains" :
+				       "the SYN; the client sees a slow connect or a timeout";
+	char endpoint[WR_ADDR_STRLEN + 24];
+
+	r->cause = WR_CAUSE_BACKLOG_FULL;
+	r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
+	r->client_sees = final_ack ? "a stalled connection (connect() succeeded)" :
+				     "Connection timed out";
+	if (target) {
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "the accept queue of %s is full (%u waiting, backlog %u): the kernel "
+			 "dropped %s", who, target->rqueue, target->wqueue, what);
+	} else {
+		snprintf(endpoint, sizeof(endpoint), r->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+			 r->daddr, r->dport);
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "the accept queue of the listener on %s is full: the kernel dropped %s",
+			 endpoint, what);
+	}
+	add_hint(r, "the program does not call accept() fast enough, or its listen() "
+		 "backlog is too small (capped by net.core.somaxconn)");
+	if (overflows)
+		add_hint(r, "ListenOverflows in this network namespace rose by %llu",
+			 (unsigned long long)overflows);
+}
+
+void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+		      const struct wr_listener *target, uint64_t overflows)
+{
+	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
+	char who[128] = "";
 
 	r->n_hints = 0;
+	r->n_related = 0;
 	r->listen_overflows = overflows;
-	r->client_sees = "Connection timed out";
 	if (target) {
 		add_related(r, target, WR_REL_TARGET);
 		wr_listener_describe(target, who, sizeof(who));
 	}
-	if (target && (overflows || target->rqueue > target->wqueue)) {
-		r->cause = WR_CAUSE_BACKLOG_FULL;
-		r->reason = "LISTEN_OVERFLOW";
-		snprintf(r->explanation, WR_TEXT_LEN,
-			 "the accept queue of %s is full (%u waiting, backlog %u): the kernel "
-			 "dropped the SYN; the client sees a slow connect or a timeout", who,
-			 target->rqueue, target->wqueue);
-		add_hint(r, "the program does not call accept() fast enough, or its listen() "
-			 "backlog is too small (capped by net.core.somaxconn)");
-		if (overflows)
-			add_hint(r, "ListenOverflows in this network namespace rose by %llu",
-				 (unsigned long long)overflows);
+	/* The kernel said so, or the counter and the queue say so. */
+	if (final_ack || (target && (overflows || target->rqueue > target->wqueue))) {
+		backlog_full(r, target, who, overflows, final_ack);
 		return;
 	}
 	r->cause = WR_CAUSE_OTHER_DROP;
 	r->reason = "LISTEN_DROP";
+	r->client_sees = "Connection timed out";
 	if (target)
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "%s took the SYN but sent no SYN-ACK (SYN queue full without syncookies, "

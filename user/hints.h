@@ -24,12 +24,16 @@ struct wr_hint_ctx {
 /* After wr_explain(): a no_listener refusal gets what listens nearby. */
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r);
 /*
- * A SYN a listener consumed without a SYN-ACK (WR_EV_UNANSWERED): the
- * listener it reached (if any, with a fresh queue length) and how much
- * ListenOverflows moved decide between backlog_full and other_drop.
+ * A SYN a listener consumed without a SYN-ACK (WR_EV_UNANSWERED), or a final
+ * ACK dropped with TCP_LISTEN_OVERFLOW: the listener it reached (if any,
+ * with a fresh queue length) and how much ListenOverflows moved decide
+ * between backlog_full and other_drop, and name the listener.
  */
-void wr_hints_unanswered(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
-			 const struct wr_listener *target, uint64_t overflows);
+void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+		      const struct wr_listener *target, uint64_t overflows);
+/* The listener the kernel would give this SYN to, or NULL. */
+const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
+					      const struct wr_refusal *r);
 
 /* "sshd (pid 812) on 0.0.0.0:2222" */
 void wr_listener_describe(const struct wr_listener *l, char *buf, size_t len);

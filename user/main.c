@@ -95,33 +95,18 @@ static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 }
 
 /* The listener a SYN to (family, daddr, dport) in `netns` reached. */
-static const struct wr_listener *reached_listener(const struct tracer *t,
-						  const struct wr_refusal *r)
-{
-	size_t i;
-
-	for (i = 0; i < t->inv.n; i++) {
-		const struct wr_listener *l = &t->inv.v[i];
-
-		if (l->netns == r->netns && l->port == r->dport &&
-		    wr_listener_accepts(l, r->family, r->daddr_raw))
-			return l;
-	}
-	return NULL;
-}
-
 /* What is there instead: the inventory turns "no socket" into a reason. */
 static void add_context(struct tracer *t, struct wr_refusal *r)
 {
 	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns, .arg = t };
 
 	clock_gettime(CLOCK_REALTIME, &hctx.now);
-	if (r->kind == WR_EV_UNANSWERED) {
+	if (r->kind == WR_EV_UNANSWERED || r->cause == WR_CAUSE_BACKLOG_FULL) {
 		/* A fresh dump: the queue length is what tells a full backlog. */
 		wr_sync_netns(&t->inv, &t->netns, r->netns);
 		wr_sync_owners(&t->inv, r->netns);
-		wr_hints_unanswered(&hctx, r, reached_listener(t, r),
-				    wr_listen_overflows_delta(&t->netns, r->netns));
+		wr_hints_backlog(&hctx, r, wr_reached_listener(&t->inv, r),
+				 wr_listen_overflows_delta(&t->netns, r->netns));
 	} else if (r->cause == WR_CAUSE_NO_LISTENER) {
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);

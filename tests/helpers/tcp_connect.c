@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * tcp_connect ADDR PORT [TIMEOUT_MS [SRC_ADDR]]: one TCP connect (from
- * SRC_ADDR if given), and what the client
- * saw: "connected", "refused", "timeout", or "error: <strerror>". Exit 0
- * only when connected. Tests compare this with what whyrefused said.
+ * tcp_connect ADDR PORT [TIMEOUT_MS [SRC_ADDR|- [HOLD_MS]]]: one TCP connect
+ * (from SRC_ADDR if given), and what the client saw: "connected",
+ * "refused", "timeout", or "error: <strerror>". A connection is held open
+ * HOLD_MS before it is closed. Exit 0 only when connected. Tests compare
+ * this with what whyrefused said.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 	int fd, err = 0, port;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: tcp_connect ADDR PORT [TIMEOUT_MS [SRC_ADDR]]\n");
+		fprintf(stderr, "usage: tcp_connect ADDR PORT [TIMEOUT_MS [SRC_ADDR|- [HOLD_MS]]]\n");
 		return 2;
 	}
 	port = atoi(argv[2]);
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
 		printf("error: %s\n", strerror(errno));
 		return 1;
 	}
-	if (argc > 4) {
+	if (argc > 4 && strcmp(argv[4], "-")) {
 		struct sockaddr_storage src = { 0 };
 
 		src.ss_family = ss.ss_family;
@@ -77,6 +78,9 @@ int main(int argc, char **argv)
 		goto failed;
 connected:
 	printf("connected\n");
+	fflush(stdout);
+	if (argc > 5)
+		usleep((useconds_t)atoi(argv[5]) * 1000);
 	close(fd);
 	return 0;
 failed:

@@ -346,7 +346,7 @@ static struct wr_refusal unanswered(const struct wr_listener *target, uint64_t o
 	r.dport = 7000;
 	r.reason = "LISTEN_DROP";
 	wr_explain(&r);
-	wr_hints_unanswered(&ctx, &r, target, overflows);
+	wr_hints_backlog(&ctx, &r, target, overflows);
 	return r;
 }
 
@@ -397,6 +397,55 @@ static void test_no_listener_found_is_other_drop(void **state)
 	assert_int_equal(r.n_related, 0);
 }
 
+static void test_final_ack_overflow_is_backlog_full(void **state)
+{
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000, 300, "slow");
+	struct wr_refusal r;
+
+	/* The queue drained again and the counter was read late: the reason decides. */
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_DROP;
+	r.source = WR_SRC_KFREE_SKB;
+	r.family = AF_INET;
+	strcpy(r.daddr, "192.0.2.1");
+	r.dport = 7000;
+	r.reason = "TCP_LISTEN_OVERFLOW";
+	wr_explain(&r);
+	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	wr_hints_backlog(&ctx, &r, &l, 0);
+	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	assert_string_equal(r.reason, "TCP_LISTEN_OVERFLOW");
+	assert_non_null(strstr(r.explanation, "the accept queue of slow (pid 300) on 0.0.0.0:7000 "
+					      "is full (0 waiting, backlog 128): the kernel dropped "
+					      "the handshake's final ACK"));
+	assert_non_null(strstr(r.client_sees, "connect() succeeded"));
+
+	wr_hints_backlog(&ctx, &r, NULL, 0);	/* the listener went away meanwhile */
+	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	assert_non_null(strstr(r.explanation, "the accept queue of the listener on 192.0.2.1:7000 "
+					      "is full"));
+}
+
+static void test_reached_listener_prefers_the_exact_address(void **state)
+{
+	struct wr_refusal r;
+
+	add(listener(NS_HOST, "0.0.0.0", 7000, 1, "any"));
+	add(listener(NS_HOST, "192.0.2.1", 7000, 2, "exact"));
+	add(listener(NS_WEB, "192.0.2.1", 7000, 3, "elsewhere"));
+	memset(&r, 0, sizeof(r));
+	r.family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.1", r.daddr_raw);
+	r.dport = 7000;
+	r.netns = NS_HOST;
+	assert_int_equal(wr_reached_listener(&inv, &r)->pid, 2);
+	inet_pton(AF_INET, "192.0.2.9", r.daddr_raw);
+	assert_int_equal(wr_reached_listener(&inv, &r)->pid, 1);
+	r.dport = 7001;
+	assert_null(wr_reached_listener(&inv, &r));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -424,6 +473,8 @@ int main(void)
 		T(test_overflow_counter_alone_is_enough),
 		T(test_no_overflow_is_other_drop),
 		T(test_no_listener_found_is_other_drop),
+		T(test_final_ack_overflow_is_backlog_full),
+		T(test_reached_listener_prefers_the_exact_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

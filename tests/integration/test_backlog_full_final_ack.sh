@@ -1,0 +1,47 @@
+#!/bin/bash
+# The other way a full accept queue refuses: the SYN got its SYN-ACK while
+# there was room, but the handshake's final ACK arrives when the queue is
+# full. The kernel (6.15+) drops that ACK with TCP_LISTEN_OVERFLOW; the
+# client's connect() has already succeeded and it just hangs.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+grep -q TCP_LISTEN_OVERFLOW <(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null) ||
+	{ pass "skipped: this kernel has no TCP_LISTEN_OVERFLOW drop reason"; exit 0; }
+start_listener "$SRV" 0.0.0.0 7100 1 noaccept
+SLOW_PID=$LISTENER_PID
+start_tracer
+
+# One connection waits in the queue (backlog 1: one more still fits).
+assert_eq "$(connect_from_client $SRV4 7100 1000)" connected "first connection"
+# Two handshakes whose final ACKs the client's own firewall holds back...
+cli nft -f - <<'NFT'
+table inet wrt_hold {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		tcp dport 7100 tcp flags & (syn | rst) == 0 drop
+	}
+}
+NFT
+for i in 1 2; do
+	cli "$HELPERS/tcp_connect" $SRV4 7100 1000 - 6000 >"$WORK/held.$i" &
+	PIDS+=($!)
+done
+for ((i = 0; i < 40; i++)); do
+	[ "$(cat "$WORK"/held.* | grep -c connected)" -eq 2 ] && break
+	sleep 0.05
+done
+# ...until now: the SYN-ACK retransmits draw them out, the second finds the
+# queue full.
+cli nft delete table inet wrt_hold
+line=$(wait_refusal '.dport == 7100' 8) || fail "no refusal event"
+assert_refusal_contract "$line"
+assert_field "$line" cause backlog_full
+assert_field "$line" reason TCP_LISTEN_OVERFLOW
+assert_field "$line" client_sees "a stalled connection (connect() succeeded)"
+assert_eq "$(jq -r .listener.pid <<<"$line")" "$SLOW_PID" "listener pid"
+assert_eq "$(jq -r .listener.backlog <<<"$line")" 1 "backlog"
+assert_contains "$(jq -r .explanation <<<"$line")" \
+	"the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7100 is full (2 waiting, backlog 1): the kernel dropped the handshake's final ACK"
+assert_text "-> $SRV4:7100  the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7100 is full"
+stop_tracer
+pass
