@@ -44,6 +44,7 @@ struct tracer {
 	struct whyrefused_bpf *skel;
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
+	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
 };
 
 static void on_signal(int sig)
@@ -200,6 +201,32 @@ fail:
 	return -1;
 }
 
+static uint64_t read_counter(struct tracer *t, uint32_t idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu > 0 ? ncpu : 1], sum = 0;
+	int c;
+
+	if (ncpu <= 0 || bpf_map__lookup_elem(t->skel->maps.counters, &idx, sizeof(idx), vals,
+					      sizeof(vals), 0))
+		return 0;
+	for (c = 0; c < ncpu; c++)
+		sum += vals[c];
+	return sum;
+}
+
+/* LISTEN transitions the ring buffer had no room for: re-read what listens. */
+static void resync_if_listens_lost(struct tracer *t)
+{
+	uint64_t lost = read_counter(t, WR_CNT_LISTEN_LOST);
+
+	if (lost == t->listen_lost_seen)
+		return;
+	t->listen_lost_seen = lost;
+	wr_sync_all(&t->inv, &t->netns);
+	t->stats.resyncs++;
+}
+
 static void read_counters(struct tracer *t)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -321,6 +348,7 @@ static int run(struct tracer *t)
 			wr_output_error(&t->out, &start.ts, err);
 			goto cleanup;
 		}
+		resync_if_listens_lost(t);
 		if (deadline && now_ms() >= deadline)
 			break;
 	}

@@ -274,6 +274,7 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 			jw_field_uint(&o->jw, counter_names[i], s->kernel[i]);
 		jw_field_uint(&o->jw, "received", s->received);
 		jw_field_uint(&o->jw, "decode_errors", s->decode_errors);
+		jw_field_uint(&o->jw, "inventory_resyncs", s->resyncs);
 		/* This record itself is not counted: it is being written. */
 		jw_field_uint(&o->jw, "written", o->written);
 		jw_field_uint(&o->jw, "write_errors", o->write_errors);
@@ -286,8 +287,10 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 				      (unsigned long long)s->kernel[i]);
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
-			 " received=%llu decode_errors=%llu written=%llu write_errors=%llu",
+			 " received=%llu decode_errors=%llu inventory_resyncs=%llu written=%llu"
+			 " write_errors=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
+			 (unsigned long long)s->resyncs,
 			 (unsigned long long)o->written, (unsigned long long)o->write_errors);
 	emit(o, o->info, line);
 }

@@ -34,6 +34,7 @@ struct wr_stats {
 	uint64_t kernel[WR_CNT_MAX];	/* summed over CPUs */
 	uint64_t received;		/* events read from the ring buffer */
 	uint64_t decode_errors;
+	uint64_t resyncs;		/* listener inventory re-read after listen_lost */
 	/* records written and write errors are kept by struct wr_output */
 };
 

@@ -187,7 +187,7 @@ static void test_start_and_stats_records(void **state)
 		"\"raw_tp/tcp_send_reset\"}}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
 		"\"seen\":5,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
-		"\"listen_seen\":0,\"listen_lost\":0,\"received\":3,\"decode_errors\":0,\"written\":1,\"write_errors\":0}\n");
+		"\"listen_seen\":0,\"listen_lost\":0,\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"written\":1,\"write_errors\":0}\n");
 }
 
 static void test_error_record(void **state)
