@@ -137,7 +137,7 @@ const char *wr_drop_reason_meaning(const char *reason)
 	return NULL;
 }
 
-static void add_hint(struct wr_refusal *r, const char *fmt, ...)
+void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -163,7 +163,7 @@ static void explain_no_listener(struct wr_refusal *r)
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "no socket listens on %s; the kernel answered with RST, "
 		 "the client sees Connection refused", endpoint(r, ep, sizeof(ep)));
-	add_hint(r, "is the service running, and on which port? ss -ltnp in netns %u", r->netns);
+	wr_add_hint(r, "is the service running, and on which port? ss -ltnp in netns %u", r->netns);
 }
 
 static void explain_netfilter(struct wr_refusal *r)
@@ -189,7 +189,7 @@ static void explain_netfilter(struct wr_refusal *r)
 			 "a firewall rule rejected the SYN with %s; the client sees %s",
 			 wr_reply_name(r, reply, sizeof(reply)), r->client_sees);
 	}
-	add_hint(r, "list the rules in netns %u: nft -a list ruleset; iptables -S", r->netns);
+	wr_add_hint(r, "list the rules in netns %u: nft -a list ruleset; iptables -S", r->netns);
 }
 
 static void explain_other_drop(struct wr_refusal *r)
@@ -207,7 +207,7 @@ static void explain_other_drop(struct wr_refusal *r)
 			 "the kernel dropped the SYN (drop reason %s); "
 			 "the client usually sees a timeout", r->reason);
 	if (r->location)
-		add_hint(r, "freed in %s", r->location);
+		wr_add_hint(r, "freed in %s", r->location);
 }
 
 /* Before hints.c looks at the listener's queue. */

@@ -8,16 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static void add_hint(struct wr_refusal *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (r->n_hints == WR_MAX_HINTS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->hints[r->n_hints++], WR_TEXT_LEN, fmt, ap);
-	va_end(ap);
-}
+#include "explain.h"
 
 static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum wr_relation rel)
 {
@@ -92,13 +83,13 @@ static void hint_other_address(struct wr_refusal *r, const struct wr_listener *l
 
 	wr_listener_describe(l, who, sizeof(who));
 	if (r->family == AF_INET && l->family == AF_INET6 && l->v6only)
-		add_hint(r, "%s, with IPV6_V6ONLY: it does not take IPv4 clients", who);
+		wr_add_hint(r, "%s, with IPV6_V6ONLY: it does not take IPv4 clients", who);
 	else if (r->family == AF_INET && l->family == AF_INET6)
-		add_hint(r, "%s, an IPv6 address only: this client came over IPv4", who);
+		wr_add_hint(r, "%s, an IPv6 address only: this client came over IPv4", who);
 	else if (r->family == AF_INET6 && l->family == AF_INET)
-		add_hint(r, "%s, IPv4 only: this client came over IPv6", who);
+		wr_add_hint(r, "%s, IPv4 only: this client came over IPv6", who);
 	else
-		add_hint(r, "%s only, not on %s -- bound to the wrong address?", who, r->daddr);
+		wr_add_hint(r, "%s only, not on %s -- bound to the wrong address?", who, r->daddr);
 }
 
 /* 2222 for 22, 8080 for 80, 5433 for 5432: a port someone meant. */
@@ -175,9 +166,9 @@ static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 		shown++;
 	}
 	if (!total)
-		add_hint(r, "nothing listens on any TCP port in this network namespace");
+		wr_add_hint(r, "nothing listens on any TCP port in this network namespace");
 	else
-		add_hint(r, "this network namespace listens on TCP port%s %s%s", total > 1 ? "s" : "",
+		wr_add_hint(r, "this network namespace listens on TCP port%s %s%s", total > 1 ? "s" : "",
 			 list, total > shown ? ", ..." : "");
 }
 
@@ -200,7 +191,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		localtime_r(&stop->ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		wr_format_ago(&stop->ts, &ctx->now, ago, sizeof(ago));
-		add_hint(r, "%s stopped listening at %s, %s -- service stopped or crashed?", who,
+		wr_add_hint(r, "%s stopped listening at %s, %s -- service stopped or crashed?", who,
 			 when, ago);
 	}
 	for (i = 0; i < inv->n; i++) {
@@ -220,7 +211,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		add_related(r, l, WR_REL_OTHER_NETNS);
 		wr_listener_describe(l, who, sizeof(who));
 		ctx->netns_label(ctx->arg, l->netns, ns, sizeof(ns));
-		add_hint(r, "%s in another network namespace, %s -- a container whose port is "
+		wr_add_hint(r, "%s in another network namespace, %s -- a container whose port is "
 			 "not published or forwarded?", who, ns);
 	}
 	for (i = 0; i < inv->n; i++) {
@@ -236,7 +227,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 			continue;
 		add_related(r, l, WR_REL_OTHER_PORT);
 		wr_listener_describe(l, who, sizeof(who));
-		add_hint(r, "%s -- wrong port?", who);
+		wr_add_hint(r, "%s -- wrong port?", who);
 		alike_port = true;
 	}
 	if (!alike_port)
@@ -296,10 +287,10 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 "the accept queue of the listener on %s is full: the kernel dropped %s",
 			 endpoint, what);
 	}
-	add_hint(r, "the program does not call accept() fast enough, or its listen() "
+	wr_add_hint(r, "the program does not call accept() fast enough, or its listen() "
 		 "backlog is too small (capped by net.core.somaxconn)");
 	if (overflows)
-		add_hint(r, "ListenOverflows in this network namespace rose by %llu",
+		wr_add_hint(r, "ListenOverflows in this network namespace rose by %llu",
 			 (unsigned long long)overflows);
 }
 

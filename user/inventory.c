@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "inventory.h"
 
+#include "grow.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +34,8 @@ bool wr_listener_same_socket(const struct wr_listener *a, const struct wr_listen
 
 int wr_inv_add(struct wr_inventory *inv, const struct wr_listener *l)
 {
-	if (inv->n == inv->cap) {
-		size_t ncap = inv->cap ? inv->cap * 2 : 64;
-		struct wr_listener *nv = realloc(inv->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		inv->v = nv;
-		inv->cap = ncap;
-	}
+	if (wr_grow((void **)&inv->v, &inv->cap, inv->n, sizeof(*inv->v)))
+		return -ENOMEM;
 	inv->v[inv->n++] = *l;
 	return 0;
 }

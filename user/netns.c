@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "grow.h"
 #include "netns.h"
 
 #include <dirent.h>
@@ -16,15 +17,8 @@ static int add(struct wr_netns_list *l, const struct wr_netns *ns)
 {
 	if (wr_netns_find(l, ns->inode))
 		return 0;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 32;
-		struct wr_netns *nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (wr_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n++] = *ns;
 	return 0;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "grow.h"
 #include "sock_diag.h"
 
 #include <errno.h>
@@ -22,15 +23,8 @@ void wr_listener_list_free(struct wr_listener_list *l)
 
 static int list_add(struct wr_listener_list *l, const struct wr_listener *x)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 32;
-		struct wr_listener *nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (wr_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n++] = *x;
 	return 0;
 }

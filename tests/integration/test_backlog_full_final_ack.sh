@@ -22,18 +22,26 @@ table inet wrt_hold {
 	}
 }
 NFT
-for i in 1 2; do
-	cli "$HELPERS/tcp_connect" $SRV4 7100 1000 - 6000 >"$WORK/held.$i" &
+# 0.4 s apart, so that their SYN-ACK retransmits (1 s after each SYN) are
+# answered one after the other: two ACKs handled at once on two CPUs can
+# both pass the queue check.
+held() {
+	local i
+	cli "$HELPERS/tcp_connect" $SRV4 7100 1000 - 6000 >"$WORK/held.$1" &
 	PIDS+=($!)
-done
-for ((i = 0; i < 40; i++)); do
-	[ "$(cat "$WORK"/held.* | grep -c connected)" -eq 2 ] && break
-	sleep 0.05
-done
+	for ((i = 0; i < 20; i++)); do
+		grep -q connected "$WORK/held.$1" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	fail "held connection $1 did not connect"
+}
+held 1
+sleep 0.4
+held 2
 # ...until now: the SYN-ACK retransmits draw them out, the second finds the
 # queue full.
 cli nft delete table inet wrt_hold
-line=$(wait_refusal '.dport == 7100' 8) || fail "no refusal event"
+line=$(wait_refusal ".dport == 7100" 8) || fail "no refusal event; server: $(srv ss -tan; srv nstat -az TcpExtListenOverflows)"
 assert_refusal_contract "$line"
 assert_field "$line" cause backlog_full
 assert_field "$line" reason TCP_LISTEN_OVERFLOW
