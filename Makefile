@@ -16,18 +16,20 @@ CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 	      -Iinclude -Iuser -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
-LDLIBS     := -lbpf -lelf -lz
+LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl
 
 # maps.bpf.c first: its weak map definitions are the ones the linker keeps.
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
-	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c
+	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
+	      user/nft_trace.c user/nft_listing.c user/ipt_save.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
-	      user/netns.c user/proc_owner.c user/inventory_sync.c
+	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
+	      user/nft_flow_trace.c user/fw_rules.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -61,6 +63,7 @@ help:
 	@echo 'V=1 shows the commands.'
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+	     libnftnl-dev libmnl-dev \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux
 
 deps:

@@ -23,6 +23,8 @@ static const char usage_text[] =
 "      --fold-window TIME   fold retransmitted SYNs of one attempt arriving\n"
 "                           within TIME of each other into one line (default 10s)\n"
 "      --color WHEN         auto (default: only on a terminal), always, never\n"
+"      --no-trace           do not name firewall rules (by default a refused flow\n"
+"                           is traced with a table of our own, gone at exit)\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
 "  -v, --verbose            libbpf debug messages on stderr\n"
 "  -h, --help               this text\n"
@@ -46,6 +48,7 @@ void wr_options_default(struct wr_options *o)
 	memset(o, 0, sizeof(*o));
 	o->color = WR_COLOR_AUTO;
 	o->fold_window_ms = 10000;
+	o->trace = true;
 }
 
 /* Strict decimal in [min, max], the whole string. */
@@ -187,7 +190,7 @@ int wr_parse_duration_ms(const char *s, uint64_t *ms)
 	return 0;
 }
 
-enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW };
+enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -197,6 +200,7 @@ static const struct option long_opts[] = {
 	{ "fold-window", required_argument, NULL, OPT_FOLD_WINDOW },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -252,6 +256,9 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 				snprintf(err, errlen, "invalid --color '%s' (auto, always or never)", optarg);
 				return WR_CLI_USAGE;
 			}
+			break;
+		case OPT_NO_TRACE:
+			o->trace = false;
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;

@@ -30,6 +30,7 @@ struct wr_options {
 	uint64_t duration_ms;		/* 0: until Ctrl-C */
 	uint64_t fold_window_ms;
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+	bool trace;			/* name firewall rules with nftables tracing */
 };
 
 enum wr_cli_result {

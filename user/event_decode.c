@@ -36,6 +36,7 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		return -1;
 
 	memcpy(r->daddr_raw, &ev->flow.daddr, sizeof(r->daddr_raw));
+	memcpy(r->saddr_raw, &ev->flow.saddr, sizeof(r->saddr_raw));
 	r->ts.tv_sec = real / 1000000000LL;
 	r->ts.tv_nsec = real % 1000000000LL;
 	r->kind = ev->hdr.kind;

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "event_decode.h"
 #include "explain.h"
+#include "fw_rules.h"
 #include "hints.h"
 #include "hooks.h"
 #include "inventory.h"
@@ -45,6 +46,7 @@ struct tracer {
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
+	struct wr_fw *fw;		/* names firewall rules */
 };
 
 static void on_signal(int sig)
@@ -144,6 +146,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	}
 	wr_explain(&r);
 	add_context(t, &r);
+	wr_fw_name_rule(t->fw, &r);
 	wr_output_refusal(&t->out, &r);
 }
 
@@ -324,6 +327,11 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	t->fw = wr_fw_new(&t->netns, t->opts.trace);
+	if (!t->fw) {
+		fail("out of memory");
+		goto cleanup;
+	}
 	/* Attached first, then dumped: a listener that changes in between is in both. */
 	wr_sync_all(&t->inv, &t->netns);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
@@ -349,6 +357,7 @@ static int run(struct tracer *t)
 			goto cleanup;
 		}
 		resync_if_listens_lost(t);
+		wr_fw_poll(t->fw);
 		if (deadline && now_ms() >= deadline)
 			break;
 	}
@@ -360,6 +369,7 @@ static int run(struct tracer *t)
 
 cleanup:
 	ring_buffer__free(rb);
+	wr_fw_free(t->fw);	/* our trace tables go with their sockets */
 	whyrefused_bpf__destroy(t->skel);
 	wr_enum_table_free(&t->dctx.drop_reasons);
 	wr_enum_table_free(&t->dctx.rst_reasons);

@@ -178,6 +178,37 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 	}
 }
 
+/* The contract's `rule`: what is known; `status` says why the rest is not. */
+static void json_rule(struct jw *w, const struct wr_rule *rule)
+{
+	jw_key(w, "rule");
+	jw_object_begin(w);
+	jw_field_string(w, "backend", rule->backend ? rule->backend : "unknown");
+	if (!rule->found) {
+		jw_field_string(w, "status", rule->status ? rule->status : "unknown");
+		if (rule->text[0])
+			jw_field_string(w, "error", rule->text);
+		jw_field_string(w, "verdict", rule->verdict);
+		jw_object_end(w);
+		return;
+	}
+	jw_field_string(w, "status", "found");
+	jw_field_string(w, "family", rule->family);
+	jw_field_string(w, "table", rule->table);
+	jw_field_string(w, "chain", rule->chain);
+	if (rule->policy) {
+		jw_field_bool(w, "policy", true);
+	} else {
+		if (!strcmp(rule->backend, "nftables"))
+			jw_field_uint(w, "handle", rule->handle);
+		if (rule->number)
+			jw_field_uint(w, "number", rule->number);
+	}
+	jw_field_string(w, "text", rule->text);
+	jw_field_string(w, "verdict", rule->verdict);
+	jw_object_end(w);
+}
+
 static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
 	char reply[64];
@@ -203,6 +234,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 	jw_field_string(&o->jw, "client_sees", r->client_sees);
 	if (r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP)
 		jw_field_string(&o->jw, "reply", wr_reply_name(r, reply, sizeof(reply)));
+	if (r->rule.present)
+		json_rule(&o->jw, &r->rule);
 	jw_field_string(&o->jw, "hook", r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
 			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" : "skb:kfree_skb");
 	if (r->location)

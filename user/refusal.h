@@ -33,6 +33,22 @@ struct wr_related {
 	enum wr_relation relation;
 };
 
+/* The firewall rule that refused or dropped the SYN (fw_rules.c). */
+struct wr_rule {
+	bool present;			/* a firewall cause: the JSON has a `rule` object */
+	bool found;			/* table, chain... below are known */
+	const char *backend;		/* "nftables" (incl. iptables-nft), "iptables-legacy" */
+	const char *status;		/* when not found: "pending retry", "tracing off"... */
+	char family[8];			/* ip, ip6, inet, ... */
+	char table[64];
+	char chain[64];
+	uint64_t handle;		/* nftables rule handle; 0 for a chain policy */
+	unsigned number;		/* 1-based position in its chain (iptables rule number) */
+	bool policy;			/* the chain's policy, not a rule */
+	char text[256];			/* as nft -a list / iptables -S print it */
+	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
+};
+
 enum wr_cause {
 	WR_CAUSE_NO_LISTENER,
 	WR_CAUSE_FIREWALL_REJECT,
@@ -49,6 +65,7 @@ struct wr_refusal {
 	char saddr[WR_ADDR_STRLEN];
 	char daddr[WR_ADDR_STRLEN];
 	uint8_t daddr_raw[16];		/* network order, for matching listeners */
+	uint8_t saddr_raw[16];		/* network order, for matching traces */
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t netns;
@@ -73,6 +90,9 @@ struct wr_refusal {
 	bool has_last_listener;
 	struct wr_listen_record last_listener;
 	uint64_t listen_overflows;	/* backlog_full: ListenOverflows moved by this much */
+
+	/* Filled by fw_rules.c for the firewall causes. */
+	struct wr_rule rule;
 };
 
 /* A value -> name table read from kernel BTF (kernel_names.c). */

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "fw_rules.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <netinet/in.h>	/* before linux/netfilter.h, which pulls linux/in.h */
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "ipt_save.h"
+#include "netns_exec.h"
+#include "nft_flow_trace.h"
+#include "nft_listing.h"
+#include "nft_trace.h"
+
+#define MAX_NS		32	/* namespaces traced at once */
+#define FLOWS_PER_NS	16	/* flows traced at once per namespace */
+#define FLOW_TTL_MS	(10 * 60 * 1000)	/* a flow stops being traced 10 min after its last refusal */
+#define VERDICTS	256	/* recent drop verdicts kept from traces */
+#define VERDICT_TTL_MS	(60 * 1000)
+#define EXEC_TIMEOUT_MS	3000
+#define SAVE_MAX	(256 * 1024)
+
+struct traced {
+	struct wr_trace_flow f;
+	long long last_ms;
+};
+
+struct ns_state {
+	uint32_t netns;
+	struct wr_nft_tracer tr;
+	bool tr_open;
+	struct traced flows[FLOWS_PER_NS];
+	size_t n_flows;
+	struct wr_ipt_snapshot ipt[2];	/* iptables-legacy-save -c: [0] IPv4, [1] IPv6 */
+	bool have_ipt[2];
+};
+
+struct verdict {
+	uint32_t netns;
+	long long ms;
+	struct wr_nft_trace t;
+};
+
+/* Only a packet's first trace message carries its headers: the rest, its id. */
+#define PACKETS 64
+struct traced_packet {
+	uint32_t id;
+	struct wr_nft_trace t;
+};
+
+struct wr_fw {
+	struct wr_netns_list *nsl;
+	struct traced_packet pk[PACKETS];	/* ring */
+	size_t pk_next;
+	bool trace;
+	char table[32];		/* ours: one per tracer process */
+	struct ns_state ns[MAX_NS];
+	size_t n_ns;
+	struct verdict v[VERDICTS];	/* ring */
+	size_t v_next;
+	long long last_expire_ms;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+struct wr_fw *wr_fw_new(struct wr_netns_list *nsl, bool trace)
+{
+	struct wr_fw *fw = calloc(1, sizeof(*fw));
+
+	if (fw) {
+		fw->nsl = nsl;
+		fw->trace = trace;
+		snprintf(fw->table, sizeof(fw->table), "whyrefused_%d", (int)getpid());
+	}
+	return fw;
+}
+
+static void ns_release(struct ns_state *s)
+{
+	if (s->tr_open)
+		wr_nft_tracer_close(&s->tr);
+	wr_ipt_free(&s->ipt[0]);
+	wr_ipt_free(&s->ipt[1]);
+	memset(s, 0, sizeof(*s));
+}
+
+void wr_fw_free(struct wr_fw *fw)
+{
+	if (!fw)
+		return;
+	for (size_t i = 0; i < fw->n_ns; i++)
+		ns_release(&fw->ns[i]);
+	free(fw);
+}
+
+static struct ns_state *ns_get(struct wr_fw *fw, uint32_t netns)
+{
+	for (size_t i = 0; i < fw->n_ns; i++)
+		if (fw->ns[i].netns == netns)
+			return &fw->ns[i];
+	if (fw->n_ns == MAX_NS)
+		return NULL;
+	fw->ns[fw->n_ns].netns = netns;
+	return &fw->ns[fw->n_ns++];
+}
+
+static const struct wr_netns *ns_find(struct wr_fw *fw, uint32_t netns)
+{
+	const struct wr_netns *ns = wr_netns_find(fw->nsl, netns);
+
+	if (!ns && !wr_netns_scan(fw->nsl))
+		ns = wr_netns_find(fw->nsl, netns);
+	return ns;
+}
+
+/* Remembers a packet's flow by trace id, or fills it in from there. */
+static bool packet_flow(struct wr_fw *fw, struct wr_nft_trace *t)
+{
+	if (t->has_flow) {
+		fw->pk[fw->pk_next].id = t->id;
+		fw->pk[fw->pk_next].t = *t;
+		fw->pk_next = (fw->pk_next + 1) % PACKETS;
+		return true;
+	}
+	for (size_t k = 1; k <= PACKETS; k++) {
+		const struct wr_nft_trace *p = &fw->pk[(fw->pk_next + PACKETS - k) % PACKETS].t;
+
+		if (p->has_flow && p->id == t->id) {
+			t->has_flow = true;
+			t->ip_family = p->ip_family;
+			memcpy(t->saddr, p->saddr, sizeof(t->saddr));
+			memcpy(t->daddr, p->daddr, sizeof(t->daddr));
+			t->sport = p->sport;
+			t->dport = p->dport;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Keeps the drop verdicts of traced packets (not our own table's). */
+static void drain(struct wr_fw *fw, struct ns_state *s)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	long long now = now_ms();
+
+	if (!s->tr_open)
+		return;
+	for (int guard = 0; guard < 1000; guard++) {
+		ssize_t n = recv(wr_nft_tracer_fd(&s->tr), buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		int rem = (int)n;
+
+		if (n <= 0)
+			return;	/* EAGAIN: all read; ENOBUFS: lost, the next retry is traced again */
+		for (; mnl_nlmsg_ok(h, rem); h = mnl_nlmsg_next(h, &rem)) {
+			struct verdict *v = &fw->v[fw->v_next];
+
+			if (wr_nft_trace_decode(h, &v->t) || !packet_flow(fw, &v->t) ||
+			    v->t.verdict != NF_DROP || !strcmp(v->t.table, fw->table))
+				continue;
+			v->netns = s->netns;
+			v->ms = now;
+			fw->v_next = (fw->v_next + 1) % VERDICTS;
+		}
+	}
+}
+
+static const struct verdict *find_verdict(const struct wr_fw *fw, const struct wr_refusal *r)
+{
+	uint32_t alen = r->family == AF_INET6 ? 16 : 4;
+	long long now = now_ms();
+
+	for (size_t k = 1; k <= VERDICTS; k++) {
+		const struct verdict *v = &fw->v[(fw->v_next + VERDICTS - k) % VERDICTS];
+
+		if (!v->ms || now - v->ms > VERDICT_TTL_MS)
+			continue;
+		if (v->netns == r->netns && v->t.ip_family == r->family &&
+		    v->t.sport == r->sport && v->t.dport == r->dport &&
+		    !memcmp(v->t.saddr, r->saddr_raw, alen) && !memcmp(v->t.daddr, r->daddr_raw, alen))
+			return v;
+	}
+	return NULL;
+}
+
+static bool same_flow(const struct wr_trace_flow *a, const struct wr_trace_flow *b)
+{
+	size_t alen = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && a->dport == b->dport &&
+	       !memcmp(a->saddr, b->saddr, alen) && !memcmp(a->daddr, b->daddr, alen);
+}
+
+/* Installs the namespace's current flow list; an empty list removes the table. */
+static int apply_flows(struct wr_fw *fw, struct ns_state *s, char *err, size_t errlen)
+{
+	struct wr_trace_flow flows[FLOWS_PER_NS];
+	const struct wr_netns *ns;
+	int ret;
+
+	if (!s->n_flows) {
+		if (s->tr_open)
+			wr_nft_tracer_close(&s->tr);
+		s->tr_open = false;
+		return 0;
+	}
+	if (!s->tr_open) {
+		ns = ns_find(fw, s->netns);
+		if (!ns) {
+			snprintf(err, errlen, "netns %u is gone", s->netns);
+			return -ENOENT;
+		}
+		ret = wr_nft_tracer_open(&s->tr, ns, fw->table, err, errlen);
+		if (ret)
+			return ret;
+		s->tr_open = true;
+	}
+	for (size_t i = 0; i < s->n_flows; i++)
+		flows[i] = s->flows[i].f;
+	return wr_nft_tracer_set_flows(&s->tr, flows, s->n_flows, err, errlen);
+}
+
+/* Traces this client -> server:port from now on; the oldest flow makes room. */
+static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refusal *r,
+		      char *err, size_t errlen)
+{
+	struct wr_trace_flow f = { .family = r->family, .dport = r->dport };
+	size_t i, oldest = 0;
+
+	memcpy(f.saddr, r->saddr_raw, 16);
+	memcpy(f.daddr, r->daddr_raw, 16);
+	for (i = 0; i < s->n_flows; i++) {
+		if (same_flow(&s->flows[i].f, &f)) {
+			s->flows[i].last_ms = now_ms();
+			return 0;
+		}
+		if (s->flows[i].last_ms < s->flows[oldest].last_ms)
+			oldest = i;
+	}
+	i = s->n_flows < FLOWS_PER_NS ? s->n_flows++ : oldest;
+	s->flows[i].f = f;
+	s->flows[i].last_ms = now_ms();
+	return apply_flows(fw, s, err, errlen);
+}
+
+static void expire(struct wr_fw *fw)
+{
+	long long now = now_ms();
+	char err[160];
+
+	if (now - fw->last_expire_ms < 1000)
+		return;
+	fw->last_expire_ms = now;
+	for (size_t k = 0; k < fw->n_ns; k++) {
+		struct ns_state *s = &fw->ns[k];
+		size_t i = 0, before = s->n_flows;
+
+		while (i < s->n_flows) {
+			if (now - s->flows[i].last_ms > FLOW_TTL_MS)
+				s->flows[i] = s->flows[--s->n_flows];
+			else
+				i++;
+		}
+		if (s->n_flows != before)
+			apply_flows(fw, s, err, sizeof(err));
+	}
+}
+
+void wr_fw_poll(struct wr_fw *fw)
+{
+	for (size_t i = 0; i < fw->n_ns; i++)
+		drain(fw, &fw->ns[i]);
+	expire(fw);
+}
+
+static const char *family_name(uint32_t nfproto)
+{
+	switch (nfproto) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	}
+	return "unknown";
+}
+
+/* What the rule did, as the client experienced it (seen on the wire). */
+static void set_verdict(struct wr_refusal *r)
+{
+	char reply[64];
+
+	if (r->reply == WR_REPLY_TCP_RST)
+		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject with tcp reset");
+	else if (r->reply == WR_REPLY_NONE)
+		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "drop");
+	else
+		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject with %s",
+			 wr_reply_name(r, reply, sizeof(reply)));
+}
+
+/* The rule's text and position, from `nft -s -a list chain` in its netns. */
+static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
+{
+	static char listing[SAVE_MAX];
+	char *argv[] = { "nft", "-s", "-a", "list", "chain", r->rule.family, r->rule.table,
+			 r->rule.chain, NULL };
+	const struct wr_netns *ns = ns_find(fw, r->netns);
+
+	if (r->rule.policy) {
+		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
+		return;
+	}
+	if (ns && wr_netns_exec(ns, argv, listing, sizeof(listing), EXEC_TIMEOUT_MS) == 0)
+		wr_nft_listing_find(listing, r->rule.handle, r->rule.text, sizeof(r->rule.text),
+				    &r->rule.number);
+}
+
+static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
+{
+	const struct verdict *v;
+	char err[160];
+
+	r->rule.backend = "nftables";
+	if (!fw->trace) {
+		r->rule.status = "tracing off (--no-trace)";
+		return;
+	}
+	drain(fw, s);
+	v = find_verdict(fw, r);
+	if (trace_flow(fw, s, r, err, sizeof(err))) {
+		/* Keep going: what was traced before still names the rule. */
+		if (!v) {
+			snprintf(r->rule.text, sizeof(r->rule.text), "%s", err);
+			r->rule.status = "unavailable";
+			return;
+		}
+	}
+	if (!v) {
+		r->rule.status = "pending retry";
+		return;
+	}
+	r->rule.found = true;
+	snprintf(r->rule.family, sizeof(r->rule.family), "%s", family_name(v->t.family));
+	snprintf(r->rule.table, sizeof(r->rule.table), "%s", v->t.table);
+	snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", v->t.chain);
+	r->rule.handle = v->t.handle;
+	r->rule.policy = v->t.type == NFT_TRACETYPE_POLICY;
+	nft_rule_text(fw, r);
+}
+
+/* Counters before the previous refusal of this namespace and now. */
+static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
+{
+	static char save[SAVE_MAX];
+	int v6 = r->family == AF_INET6;
+	char *argv[] = { v6 ? "ip6tables-legacy-save" : "iptables-legacy-save", "-c", NULL };
+	const struct wr_netns *ns = ns_find(fw, r->netns);
+	struct wr_ipt_snapshot now = { 0 };
+	const struct wr_ipt_entry *e;
+
+	r->rule.backend = "iptables-legacy";
+	snprintf(r->rule.family, sizeof(r->rule.family), "%s", v6 ? "ip6" : "ip");
+	if (!ns || wr_netns_exec(ns, argv, save, sizeof(save), EXEC_TIMEOUT_MS) != 0 ||
+	    wr_ipt_parse(save, &now)) {
+		r->rule.status = "unavailable";
+		snprintf(r->rule.text, sizeof(r->rule.text), "cannot run %s -c", argv[0]);
+		wr_ipt_free(&now);
+		return;
+	}
+	e = s->have_ipt[v6] ? wr_ipt_diff(&s->ipt[v6], &now) : NULL;
+	if (e) {
+		r->rule.found = true;
+		snprintf(r->rule.table, sizeof(r->rule.table), "%s", e->table);
+		snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", e->chain);
+		snprintf(r->rule.text, sizeof(r->rule.text), "%s", e->text);
+		r->rule.number = e->number;
+		r->rule.policy = !e->number;
+	} else {
+		r->rule.status = "pending retry";
+	}
+	wr_ipt_free(&s->ipt[v6]);
+	s->ipt[v6] = now;
+	s->have_ipt[v6] = true;
+}
+
+/* iptables-legacy tables exist in this namespace for this family. */
+static bool has_legacy_tables(struct wr_fw *fw, const struct wr_refusal *r)
+{
+	const struct wr_netns *ns = ns_find(fw, r->netns);
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	if (!ns)
+		return false;
+	fd = wr_netns_open(ns, r->family == AF_INET6 ? "/proc/thread-self/net/ip6_tables_names" :
+						       "/proc/thread-self/net/ip_tables_names");
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0;
+}
+
+static void describe(struct wr_refusal *r)
+{
+	char line[WR_TEXT_LEN];
+	size_t n;
+
+	if (!r->rule.found) {
+		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
+			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
+				    "the client's next attempt names it");
+		return;
+	}
+	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
+		snprintf(line, sizeof(line), "rule: iptables-legacy -t %s, chain %s: \"%s\"",
+			 r->rule.table, r->rule.chain, r->rule.text);
+	else if (!strcmp(r->rule.backend, "iptables-legacy"))
+		snprintf(line, sizeof(line), "rule: iptables-legacy -t %s, chain %s, rule %u: \"%s\"",
+			 r->rule.table, r->rule.chain, r->rule.number, r->rule.text);
+	else if (r->rule.policy)
+		snprintf(line, sizeof(line), "rule: nft %s %s, chain %s: policy drop",
+			 r->rule.family, r->rule.table, r->rule.chain);
+	else
+		snprintf(line, sizeof(line), "rule: nft %s %s, chain %s, handle %" PRIu64 ": \"%s\"",
+			 r->rule.family, r->rule.table, r->rule.chain, r->rule.handle,
+			 r->rule.text);
+	/* It replaces the generic "list the rules" hint and ends the explanation. */
+	snprintf(r->hints[0], WR_TEXT_LEN, "%s", line);
+	if (!r->n_hints)
+		r->n_hints = 1;
+	n = strlen(r->explanation);
+	snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", line);
+}
+
+void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
+{
+	struct ns_state *s;
+
+	if (r->cause != WR_CAUSE_FIREWALL_REJECT && r->cause != WR_CAUSE_FIREWALL_DROP)
+		return;
+	memset(&r->rule, 0, sizeof(r->rule));
+	r->rule.present = true;
+	set_verdict(r);
+	s = ns_get(fw, r->netns);
+	if (!s) {
+		r->rule.backend = "nftables";
+		r->rule.status = "too many namespaces traced";
+		return;
+	}
+	/* nft drops are freed in nft_do_chain (6.7+); legacy ones in nf_hook_slow. */
+	if ((!r->location || strcmp(r->location, "nft_do_chain")) && has_legacy_tables(fw, r))
+		name_legacy(fw, s, r);
+	else
+		name_nft(fw, s, r);
+	describe(r);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "ipt_save.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+
+static int add(struct wr_ipt_snapshot *s, const struct wr_ipt_entry *e)
+{
+	if (wr_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)))
+		return -ENOMEM;
+	s->v[s->n++] = *e;
+	return 0;
+}
+
+void wr_ipt_free(struct wr_ipt_snapshot *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Rules of one chain so far, to number the next one. */
+static unsigned count_rules(const struct wr_ipt_snapshot *s, const char *table, const char *chain)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].number && !strcmp(s->v[i].table, table) && !strcmp(s->v[i].chain, chain))
+			n++;
+	return n;
+}
+
+/* ":INPUT DROP [12:720]" */
+static int parse_policy(struct wr_ipt_snapshot *s, const char *table, const char *line)
+{
+	struct wr_ipt_entry e = { 0 };
+	char chain[32], policy[16];
+	uint64_t pkts, bytes;
+
+	if (sscanf(line, ":%31s %15s [%" SCNu64 ":%" SCNu64 "]", chain, policy, &pkts,
+		   &bytes) != 4 || !strcmp(policy, "-"))
+		return 0;	/* a user chain has no policy */
+	snprintf(e.table, sizeof(e.table), "%s", table);
+	snprintf(e.chain, sizeof(e.chain), "%s", chain);
+	e.packets = pkts;
+	snprintf(e.text, sizeof(e.text), "-P %s %s", chain, policy);
+	return add(s, &e);
+}
+
+/* "[3:180] -A INPUT -p tcp -m tcp --dport 22 -j DROP" */
+static int parse_rule(struct wr_ipt_snapshot *s, const char *table, const char *line,
+		      size_t len)
+{
+	struct wr_ipt_entry e = { 0 };
+	uint64_t pkts, bytes;
+	const char *rule;
+	int off = 0;
+
+	if (sscanf(line, "[%" SCNu64 ":%" SCNu64 "] %n", &pkts, &bytes, &off) != 2 || !off)
+		return 0;
+	rule = line + off;
+	if (strncmp(rule, "-A ", 3) || sscanf(rule + 3, "%31s", e.chain) != 1)
+		return 0;
+	snprintf(e.table, sizeof(e.table), "%s", table);
+	e.packets = pkts;
+	e.number = count_rules(s, table, e.chain) + 1;
+	snprintf(e.text, sizeof(e.text), "%.*s", (int)(len - (size_t)(rule - line)), rule);
+	return add(s, &e);
+}
+
+int wr_ipt_parse(const char *save, struct wr_ipt_snapshot *s)
+{
+	char table[32] = "", line[512];
+	const char *p = save;
+	int err = 0;
+
+	while (*p && !err) {
+		size_t ll = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)ll, p);
+		if (line[0] == '*')
+			snprintf(table, sizeof(table), "%s", line + 1);
+		else if (line[0] == ':' && table[0])
+			err = parse_policy(s, table, line);
+		else if (line[0] == '[' && table[0])
+			err = parse_rule(s, table, line, strlen(line));
+		p += ll;
+		if (*p)
+			p++;
+	}
+	return err;
+}
+
+bool wr_ipt_refuses(const struct wr_ipt_entry *e)
+{
+	if (!e->number)
+		return strstr(e->text, " DROP") != NULL;
+	return strstr(e->text, " -j DROP") || strstr(e->text, " -j REJECT");
+}
+
+static const struct wr_ipt_entry *find(const struct wr_ipt_snapshot *s,
+				       const struct wr_ipt_entry *e)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].number == e->number && !strcmp(s->v[i].table, e->table) &&
+		    !strcmp(s->v[i].chain, e->chain) && !strcmp(s->v[i].text, e->text))
+			return &s->v[i];
+	return NULL;
+}
+
+const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
+				       const struct wr_ipt_snapshot *after)
+{
+	const struct wr_ipt_entry *best = NULL;
+	uint64_t best_delta = 0;
+
+	for (size_t i = 0; i < after->n; i++) {
+		const struct wr_ipt_entry *a = &after->v[i], *b;
+		uint64_t delta;
+
+		if (!wr_ipt_refuses(a))
+			continue;
+		b = find(before, a);
+		delta = a->packets - (b ? b->packets : 0);
+		if (b && a->packets > b->packets && delta > best_delta) {
+			best = a;
+			best_delta = delta;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "nft_listing.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HANDLE_MARK " # handle "
+
+int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t len,
+			unsigned *number)
+{
+	const char *line = listing;
+	unsigned n = 0;
+
+	while (*line) {
+		size_t ll = strcspn(line, "\n");
+		const char *mark = NULL, *p;
+
+		/* The last " # handle " on the line: a comment may contain one too. */
+		for (p = line; (p = strstr(p, HANDLE_MARK)) && p < line + ll; p++)
+			mark = p;
+		/* "table inet t { # handle 5", "chain input { # handle 1": not rules. */
+		if (mark && mark > line && mark[-1] == '{')
+			mark = NULL;
+		if (mark) {
+			char *end;
+			uint64_t h = strtoull(mark + strlen(HANDLE_MARK), &end, 10);
+			const char *start = line;
+
+			n++;
+			if (h == handle && (end == line + ll || *end == '\n' || *end == ' ')) {
+				while (start < mark && (*start == '\t' || *start == ' '))
+					start++;
+				snprintf(text, len, "%.*s", (int)(mark - start), start);
+				*number = n;
+				return 0;
+			}
+		}
+		line += ll;
+		if (*line)
+			line++;
+	}
+	return -1;
+}
