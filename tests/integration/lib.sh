@@ -160,6 +160,25 @@ count_refusals() {
 		"$OUT" | wc -l
 }
 
+# Handle of the rule matching PATTERN in `nft -a list chain FAMILY TABLE CHAIN`.
+nft_handle() {
+	local family=$1 table=$2 chain=$3 pattern=$4
+	srv nft -a list chain "$family" "$table" "$chain" |
+		grep -F -- "$pattern" | sed -n 's/.* # handle \([0-9]*\)$/\1/p' | head -n 1
+}
+
+# The text of rule HANDLE as `nft -s -a list chain FAMILY TABLE CHAIN` prints it.
+nft_rule_text() {
+	srv nft -s -a list chain "$1" "$2" "$3" |
+		sed -n "s/^[[:space:]]*\(.*\) # handle $4\$/\1/p"
+}
+
+# The ruleset as nft and iptables-legacy show it, to compare before and after.
+ruleset_dump() {
+	srv nft -a list ruleset
+	srv iptables-legacy-save 2>/dev/null | grep -v '^#' || true
+}
+
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
 
 # Field $2 of JSON line $1 equals $3.
