@@ -95,11 +95,22 @@ int wr_ipt_parse(const char *save, struct wr_ipt_snapshot *s)
 	return err;
 }
 
+/* `word` in text as a whole word: "-j DROP" must not match "-j DROPPER". */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; (p = strstr(p, word)) != NULL; p++)
+		if (p[n] == '\0' || p[n] == ' ')
+			return true;
+	return false;
+}
+
 bool wr_ipt_refuses(const struct wr_ipt_entry *e)
 {
 	if (!e->number)
-		return strstr(e->text, " DROP") != NULL;
-	return strstr(e->text, " -j DROP") || strstr(e->text, " -j REJECT");
+		return has_word(e->text, " DROP");
+	return has_word(e->text, " -j DROP") || has_word(e->text, " -j REJECT");
 }
 
 static const struct wr_ipt_entry *find(const struct wr_ipt_snapshot *s,

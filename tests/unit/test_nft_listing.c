@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* A rule's text found by handle in `nft -s -a list chain` output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "nft_listing.h"
+
+/* nft 1.0.6, `nft -s -a list chain inet wrfw ssh_rules` and an input chain. */
+static const char listing[] =
+	"table inet wrfw { # handle 1\n"
+	"\tchain input { # handle 2\n"
+	"\t\ttype filter hook input priority filter; policy accept;\n"
+	"\t\ttcp dport 22 jump ssh_rules # handle 5\n"
+	"\t\ttcp dport 80 counter comment \"see # handle 9\" drop # handle 7\n"
+	"\t\tmeta l4proto tcp ip saddr 192.0.2.0/24 counter reject with tcp reset # handle 16\n"
+	"\t}\n"
+	"}\n";
+
+static void test_rule_by_handle(void **state)
+{
+	char text[256];
+	unsigned n = 0;
+
+	assert_int_equal(wr_nft_listing_find(listing, 16, text, sizeof(text), &n), 0);
+	assert_string_equal(text, "meta l4proto tcp ip saddr 192.0.2.0/24 counter reject with tcp reset");
+	assert_int_equal(n, 3);
+	assert_int_equal(wr_nft_listing_find(listing, 5, text, sizeof(text), &n), 0);
+	assert_string_equal(text, "tcp dport 22 jump ssh_rules");
+	assert_int_equal(n, 1);
+}
+
+static void test_comment_with_a_handle_inside(void **state)
+{
+	char text[256];
+	unsigned n = 0;
+
+	assert_int_equal(wr_nft_listing_find(listing, 7, text, sizeof(text), &n), 0);
+	assert_string_equal(text, "tcp dport 80 counter comment \"see # handle 9\" drop");
+	assert_int_equal(wr_nft_listing_find(listing, 9, text, sizeof(text), &n), -1);
+}
+
+static void test_table_and_chain_handles_are_not_rules(void **state)
+{
+	char text[256];
+	unsigned n = 0;
+
+	assert_int_equal(wr_nft_listing_find(listing, 1, text, sizeof(text), &n), -1);
+	assert_int_equal(wr_nft_listing_find(listing, 2, text, sizeof(text), &n), -1);
+	/* handle 1 is not a prefix of 16 either */
+	assert_int_equal(wr_nft_listing_find("\t\tdrop # handle 16\n", 1, text, sizeof(text), &n), -1);
+	assert_int_equal(wr_nft_listing_find("", 1, text, sizeof(text), &n), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule_by_handle),
+		cmocka_unit_test(test_comment_with_a_handle_inside),
+		cmocka_unit_test(test_table_and_chain_handles_are_not_rules),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
