@@ -29,9 +29,12 @@ echo "== whyrefused is running; the client tries:"
 TEXT_OPTS="--color always" start_tracer	# --json into $OUT, text into $TXT
 start_listener "$SRV" 0.0.0.0 9000
 kill "$LISTENER_PID"
-for target in "$SRV4 22" "$SRV4 5432" "$SRV4 3306" "$SRV4 8080" "$SRV4 9000" \
-	"$SRV4 7000" "$SRV4 7000" "$SRV4 7000"; do
+# Firewalled ports twice: the first refusal starts tracing the flow, the
+# retry names the rule.
+for target in "$SRV4 22" "$SRV4 5432" "$SRV4 5432" "$SRV4 3306" "$SRV4 3306" "$SRV4 8080" \
+	"$SRV4 8080" "$SRV4 9000" "$SRV4 7000" "$SRV4 7000" "$SRV4 7000"; do
 	printf '   client: connect %-16s -> %s\n' "${target/ /:}" "$(connect_from_client $target 1500)"
+	sleep 0.3	# a person retrying is slower than this; the tracer keeps up
 done
 sleep 0.5
 stop_tracer

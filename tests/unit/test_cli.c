@@ -39,13 +39,15 @@ static void test_defaults(void **state)
 	assert_int_equal(opts.fold_window_ms, 10000);
 	assert_int_equal(opts.color, WR_COLOR_AUTO);
 	assert_null(opts.btf_path);
+	assert_true(opts.trace);
 }
 
 static void test_all_options(void **state)
 {
 	assert_int_equal(PARSE("-j", "-p", "22", "--port", "80,443", "-s", "192.0.2.0/24",
 			       "--src=2001:db8::/32", "-d", "500ms", "--fold-window", "2",
-			       "--color", "never", "--btf", "/tmp/x", "-v"), WR_CLI_RUN);
+			       "--color", "never", "--btf", "/tmp/x", "-v", "--no-trace"), WR_CLI_RUN);
+	assert_false(opts.trace);
 	assert_true(opts.json);
 	assert_true(opts.verbose);
 	assert_int_equal(opts.n_ports, 3);
