@@ -110,13 +110,24 @@ void wr_fw_free(struct wr_fw *fw)
 
 static struct ns_state *ns_get(struct wr_fw *fw, uint32_t netns)
 {
-	for (size_t i = 0; i < fw->n_ns; i++)
+	size_t i;
+
+	for (i = 0; i < fw->n_ns; i++)
 		if (fw->ns[i].netns == netns)
 			return &fw->ns[i];
-	if (fw->n_ns == MAX_NS)
-		return NULL;
-	fw->ns[fw->n_ns].netns = netns;
-	return &fw->ns[fw->n_ns++];
+	if (fw->n_ns < MAX_NS) {
+		fw->ns[fw->n_ns].netns = netns;
+		return &fw->ns[fw->n_ns++];
+	}
+	/* Full: take the place of a namespace with nothing traced any more. */
+	for (i = 0; i < fw->n_ns; i++) {
+		if (!fw->ns[i].n_flows && !fw->ns[i].tr_open) {
+			ns_release(&fw->ns[i]);
+			fw->ns[i].netns = netns;
+			return &fw->ns[i];
+		}
+	}
+	return NULL;
 }
 
 static const struct wr_netns *ns_find(struct wr_fw *fw, uint32_t netns)

@@ -28,5 +28,13 @@ assert_field "$line" rule.table late
 assert_field "$line" rule.chain input
 assert_field "$line" rule.handle "$(nft_handle inet late input "tcp dport 9000")"
 assert_field "$line" rule.verdict drop
+
+# IPv6 through the same inet tables: traced and named the same way.
+assert_eq "$(connect_from_client $SRV6 9000 800)" timeout "first v6 attempt"
+wait_refusal '.dport == 9000 and .family == "ipv6"' >/dev/null || fail "no v6 refusal"
+assert_eq "$(connect_from_client $SRV6 9000 800)" timeout "second v6 attempt"
+line=$(wait_refusal '.family == "ipv6" and .rule.status == "found"') || fail "v6 retry: no rule"
+assert_field "$line" rule.table late
+assert_field "$line" rule.chain input
 stop_tracer
 pass
