@@ -27,6 +27,7 @@ int tcp_send_reset_no_socket(struct bpf_raw_tracepoint_args *ctx)
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.reason = reason;
+	ev.netns = wr_skb_netns(skb);
 	wr_report(skb, &ev);
 	return 0;
 }

@@ -184,7 +184,8 @@ static __always_inline bool wr_fold(const struct wr_fold_key *key, __u64 now, __
 
 /*
  * The common report path for an incoming SYN the kernel refused. `ev`
- * arrives with flow, kind, source and reason set; this fills the rest,
+ * arrives with flow, netns, kind, source and reason set (the callers need
+ * the netns first, to match replies and SYN-ACKs); this fills the rest,
  * applies filters and folding, and writes it to the ring buffer.
  */
 static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event *ev)
@@ -199,7 +200,6 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 		return;
 	}
 	ev->hdr.ts_ns = now;
-	ev->netns = wr_skb_netns(skb);
 	ev->ifindex = BPF_CORE_READ(skb, skb_iif);
 
 	fkey.fk.flow = ev->flow;

@@ -148,7 +148,7 @@ void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *endpoint(const struct wr_refusal *r, char *buf, size_t len)
+const char *wr_server_endpoint(const struct wr_refusal *r, char *buf, size_t len)
 {
 	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", r->daddr, r->dport);
 	return buf;
@@ -162,7 +162,7 @@ static void explain_no_listener(struct wr_refusal *r)
 	r->client_sees = "Connection refused";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "no socket listens on %s; the kernel answered with RST, "
-		 "the client sees Connection refused", endpoint(r, ep, sizeof(ep)));
+		 "the client sees Connection refused", wr_server_endpoint(r, ep, sizeof(ep)));
 	wr_add_hint(r, "is the service running, and on which port? ss -ltnp in netns %u", r->netns);
 }
 

@@ -13,6 +13,8 @@ const char *wr_cause_label(enum wr_cause c);	/* text: "REFUSED"... */
 const char *wr_reply_name(const struct wr_refusal *r, char *buf, size_t len);
 /* What a kernel drop reason means, for other_drop; NULL if not known. */
 const char *wr_drop_reason_meaning(const char *reason);
+/* "192.0.2.1:22" or "[2001:db8::1]:22": the server side of the SYN. */
+const char *wr_server_endpoint(const struct wr_refusal *r, char *buf, size_t len);
 /* Appends a printf-style hint; ignored once WR_MAX_HINTS are there. */
 void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

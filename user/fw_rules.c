@@ -130,15 +130,6 @@ static struct ns_state *ns_get(struct wr_fw *fw, uint32_t netns)
 	return NULL;
 }
 
-static const struct wr_netns *ns_find(struct wr_fw *fw, uint32_t netns)
-{
-	const struct wr_netns *ns = wr_netns_find(fw->nsl, netns);
-
-	if (!ns && !wr_netns_scan(fw->nsl))
-		ns = wr_netns_find(fw->nsl, netns);
-	return ns;
-}
-
 /* Remembers a packet's flow by trace id, or fills it in from there. */
 static bool packet_flow(struct wr_fw *fw, struct wr_nft_trace *t)
 {
@@ -232,7 +223,7 @@ static int apply_flows(struct wr_fw *fw, struct ns_state *s, char *err, size_t e
 		return 0;
 	}
 	if (!s->tr_open) {
-		ns = ns_find(fw, s->netns);
+		ns = wr_netns_lookup(fw->nsl, s->netns);
 		if (!ns) {
 			snprintf(err, errlen, "netns %u is gone", s->netns);
 			return -ENOENT;
@@ -339,7 +330,7 @@ static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 	static char listing[SAVE_MAX];
 	char *argv[] = { "nft", "-s", "-a", "list", "chain", r->rule.family, r->rule.table,
 			 r->rule.chain, NULL };
-	const struct wr_netns *ns = ns_find(fw, r->netns);
+	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 
 	if (r->rule.policy) {
 		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
@@ -389,7 +380,7 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 	static char save[SAVE_MAX];
 	int v6 = r->family == AF_INET6;
 	char *argv[] = { v6 ? "ip6tables-legacy-save" : "iptables-legacy-save", "-c", NULL };
-	const struct wr_netns *ns = ns_find(fw, r->netns);
+	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 	struct wr_ipt_snapshot now = { 0 };
 	const struct wr_ipt_entry *e;
 
@@ -421,7 +412,7 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 /* iptables-legacy tables exist in this namespace for this family. */
 static bool has_legacy_tables(struct wr_fw *fw, const struct wr_refusal *r)
 {
-	const struct wr_netns *ns = ns_find(fw, r->netns);
+	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 	char buf[64];
 	ssize_t n;
 	int fd;

@@ -281,11 +281,9 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 "the accept queue of %s is full (%u waiting, backlog %u): the kernel "
 			 "dropped %s", who, target->rqueue, target->wqueue, what);
 	} else {
-		snprintf(endpoint, sizeof(endpoint), r->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-			 r->daddr, r->dport);
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "the accept queue of the listener on %s is full: the kernel dropped %s",
-			 endpoint, what);
+			 wr_server_endpoint(r, endpoint, sizeof(endpoint)), what);
 	}
 	wr_add_hint(r, "the program does not call accept() fast enough, or its listen() "
 		 "backlog is too small (capped by net.core.somaxconn)");

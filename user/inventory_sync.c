@@ -13,15 +13,6 @@
 #include "proc_owner.h"
 #include "sock_diag.h"
 
-static const struct wr_netns *find_or_rescan(struct wr_netns_list *nsl, uint32_t netns)
-{
-	const struct wr_netns *ns = wr_netns_find(nsl, netns);
-
-	if (!ns && !wr_netns_scan(nsl))
-		ns = wr_netns_find(nsl, netns);
-	return ns;
-}
-
 static int dump_one(struct wr_inventory *inv, const struct wr_netns *ns)
 {
 	struct wr_listener_list l = { 0 };
@@ -54,7 +45,7 @@ int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
 
 int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns)
 {
-	const struct wr_netns *ns = find_or_rescan(nsl, netns);
+	const struct wr_netns *ns = wr_netns_lookup(nsl, netns);
 
 	return ns ? dump_one(inv, ns) : -ENOENT;
 }
@@ -74,7 +65,7 @@ void wr_sync_owners(struct wr_inventory *inv, uint32_t netns)
 
 int64_t wr_listen_overflows(struct wr_netns_list *nsl, uint32_t netns)
 {
-	const struct wr_netns *ns = find_or_rescan(nsl, netns);
+	const struct wr_netns *ns = wr_netns_lookup(nsl, netns);
 	static char text[16384];
 	ssize_t n = 0;
 	size_t len;

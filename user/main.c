@@ -92,12 +92,10 @@ static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 {
 	struct tracer *t = arg;
 
-	if (!wr_netns_find(&t->netns, netns))
-		wr_netns_scan(&t->netns);
+	wr_netns_lookup(&t->netns, netns);	/* a namespace made since the last scan */
 	wr_netns_label(&t->netns, netns, buf, len);
 }
 
-/* The listener a SYN to (family, daddr, dport) in `netns` reached. */
 /* What is there instead: the inventory turns "no socket" into a reason. */
 static void add_context(struct tracer *t, struct wr_refusal *r)
 {
@@ -232,20 +230,9 @@ static void resync_if_listens_lost(struct tracer *t)
 
 static void read_counters(struct tracer *t)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t vals[ncpu > 0 ? ncpu : 1];
-	uint32_t i;
-	int c;
-
 	clock_gettime(CLOCK_REALTIME, &t->stats.ts);
-	for (i = 0; i < WR_CNT_MAX; i++) {
-		t->stats.kernel[i] = 0;
-		if (ncpu <= 0 || bpf_map__lookup_elem(t->skel->maps.counters, &i, sizeof(i), vals,
-						      sizeof(vals), 0))
-			continue;
-		for (c = 0; c < ncpu; c++)
-			t->stats.kernel[i] += vals[c];
-	}
+	for (uint32_t i = 0; i < WR_CNT_MAX; i++)
+		t->stats.kernel[i] = read_counter(t, i);
 }
 
 static struct btf *load_btf(const char *path, char *err, size_t errlen)

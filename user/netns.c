@@ -112,6 +112,15 @@ const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t ino
 	return NULL;
 }
 
+const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode)
+{
+	const struct wr_netns *ns = wr_netns_find(l, inode);
+
+	if (!ns && !wr_netns_scan(l))
+		ns = wr_netns_find(l, inode);
+	return ns;
+}
+
 void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len)
 {
 	const struct wr_netns *ns = wr_netns_find(l, inode);

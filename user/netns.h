@@ -27,6 +27,8 @@ struct wr_netns_list {
 int wr_netns_scan(struct wr_netns_list *l);
 void wr_netns_list_free(struct wr_netns_list *l);
 const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t inode);
+/* wr_netns_find, and if it is not known yet, a rescan (it may be new). */
+const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode);
 /* "netns 4026532300 (/run/netns/web)" or "netns 4026532300 (pid 1234 nginx)" */
 void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len);
 uint32_t wr_netns_self(void);
