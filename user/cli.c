@@ -25,6 +25,11 @@ static const char usage_text[] =
 "      --color WHEN         auto (default: only on a terminal), always, never\n"
 "      --no-trace           do not name firewall rules (by default a refused flow\n"
 "                           is traced with a table of our own, gone at exit)\n"
+"      --backend KIND       auto (default), fentry, kprobe or tracepoint: how\n"
+"                           programs attach; auto takes the richest hook the\n"
+"                           kernel allows for each signal\n"
+"      --probe              print what this kernel offers and which hooks would\n"
+"                           be chosen, then exit without attaching\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
 "  -v, --verbose            libbpf debug messages on stderr\n"
 "  -h, --help               this text\n"
@@ -190,7 +195,30 @@ int wr_parse_duration_ms(const char *s, uint64_t *ms)
 	return 0;
 }
 
-enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE };
+static const char *const backend_names[] = {
+	[WR_BACKEND_AUTO] = "auto",
+	[WR_BACKEND_FENTRY] = "fentry",
+	[WR_BACKEND_KPROBE] = "kprobe",
+	[WR_BACKEND_TRACEPOINT] = "tracepoint",
+};
+
+int wr_backend_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(backend_names) / sizeof(backend_names[0]); i++)
+		if (!strcmp(s, backend_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *wr_backend_name(enum wr_backend b)
+{
+	return (unsigned)b < sizeof(backend_names) / sizeof(backend_names[0]) ?
+	       backend_names[b] : NULL;
+}
+
+enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -201,6 +229,8 @@ static const struct option long_opts[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -259,6 +289,20 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			break;
 		case OPT_NO_TRACE:
 			o->trace = false;
+			break;
+		case OPT_BACKEND: {
+			int b = wr_backend_parse(optarg);
+
+			if (b < 0) {
+				snprintf(err, errlen, "invalid --backend '%s' (auto, fentry, kprobe "
+					 "or tracepoint)", optarg);
+				return WR_CLI_USAGE;
+			}
+			o->backend = (enum wr_backend)b;
+			break;
+		}
+		case OPT_PROBE:
+			o->probe = true;
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;

@@ -13,6 +13,9 @@
 
 enum wr_color { WR_COLOR_AUTO, WR_COLOR_ALWAYS, WR_COLOR_NEVER };
 
+/* How programs attach: auto picks the richest the kernel allows, per signal. */
+enum wr_backend { WR_BACKEND_AUTO, WR_BACKEND_FENTRY, WR_BACKEND_KPROBE, WR_BACKEND_TRACEPOINT };
+
 struct wr_cidr {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t prefixlen;
@@ -31,6 +34,8 @@ struct wr_options {
 	uint64_t fold_window_ms;
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	bool trace;			/* name firewall rules with nftables tracing */
+	enum wr_backend backend;
+	bool probe;			/* --probe: print the hook plan, attach nothing */
 };
 
 enum wr_cli_result {
@@ -49,6 +54,10 @@ int wr_parse_ports(const char *s, struct wr_options *o, char *err, size_t errlen
 int wr_parse_cidr(const char *s, struct wr_cidr *out, char *err, size_t errlen);
 /* "10", "2.5", "500ms", "1m": a duration; 0 or -1. */
 int wr_parse_duration_ms(const char *s, uint64_t *ms);
+
+/* "auto", "fentry", "kprobe", "tracepoint" and back; -1 / NULL if unknown. */
+int wr_backend_parse(const char *s);
+const char *wr_backend_name(enum wr_backend b);
 
 void wr_print_usage(FILE *f);
 

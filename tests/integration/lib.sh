@@ -56,8 +56,8 @@ cli() { ip netns exec "$CLI" "$@"; }
 setup_pair() {
 	ip netns add "$SRV"
 	ip netns add "$CLI"
-	ip link add wr-s type veth peer name wr-c netns "$CLI"
-	ip link set wr-s netns "$SRV"
+	# Made inside the namespaces: parallel runs never share a device name.
+	ip link add wr-s netns "$SRV" type veth peer name wr-c netns "$CLI"
 	srv ip addr add $SRV4/24 dev wr-s
 	srv ip addr add $SRV4B/24 dev wr-s
 	srv ip addr add $SRV6/64 dev wr-s nodad
@@ -85,12 +85,13 @@ wait_json() {
 
 # Starts the tracer twice with the given options: with --json (asserted on
 # through $OUT) and in text mode (through $TXT, see assert_text); waits
-# until both are attached.
+# until both are attached. WR_BACKEND forces a backend (tools/vmtest.sh).
 start_tracer() {
 	local i
-	"$WR" --json --duration 120 "$@" >"$OUT" 2>"$ERR" &
+	"$WR" --json --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} "$@" >"$OUT" 2>"$ERR" &
 	TRACER_PID=$!
-	"$WR" --duration 120 ${TEXT_OPTS:-} "$@" >"$TXT" 2>"$TXT.err" &
+	"$WR" --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} ${TEXT_OPTS:-} "$@" \
+		>"$TXT" 2>"$TXT.err" &
 	TEXT_PID=$!
 	wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
 		fail "tracer did not print its start record"

@@ -40,6 +40,24 @@ static void test_defaults(void **state)
 	assert_int_equal(opts.color, WR_COLOR_AUTO);
 	assert_null(opts.btf_path);
 	assert_true(opts.trace);
+	assert_int_equal(opts.backend, WR_BACKEND_AUTO);
+	assert_false(opts.probe);
+}
+
+static void test_backend(void **state)
+{
+	assert_int_equal(PARSE("--backend", "kprobe", "--probe"), WR_CLI_RUN);
+	assert_int_equal(opts.backend, WR_BACKEND_KPROBE);
+	assert_true(opts.probe);
+	assert_int_equal(PARSE("--backend=fentry"), WR_CLI_RUN);
+	assert_int_equal(opts.backend, WR_BACKEND_FENTRY);
+	assert_int_equal(PARSE("--backend", "tracepoint"), WR_CLI_RUN);
+	assert_int_equal(opts.backend, WR_BACKEND_TRACEPOINT);
+	assert_int_equal(PARSE("--backend", "ebpf"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --backend 'ebpf' (auto, fentry, kprobe or tracepoint)");
+	assert_int_equal(PARSE("--backend"), WR_CLI_USAGE);
+	assert_string_equal(wr_backend_name(WR_BACKEND_AUTO), "auto");
+	assert_null(wr_backend_name((enum wr_backend)9));
 }
 
 static void test_all_options(void **state)
@@ -191,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_port_cap),
 		cmocka_unit_test(test_cidr_v4),
 		cmocka_unit_test(test_cidr_v6),
+		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_cidr_errors),
 		cmocka_unit_test(test_durations),
 	};
