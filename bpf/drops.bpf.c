@@ -28,6 +28,21 @@ static __always_inline void wr_attach_reply(struct wr_event *ev)
 	bpf_map_delete_elem(&replies, &key);
 }
 
+/* The table that returned NF_DROP, where verdicts.bpf.c runs. */
+static __always_inline void wr_attach_verdict(struct wr_event *ev)
+{
+	struct wr_flow_key key = { .flow = ev->flow, .netns = ev->netns };
+	struct wr_verdict_val *v = bpf_map_lookup_elem(&verdicts, &key);
+
+	if (!v || ev->hdr.ts_ns - v->ts_ns > 1000000000ULL)
+		return;
+	ev->nf_backend = v->backend;
+	ev->nf_hook = v->hook;
+	__builtin_memcpy(ev->nf_table, v->table, sizeof(ev->nf_table));
+	__builtin_memcpy(ev->nf_chain, v->chain, sizeof(ev->nf_chain));
+	bpf_map_delete_elem(&verdicts, &key);
+}
+
 /* Declared here so the build does not need a 6.15+ vmlinux.h. */
 enum skb_drop_reason___wr {
 	SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr = 0,
@@ -59,8 +74,11 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	/* Locally built packets have no input interface: only incoming SYNs. */
 	if (!BPF_CORE_READ(skb, skb_iif))
 		return 0;
-	if (wr_is_listen_overflow(reason))
+	if (wr_is_listen_overflow(reason)) {
+		if (backlog_fn_active)
+			return 0;	/* backlog_fn.bpf.c reported it */
 		not_ours = wr_parse_ack(skb, &ev.flow);
+	}
 	else
 		not_ours = wr_parse_syn(skb, &ev.flow);
 	if (not_ours)
@@ -72,8 +90,10 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
 	ev.netns = wr_skb_netns(skb);
 	ev.hdr.ts_ns = bpf_ktime_get_ns();
-	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
+	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP)) {
 		wr_attach_reply(&ev);
+		wr_attach_verdict(&ev);
+	}
 	else if (ev.hdr.kind == WR_EV_DROP && wr_synack_sent(&ev.flow, ev.netns))
 		return 0;	/* a retransmitted SYN the listener answered again */
 	wr_report(skb, &ev);

@@ -18,6 +18,7 @@
 WR_SHARED const volatile bool filter_ports = false;
 WR_SHARED const volatile bool filter_src = false;
 WR_SHARED const volatile bool reset_hook_active = false;	/* kfree_skb skips NO_SOCKET */
+WR_SHARED const volatile bool backlog_fn_active = false;	/* kfree_skb skips LISTEN_OVERFLOW */
 WR_SHARED const volatile __u64 fold_window_ns = 10ULL * 1000 * 1000 * 1000;
 
 struct wr_ringbuf_map {
@@ -77,6 +78,13 @@ struct wr_synacks_map {
 	__type(value, __u64);
 };
 
+struct wr_verdicts_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct wr_flow_key);
+	__type(value, struct wr_verdict_val);
+};
+
 WR_SHARED struct wr_ringbuf_map events SEC(".maps");
 WR_SHARED struct wr_counters_map counters SEC(".maps");
 WR_SHARED struct wr_port_filter_map port_filter SEC(".maps");
@@ -85,5 +93,6 @@ WR_SHARED struct wr_src6_filter_map src6_filter SEC(".maps");
 WR_SHARED struct wr_fold_map folds SEC(".maps");
 WR_SHARED struct wr_replies_map replies SEC(".maps");
 WR_SHARED struct wr_synacks_map synacks SEC(".maps");
+WR_SHARED struct wr_verdicts_map verdicts SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

@@ -36,7 +36,19 @@ enum wr_source {
 	WR_SRC_TCP_SEND_RESET = 1,
 	WR_SRC_KFREE_SKB = 2,
 	WR_SRC_CONSUME_SKB = 3,
+	WR_SRC_SEND_RESET_FN = 4,	/* fentry/kprobe on tcp_v4/v6_send_reset */
+	WR_SRC_CONN_REQUEST = 5,	/* fentry/kprobe on tcp_conn_request: queue full */
+	WR_SRC_SYN_RECV_SOCK = 6,	/* fentry/kprobe on tcp_v4/v6_syn_recv_sock: queue full */
 };
+
+/* Which netfilter code returned NF_DROP for the SYN (fexit/kretprobe). */
+enum wr_nf_backend {
+	WR_NF_NONE = 0,
+	WR_NF_NFTABLES = 1,	/* nft_do_chain: nftables and iptables-nft */
+	WR_NF_IPTABLES = 2,	/* ipt_do_table / ip6t_do_table: iptables-legacy */
+};
+
+#define WR_NF_NAME_LEN 32
 
 union wr_addr {
 	__u32 v4;		/* network byte order */
@@ -73,7 +85,13 @@ struct wr_event {
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 rx_sk_state;	/* state of the socket the SYN reached, 0 if none */
-	__u8 pad[3];
+	__u8 nf_backend;	/* enum wr_nf_backend: set where a verdict hook runs */
+	__u8 nf_hook;		/* NF_INET_* hook the verdict was given at */
+	__u8 pad;
+	__u32 queue;		/* backlog events from a function hook: accept queue */
+	__u32 max_queue;	/* and its limit (sk_max_ack_backlog) */
+	char nf_table[WR_NF_NAME_LEN];	/* table that returned NF_DROP */
+	char nf_chain[WR_NF_NAME_LEN];	/* its base chain (nft) or hook's chain (iptables) */
 };
 
 #define WR_COMM_LEN 16
@@ -137,6 +155,16 @@ struct wr_fold_val {
 };
 
 /* Replies seen leaving the host, keyed by the flow of the SYN they answer. */
+/* A netfilter NF_DROP verdict, keyed like replies, joined at kfree_skb. */
+struct wr_verdict_val {
+	__u64 ts_ns;
+	__u8 backend;		/* enum wr_nf_backend */
+	__u8 hook;
+	__u8 pad[6];
+	char table[WR_NF_NAME_LEN];
+	char chain[WR_NF_NAME_LEN];
+};
+
 struct wr_reply_val {
 	__u64 ts_ns;
 	__u8 reply;

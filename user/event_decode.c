@@ -15,6 +15,14 @@ const char *wr_enum_lookup(const struct wr_enum_table *t, uint32_t value)
 	return NULL;
 }
 
+static int decode_location(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
+			   struct wr_refusal *r)
+{
+	if (ev->location && ctx->symbolize)
+		r->location = ctx->symbolize(ctx->symbolize_arg, ev->location);
+	return 0;
+}
+
 int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		    struct wr_refusal *r)
 {
@@ -49,6 +57,24 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 	r->reply = ev->reply;
 	r->icmp_type = ev->icmp_type;
 	r->icmp_code = ev->icmp_code;
+	r->nf_backend = ev->nf_backend;
+	r->nf_hook = ev->nf_hook;
+	memcpy(r->nf_table, ev->nf_table, sizeof(r->nf_table));
+	r->nf_table[sizeof(r->nf_table) - 1] = '\0';
+	memcpy(r->nf_chain, ev->nf_chain, sizeof(r->nf_chain));
+	r->nf_chain[sizeof(r->nf_chain) - 1] = '\0';
+
+	if (ev->source == WR_SRC_CONN_REQUEST || ev->source == WR_SRC_SYN_RECV_SOCK) {
+		r->queue_full_seen = true;
+		r->queue = ev->queue;
+		r->max_queue = ev->max_queue;
+	}
+	/* The final ACK a full queue turned away: what 6.15+ calls TCP_LISTEN_OVERFLOW. */
+	if (ev->source == WR_SRC_SYN_RECV_SOCK) {
+		r->kind = WR_EV_DROP;
+		r->reason = "TCP_LISTEN_OVERFLOW";
+		return decode_location(ctx, ev, r);
+	}
 
 	/* tcp_send_reset carries an sk_rst_reason, kfree_skb an skb_drop_reason. */
 	names = ev->source == WR_SRC_TCP_SEND_RESET ? &ctx->rst_reasons : &ctx->drop_reasons;
@@ -58,9 +84,7 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		r->reason = wr_enum_lookup(names, ev->reason);
 	if (!r->reason)
 		r->reason = "UNKNOWN";
-	if (ev->location && ctx->symbolize)
-		r->location = ctx->symbolize(ctx->symbolize_arg, ev->location);
-	return 0;
+	return decode_location(ctx, ev, r);
 }
 
 int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_event *ev,

@@ -243,3 +243,17 @@ void wr_explain(struct wr_refusal *r)
 	else
 		explain_other_drop(r);
 }
+
+void wr_rule_from_verdict(struct wr_refusal *r)
+{
+	static const char *const builtin[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT",
+					       "POSTROUTING" };
+
+	if (!r->nf_table[0])
+		return;
+	snprintf(r->rule.table, sizeof(r->rule.table), "%s", r->nf_table);
+	if (r->nf_backend == WR_NF_IPTABLES && r->nf_hook < sizeof(builtin) / sizeof(builtin[0]))
+		snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", builtin[r->nf_hook]);
+	else
+		snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", r->nf_chain);
+}

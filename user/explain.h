@@ -18,5 +18,11 @@ const char *wr_server_endpoint(const struct wr_refusal *r, char *buf, size_t len
 /* Appends a printf-style hint; ignored once WR_MAX_HINTS are there. */
 void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A rule not named yet still has a table and chain where a verdict hook ran
+ * (fexit/kretprobe on nft_do_chain, ip(6)t_do_table): copies them into
+ * r->rule. iptables reports the hook; its builtin chain is named here.
+ */
+void wr_rule_from_verdict(struct wr_refusal *r);
 
 #endif /* WR_EXPLAIN_H */

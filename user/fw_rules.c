@@ -393,7 +393,9 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 		wr_ipt_free(&now);
 		return;
 	}
-	e = s->have_ipt[v6] ? wr_ipt_diff(&s->ipt[v6], &now) : NULL;
+	/* Where a verdict hook named the table, only its rules are candidates. */
+	e = s->have_ipt[v6] ? wr_ipt_diff(&s->ipt[v6], &now, r->nf_table[0] ? r->nf_table : NULL) :
+			      NULL;
 	if (e) {
 		r->rule.found = true;
 		snprintf(r->rule.table, sizeof(r->rule.table), "%s", e->table);
@@ -434,6 +436,9 @@ static void describe(struct wr_refusal *r)
 	size_t n;
 
 	if (!r->rule.found) {
+		if (r->rule.table[0])
+			wr_add_hint(r, "the kernel returned the verdict from table %s, chain %s",
+				    r->rule.table, r->rule.chain);
 		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
 			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
 				    "the client's next attempt names it");
@@ -475,10 +480,17 @@ void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
 		r->rule.status = "too many namespaces traced";
 		return;
 	}
-	/* nft drops are freed in nft_do_chain (6.7+); legacy ones in nf_hook_slow. */
-	if ((!r->location || strcmp(r->location, "nft_do_chain")) && has_legacy_tables(fw, r))
+	/*
+	 * A verdict hook says which code dropped it. Otherwise: nft drops are
+	 * freed in nft_do_chain (6.7+), legacy ones in nf_hook_slow.
+	 */
+	if (r->nf_backend == WR_NF_IPTABLES ||
+	    (r->nf_backend == WR_NF_NONE && (!r->location || strcmp(r->location, "nft_do_chain")) &&
+	     has_legacy_tables(fw, r)))
 		name_legacy(fw, s, r);
 	else
 		name_nft(fw, s, r);
+	if (!r->rule.found)
+		wr_rule_from_verdict(r);
 	describe(r);
 }

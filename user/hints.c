@@ -306,7 +306,8 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		wr_listener_describe(target, who, sizeof(who));
 	}
 	/* The kernel said so, or the counter and the queue say so. */
-	if (final_ack || (target && (overflows || target->rqueue > target->wqueue))) {
+	if (final_ack || r->queue_full_seen ||
+	    (target && (overflows || target->rqueue > target->wqueue))) {
 		backlog_full(r, target, who, overflows, final_ack);
 		return;
 	}

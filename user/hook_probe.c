@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The choice of hooks, from BTF alone (no program loaded), so it can be
- * tested against BTF recorded from, or shaped like, other kernels.
+ * The choice of hooks, from BTF and probed capabilities alone (nothing is
+ * loaded here), so it is tested against kernels shaped like 6.18, 6.1, 5.10.
  */
 #include "hooks.h"
 
@@ -9,6 +9,25 @@
 #include <string.h>
 
 #include "kernel_names.h"
+#include "whyrefused.h"
+
+const char *const wr_fn_names[WR_FN_MAX] = {
+	[WR_FN_TCP_V4_SEND_RESET] = "tcp_v4_send_reset",
+	[WR_FN_TCP_V6_SEND_RESET] = "tcp_v6_send_reset",
+	[WR_FN_TCP_CONN_REQUEST] = "tcp_conn_request",
+	[WR_FN_TCP_V4_SYN_RECV_SOCK] = "tcp_v4_syn_recv_sock",
+	[WR_FN_TCP_V6_SYN_RECV_SOCK] = "tcp_v6_syn_recv_sock",
+	[WR_FN_NFT_DO_CHAIN] = "nft_do_chain",
+	[WR_FN_IPT_DO_TABLE] = "ipt_do_table",
+	[WR_FN_IP6T_DO_TABLE] = "ip6t_do_table",
+};
+
+#define RESET_FNS	(WR_FN_BIT(WR_FN_TCP_V4_SEND_RESET) | WR_FN_BIT(WR_FN_TCP_V6_SEND_RESET))
+#define BACKLOG_FNS	(WR_FN_BIT(WR_FN_TCP_CONN_REQUEST) | \
+			 WR_FN_BIT(WR_FN_TCP_V4_SYN_RECV_SOCK) | \
+			 WR_FN_BIT(WR_FN_TCP_V6_SYN_RECV_SOCK))
+#define VERDICT_FNS	(WR_FN_BIT(WR_FN_NFT_DO_CHAIN) | WR_FN_BIT(WR_FN_IPT_DO_TABLE) | \
+			 WR_FN_BIT(WR_FN_IP6T_DO_TABLE))
 
 /* Arguments of tracepoint `name` (without the leading ctx), or -1 if absent. */
 static int tracepoint_nargs(const struct btf *btf, const char *name)
@@ -31,45 +50,204 @@ static int tracepoint_nargs(const struct btf *btf, const char *name)
 	return btf_vlen(t) - 1;
 }
 
-int wr_hooks_probe(const struct btf *btf, struct wr_hook_plan *plan, char *err, size_t errlen)
+static void add_note(struct wr_hook_plan *plan, const char *note)
+{
+	if (plan->n_notes < WR_MAX_NOTES)
+		plan->notes[plan->n_notes++] = note;
+}
+
+/*
+ * The function hook for a group of functions: all of `need` (any of them
+ * when `any`), fentry before kprobe, as far as `backend` allows. Sets *fns
+ * to the functions hooked.
+ */
+static enum wr_attach choose_fn(const struct wr_kernel_caps *caps, enum wr_backend backend,
+				unsigned need, bool any, unsigned *fns)
+{
+	unsigned fentry_ok = caps->callable & caps->btf & need;
+	unsigned kprobe_ok = caps->callable & need;
+
+	if ((backend == WR_BACKEND_AUTO || backend == WR_BACKEND_FENTRY) && caps->fentry &&
+	    (any ? fentry_ok != 0 : fentry_ok == need)) {
+		*fns = fentry_ok;
+		return WR_ATTACH_FENTRY;
+	}
+	if ((backend == WR_BACKEND_AUTO || backend == WR_BACKEND_KPROBE) && caps->kprobe &&
+	    (any ? kprobe_ok != 0 : kprobe_ok == need)) {
+		*fns = kprobe_ok;
+		return WR_ATTACH_KPROBE;
+	}
+	*fns = 0;
+	return WR_ATTACH_NONE;
+}
+
+int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
+		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen)
 {
 	int kfree_args = tracepoint_nargs(btf, "kfree_skb");
+	bool forced_fn = backend == WR_BACKEND_FENTRY || backend == WR_BACKEND_KPROBE;
+	unsigned fns;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->backend = backend;
+	/* Every backend needs kfree_skb's reasons for firewall and other drops. */
 	if (kfree_args < 3 ||
 	    wr_btf_enum_value(btf, "skb_drop_reason", "SKB_DROP_REASON_NETFILTER_DROP") < 0) {
 		snprintf(err, errlen, "this kernel's skb:kfree_skb tracepoint has no drop "
 			 "reasons (NETFILTER_DROP needs Linux 5.18, or 5.15.58+)");
 		return -1;
 	}
+	if (backend == WR_BACKEND_FENTRY && !caps->fentry) {
+		snprintf(err, errlen, "--backend fentry: this kernel refuses fentry programs "
+			 "(try --backend kprobe or tracepoint, or leave it on auto)");
+		return -1;
+	}
+	if (backend == WR_BACKEND_KPROBE && !caps->kprobe) {
+		snprintf(err, errlen, "--backend kprobe: this kernel has no kprobes "
+			 "(CONFIG_KPROBES; try --backend fentry or tracepoint, or auto)");
+		return -1;
+	}
 	plan->kfree_rx_sk = kfree_args >= 4;
-	plan->reset_tp = tracepoint_nargs(btf, "tcp_send_reset") >= 3 &&
-			 wr_btf_enum_value(btf, "sk_rst_reason", "SK_RST_REASON_NO_SOCKET") >= 0;
-	if (!plan->reset_tp)
-		plan->note = "tcp:tcp_send_reset has no no-socket reason on this kernel "
-			     "(Linux 6.10+): no-listener refusals come from skb:kfree_skb NO_SOCKET";
 	plan->replies = tracepoint_nargs(btf, "net_dev_queue") >= 1;
-	if (!plan->replies)
-		plan->note = "net:net_dev_queue is missing: firewall REJECT and DROP "
-			     "cannot be told apart, both are reported as firewall_drop";
 	plan->listeners = tracepoint_nargs(btf, "inet_sock_set_state") >= 3;
-	/* Needs the SYN-ACKs that replies.bpf.c notes. */
-	plan->unanswered = plan->replies && tracepoint_nargs(btf, "consume_skb") >= 1;
+
+	plan->reset = choose_fn(caps, backend, RESET_FNS, false, &fns);
+	if (plan->reset == WR_ATTACH_NONE) {
+		if (tracepoint_nargs(btf, "tcp_send_reset") >= 3 &&
+		    wr_btf_enum_value(btf, "sk_rst_reason", "SK_RST_REASON_NO_SOCKET") >= 0)
+			plan->reset = WR_ATTACH_TRACEPOINT;
+		else
+			add_note(plan, "no-listener refusals come from skb:kfree_skb NO_SOCKET "
+				 "(tcp:tcp_send_reset reports them only on Linux 6.10+)");
+		if (forced_fn)
+			add_note(plan, "tcp_v4_send_reset/tcp_v6_send_reset cannot be hooked "
+				 "(inlined or missing): tracepoints used for no-listener refusals");
+	}
+	plan->backlog = choose_fn(caps, backend, BACKLOG_FNS, false, &fns);
+	if (plan->backlog == WR_ATTACH_NONE) {
+		/* The inference needs the SYN-ACKs that the replies hook notes. */
+		if (plan->replies && tracepoint_nargs(btf, "consume_skb") >= 1)
+			plan->backlog = WR_ATTACH_TRACEPOINT;
+		if (forced_fn)
+			add_note(plan, "tcp_conn_request/tcp_v4_syn_recv_sock cannot be hooked: "
+				 "full accept queues are inferred from skb:consume_skb");
+	}
+	if (backend != WR_BACKEND_TRACEPOINT) {
+		plan->verdict = choose_fn(caps, backend, VERDICT_FNS, true, &fns);
+		plan->verdict_fns = fns;
+		if (plan->verdict == WR_ATTACH_NONE && (caps->fentry || caps->kprobe))
+			add_note(plan, "nft_do_chain/ipt_do_table not hookable (modules not "
+				 "loaded at start?): tables are named by tracing only");
+	}
+	if (!plan->replies)
+		add_note(plan, "net:net_dev_queue is missing: firewall REJECT and DROP "
+			 "cannot be told apart, both are reported as firewall_drop");
 	return 0;
+}
+
+static const char *attach_prefix(enum wr_attach a)
+{
+	return a == WR_ATTACH_FENTRY ? "fentry" : a == WR_ATTACH_KPROBE ? "kprobe" : "raw_tp";
+}
+
+/* "fentry/tcp_v4_send_reset+tcp_v6_send_reset" into buf. */
+static const char *fn_hook(char *buf, size_t len, enum wr_attach a, unsigned fns,
+			   const char *fexit_prefix)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s/",
+				    a == WR_ATTACH_FENTRY && fexit_prefix ? fexit_prefix :
+				    a == WR_ATTACH_KPROBE && fexit_prefix ? "kretprobe" :
+				    attach_prefix(a));
+	const char *sep = "";
+	int f;
+
+	for (f = 0; f < WR_FN_MAX && n < len; f++) {
+		if (!(fns & WR_FN_BIT(f)))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", sep, wr_fn_names[f]);
+		sep = "+";
+	}
+	return buf;
 }
 
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 {
+	static char reset[96], backlog[128], verdict[128];
+	size_t i;
+
 	s->n_hooks = 0;
-	s->hooks[s->n_hooks++] = (struct wr_hook_choice){
-		"no_socket", plan->reset_tp ? "raw_tp/tcp_send_reset" : "raw_tp/kfree_skb" };
+	if (plan->reset == WR_ATTACH_FENTRY || plan->reset == WR_ATTACH_KPROBE)
+		fn_hook(reset, sizeof(reset), plan->reset, RESET_FNS, NULL);
+	else
+		snprintf(reset, sizeof(reset), "%s", plan->reset == WR_ATTACH_TRACEPOINT ?
+			 "raw_tp/tcp_send_reset" : "raw_tp/kfree_skb");
+	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "no_socket", reset };
 	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "drops", "raw_tp/kfree_skb" };
+	if (plan->verdict != WR_ATTACH_NONE)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
+			"verdicts", fn_hook(verdict, sizeof(verdict), plan->verdict,
+					    plan->verdict_fns, "fexit") };
 	if (plan->replies)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "raw_tp/net_dev_queue" };
 	if (plan->listeners)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"listeners", "raw_tp/inet_sock_set_state" };
-	if (plan->unanswered)
+	if (plan->backlog == WR_ATTACH_FENTRY || plan->backlog == WR_ATTACH_KPROBE)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
+			"backlog", fn_hook(backlog, sizeof(backlog), plan->backlog, BACKLOG_FNS,
+					   NULL) };
+	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "raw_tp/consume_skb" };
-	s->fallback_note = plan->note;
+	s->backend = wr_backend_name(plan->backend);
+	s->n_notes = 0;
+	for (i = 0; i < plan->n_notes && i < sizeof(s->notes) / sizeof(s->notes[0]); i++)
+		s->notes[s->n_notes++] = plan->notes[i];
+}
+
+const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family)
+{
+	bool v6 = family == WR_AF_INET6;
+	bool kp;
+
+	switch (source) {
+	case WR_SRC_TCP_SEND_RESET:
+		return "tcp:tcp_send_reset";
+	case WR_SRC_CONSUME_SKB:
+		return "skb:consume_skb";
+	case WR_SRC_SEND_RESET_FN:
+		kp = plan->reset == WR_ATTACH_KPROBE;
+		return v6 ? (kp ? "kprobe/tcp_v6_send_reset" : "fentry/tcp_v6_send_reset") :
+			    (kp ? "kprobe/tcp_v4_send_reset" : "fentry/tcp_v4_send_reset");
+	case WR_SRC_CONN_REQUEST:
+		return plan->backlog == WR_ATTACH_KPROBE ? "kprobe/tcp_conn_request" :
+							   "fentry/tcp_conn_request";
+	case WR_SRC_SYN_RECV_SOCK:
+		kp = plan->backlog == WR_ATTACH_KPROBE;
+		return v6 ? (kp ? "kprobe/tcp_v6_syn_recv_sock" : "fentry/tcp_v6_syn_recv_sock") :
+			    (kp ? "kprobe/tcp_v4_syn_recv_sock" : "fentry/tcp_v4_syn_recv_sock");
+	default:
+		return "skb:kfree_skb";
+	}
+}
+
+void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,
+			  const struct wr_hook_plan *plan)
+{
+	struct wr_start_info s = { 0 };
+	size_t i;
+	int fn;
+
+	fprintf(f, "fentry/fexit programs: %s\n", caps->fentry ? "allowed" : "refused");
+	fprintf(f, "kprobes:               %s\n", caps->kprobe ? "available" : "not available");
+	fprintf(f, "functions:\n");
+	for (fn = 0; fn < WR_FN_MAX; fn++)
+		fprintf(f, "  %-22s %s, %s\n", wr_fn_names[fn],
+			caps->callable & WR_FN_BIT(fn) ? "callable" : "not in kallsyms",
+			caps->btf & WR_FN_BIT(fn) ? "BTF" : "no BTF");
+	wr_hooks_describe(plan, &s);
+	fprintf(f, "would attach (--backend %s):\n", s.backend);
+	for (i = 0; i < s.n_hooks; i++)
+		fprintf(f, "  %-10s %s\n", s.hooks[i].signal, s.hooks[i].hook);
+	for (i = 0; i < s.n_notes; i++)
+		fprintf(f, "note: %s\n", s.notes[i]);
 }

@@ -1,37 +1,89 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Which kernel hook serves each signal, decided once from the kernel's BTF:
- * probe -> choose -> switch off the programs not chosen -> attach.
+ * Which kernel hook serves each signal, decided once at start:
+ * probe the kernel (caps) -> choose (plan, pure) -> switch off the programs
+ * not chosen -> load -> attach. For each signal the richest hook the kernel
+ * allows wins: fentry/fexit, then kprobe/kretprobe, then tracepoints.
  */
 #ifndef WR_HOOKS_H
 #define WR_HOOKS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <bpf/btf.h>
 
+#include "cli.h"
 #include "output.h"
 
 struct whyrefused_bpf;
 
-struct wr_hook_plan {
-	bool reset_tp;		/* tcp:tcp_send_reset with sk_rst_reason (6.10+) */
-	bool kfree_rx_sk;	/* skb:kfree_skb has rx_sk (6.11+) */
-	bool replies;		/* net:net_dev_queue, to tell REJECT from DROP */
-	bool listeners;		/* sock:inet_sock_set_state: who starts/stops listening */
-	bool unanswered;	/* skb:consume_skb: SYNs a listener dropped (backlog) */
-	const char *note;	/* a fallback the user should know about, or NULL */
+/* Kernel functions we can hook, by signal. */
+enum wr_fn {
+	WR_FN_TCP_V4_SEND_RESET,
+	WR_FN_TCP_V6_SEND_RESET,
+	WR_FN_TCP_CONN_REQUEST,
+	WR_FN_TCP_V4_SYN_RECV_SOCK,
+	WR_FN_TCP_V6_SYN_RECV_SOCK,
+	WR_FN_NFT_DO_CHAIN,		/* module nf_tables */
+	WR_FN_IPT_DO_TABLE,		/* module ip_tables */
+	WR_FN_IP6T_DO_TABLE,		/* module ip6_tables */
+	WR_FN_MAX,
 };
 
-/* hook_probe.c: returns 0, or -1 with `err` naming what this kernel lacks. */
-int wr_hooks_probe(const struct btf *vmlinux, struct wr_hook_plan *plan, char *err,
-		   size_t errlen);
+extern const char *const wr_fn_names[WR_FN_MAX];
+
+#define WR_FN_BIT(f)	(1u << (f))
+
+/* What the running kernel offers besides tracepoints (hooks.c finds out). */
+struct wr_kernel_caps {
+	bool fentry;		/* a fentry program loads (some kernels refuse: EPERM) */
+	bool kprobe;		/* the kernel has kprobes */
+	unsigned callable;	/* WR_FN_BIT: in kallsyms under its own name, not inlined */
+	unsigned btf;		/* WR_FN_BIT: described in vmlinux or a loaded module's BTF */
+};
+
+enum wr_attach {
+	WR_ATTACH_NONE,		/* not hooked (a fallback covers the signal) */
+	WR_ATTACH_TRACEPOINT,
+	WR_ATTACH_FENTRY,
+	WR_ATTACH_KPROBE,
+};
+
+#define WR_MAX_NOTES 4
+
+struct wr_hook_plan {
+	enum wr_backend backend;	/* what was asked for */
+	enum wr_attach reset;		/* tcp_v4/v6_send_reset; TRACEPOINT: tcp:tcp_send_reset
+					   (6.10+); NONE: skb:kfree_skb NO_SOCKET */
+	enum wr_attach backlog;		/* tcp_conn_request + syn_recv_sock; TRACEPOINT:
+					   inferred from skb:consume_skb */
+	enum wr_attach verdict;		/* table names from nft_do_chain / ip(6)t_do_table */
+	unsigned verdict_fns;		/* WR_FN_BIT of the verdict functions hooked */
+	bool kfree_rx_sk;		/* skb:kfree_skb has rx_sk (6.11+) */
+	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
+	bool listeners;			/* sock:inet_sock_set_state */
+	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
+	size_t n_notes;
+};
+
+/* hook_probe.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
+int wr_hooks_plan(const struct btf *vmlinux, const struct wr_kernel_caps *caps,
+		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen);
+void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
+/* The hook that produced an event from `source` (enum wr_source), for output. */
+const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family);
+/* --probe: what the kernel offers and what would be chosen. */
+void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,
+			  const struct wr_hook_plan *plan);
+
+/* hooks.c, against the running kernel. */
+void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps);
 /* Before load: autoload only the chosen programs, tell them what was chosen. */
 void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan);
 /* After load. Returns 0, or a negative errno with `err` naming the hook. */
 int wr_hooks_attach(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan, char *err,
 		    size_t errlen);
-void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
 
 #endif /* WR_HOOKS_H */

@@ -124,7 +124,7 @@ static const struct wr_ipt_entry *find(const struct wr_ipt_snapshot *s,
 }
 
 const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
-				       const struct wr_ipt_snapshot *after)
+				       const struct wr_ipt_snapshot *after, const char *table)
 {
 	const struct wr_ipt_entry *best = NULL;
 	uint64_t best_delta = 0;
@@ -133,7 +133,7 @@ const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
 		const struct wr_ipt_entry *a = &after->v[i], *b;
 		uint64_t delta;
 
-		if (!wr_ipt_refuses(a))
+		if (!wr_ipt_refuses(a) || (table && strcmp(a->table, table)))
 			continue;
 		b = find(before, a);
 		delta = a->packets - (b ? b->packets : 0);

@@ -33,6 +33,6 @@ bool wr_ipt_refuses(const struct wr_ipt_entry *e);
  * `before`, or NULL.
  */
 const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
-				       const struct wr_ipt_snapshot *after);
+				       const struct wr_ipt_snapshot *after, const char *table);
 
 #endif /* WR_IPT_SAVE_H */

@@ -47,6 +47,7 @@ struct tracer {
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
 	struct wr_fw *fw;		/* names firewall rules */
+	struct wr_hook_plan plan;
 };
 
 static void on_signal(int sig)
@@ -142,6 +143,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 		t->stats.decode_errors++;
 		return;
 	}
+	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
 	wr_explain(&r);
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
@@ -260,7 +262,8 @@ static int run(struct tracer *t)
 	const char *btf_path = t->opts.btf_path ? t->opts.btf_path : DEFAULT_BTF;
 	struct wr_start_info start = { 0 };
 	struct ring_buffer *rb = NULL;
-	struct wr_hook_plan plan;
+	struct wr_hook_plan *plan = &t->plan;
+	struct wr_kernel_caps caps;
 	struct btf *btf = NULL;
 	struct utsname uts;
 	uint64_t deadline = 0;
@@ -276,8 +279,16 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		return 1;
 	}
-	if (wr_hooks_probe(btf, &plan, err, sizeof(err))) {
+	wr_hooks_probe_caps(btf, &caps);
+	if (wr_hooks_plan(btf, &caps, t->opts.backend, plan, err, sizeof(err))) {
 		fail("%s", err);
+		goto cleanup;
+	}
+	if (t->opts.probe) {
+		uname(&uts);
+		printf("kernel %s, BTF %s\n", uts.release, btf_path);
+		wr_hooks_print_probe(stdout, &caps, plan);
+		ret = 0;
 		goto cleanup;
 	}
 	if (wr_enum_table_from_btf(btf, "skb_drop_reason", "SKB_DROP_REASON_",
@@ -298,7 +309,7 @@ static int run(struct tracer *t)
 	t->skel->rodata->filter_ports = t->opts.n_ports > 0;
 	t->skel->rodata->filter_src = t->opts.n_srcs > 0;
 	t->skel->rodata->fold_window_ns = t->opts.fold_window_ms * 1000000ULL;
-	wr_hooks_configure(t->skel, &plan);
+	wr_hooks_configure(t->skel, plan);
 
 	e = whyrefused_bpf__load(t->skel);
 	if (e) {
@@ -310,7 +321,7 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
-	if (wr_hooks_attach(t->skel, &plan, err, sizeof(err))) {
+	if (wr_hooks_attach(t->skel, plan, err, sizeof(err))) {
 		fail("%s", err);
 		goto cleanup;
 	}
@@ -331,7 +342,7 @@ static int run(struct tracer *t)
 	clock_gettime(CLOCK_REALTIME, &start.ts);
 	uname(&uts);
 	start.kernel = uts.release;
-	wr_hooks_describe(&plan, &start);
+	wr_hooks_describe(plan, &start);
 	wr_output_start(&t->out, &start);
 
 	if (t->opts.duration_ms)

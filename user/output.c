@@ -83,13 +83,20 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		json_begin(o, &s->ts, "start");
 		jw_field_string(&o->jw, "version", WR_VERSION);
 		jw_field_string(&o->jw, "kernel", s->kernel);
+		if (s->backend)
+			jw_field_string(&o->jw, "backend", s->backend);
 		jw_key(&o->jw, "hooks");
 		jw_object_begin(&o->jw);
 		for (i = 0; i < s->n_hooks; i++)
 			jw_field_string(&o->jw, s->hooks[i].signal, s->hooks[i].hook);
 		jw_object_end(&o->jw);
-		if (s->fallback_note)
-			jw_field_string(&o->jw, "fallback", s->fallback_note);
+		if (s->n_notes) {
+			jw_key(&o->jw, "fallbacks");
+			jw_array_begin(&o->jw);
+			for (i = 0; i < s->n_notes; i++)
+				jw_string(&o->jw, s->notes[i]);
+			jw_array_end(&o->jw);
+		}
 		json_end(o);
 		return;
 	}
@@ -100,9 +107,9 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%s", s->hooks[i].signal,
 				      s->hooks[i].hook);
 	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "). Ctrl-C to stop.%s%s",
-			 s->fallback_note ? "\n  note: " : "",
-			 s->fallback_note ? s->fallback_note : "");
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "). Ctrl-C to stop.");
+	for (i = 0; i < s->n_notes && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n  note: %s", s->notes[i]);
 	emit(o, o->info, line);
 }
 
@@ -186,6 +193,10 @@ static void json_rule(struct jw *w, const struct wr_rule *rule)
 	jw_field_string(w, "backend", rule->backend ? rule->backend : "unknown");
 	if (!rule->found) {
 		jw_field_string(w, "status", rule->status ? rule->status : "unknown");
+		if (rule->table[0]) {	/* from a verdict hook: the rule itself is not known */
+			jw_field_string(w, "table", rule->table);
+			jw_field_string(w, "chain", rule->chain);
+		}
 		if (rule->text[0])
 			jw_field_string(w, "error", rule->text);
 		jw_field_string(w, "verdict", rule->verdict);
@@ -236,7 +247,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_string(&o->jw, "reply", wr_reply_name(r, reply, sizeof(reply)));
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
-	jw_field_string(&o->jw, "hook", r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
+	jw_field_string(&o->jw, "hook", r->hook ? r->hook :
+			r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
 			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" : "skb:kfree_skb");
 	if (r->location)
 		jw_field_string(&o->jw, "location", r->location);

@@ -26,7 +26,9 @@ struct wr_start_info {
 	const char *kernel;		/* uname -r */
 	struct wr_hook_choice hooks[WR_MAX_HOOKS];
 	size_t n_hooks;
-	const char *fallback_note;	/* why a preferred hook was not used, or NULL */
+	const char *backend;		/* --backend asked for: auto, fentry, ... */
+	const char *notes[4];		/* why a preferred hook was not used */
+	size_t n_notes;
 };
 
 struct wr_stats {

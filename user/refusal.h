@@ -76,6 +76,14 @@ struct wr_refusal {
 	uint8_t reply;			/* enum wr_reply */
 	uint8_t icmp_type;
 	uint8_t icmp_code;
+	const char *hook;		/* the hook that saw it, e.g. "fentry/tcp_v4_send_reset" */
+	bool queue_full_seen;		/* a function hook saw the accept queue over its limit */
+	uint32_t queue, max_queue;	/* then: its length and limit at that moment */
+	/* Where a verdict hook runs (fexit/kretprobe): the table that said NF_DROP. */
+	uint8_t nf_backend;		/* enum wr_nf_backend */
+	uint8_t nf_hook;		/* NF_INET_* */
+	char nf_table[WR_NF_NAME_LEN];
+	char nf_chain[WR_NF_NAME_LEN];
 
 	/* Filled by wr_explain(). */
 	enum wr_cause cause;

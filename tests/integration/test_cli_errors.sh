@@ -24,11 +24,24 @@ expect_exit 2 "invalid prefix length" -- "$WR" --src 2001:db8::/129
 expect_exit 2 "needs a value" -- "$WR" --port
 expect_exit 2 "invalid duration" -- "$WR" --duration soon
 expect_exit 2 "unexpected argument 'extra'" -- "$WR" extra
+expect_exit 2 "invalid --backend 'ebpf'" -- "$WR" --backend ebpf
 expect_exit 1 "cannot read BTF file /nonexistent" -- "$WR" --btf /nonexistent
 expect_exit 1 "missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN" -- \
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$WR"
 expect_exit 1 "missing capabilities: CAP_NET_ADMIN" -- \
 	setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$WR"
+
+# A backend the kernel refuses is an error when forced, named by what is missing.
+probe=$("$WR" --probe) || fail "--probe exited $?"
+grep -q '^would attach (--backend auto):' <<<"$probe" || fail "--probe: $probe"
+grep -q '^  no_socket ' <<<"$probe" || fail "--probe names no no_socket hook: $probe"
+if grep -q '^fentry/fexit programs: refused' <<<"$probe"; then
+	expect_exit 1 "--backend fentry: this kernel refuses fentry programs" -- \
+		"$WR" --backend fentry
+fi
+if grep -q '^kprobes: *not available' <<<"$probe"; then
+	expect_exit 1 "--backend kprobe: this kernel has no kprobes" -- "$WR" --backend kprobe
+fi
 
 "$WR" --help | grep -q '^EXAMPLES:' || fail "--help has no EXAMPLES"
 "$WR" --version | grep -Eq '^whyrefused [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"

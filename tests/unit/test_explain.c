@@ -157,6 +157,38 @@ static void test_explaining_twice_does_not_pile_up_hints(void **state)
 	assert_int_equal(r.n_hints, 1);
 }
 
+static void test_verdict_hook_names_table_and_chain(void **state)
+{
+	struct wr_refusal r = make(WR_EV_DROP, "NETFILTER_DROP", 0, 0);
+
+	wr_rule_from_verdict(&r);
+	assert_string_equal(r.rule.table, "");	/* no verdict hook ran */
+
+	r.nf_backend = WR_NF_IPTABLES;
+	r.nf_hook = 1;			/* NF_INET_LOCAL_IN */
+	strcpy(r.nf_table, "filter");
+	wr_rule_from_verdict(&r);
+	assert_string_equal(r.rule.table, "filter");
+	assert_string_equal(r.rule.chain, "INPUT");
+
+	memset(&r.rule, 0, sizeof(r.rule));
+	r.nf_backend = WR_NF_NFTABLES;
+	r.nf_hook = 0;
+	strcpy(r.nf_table, "demo");
+	strcpy(r.nf_chain, "input");
+	wr_rule_from_verdict(&r);
+	assert_string_equal(r.rule.table, "demo");
+	assert_string_equal(r.rule.chain, "input");
+
+	memset(&r.rule, 0, sizeof(r.rule));
+	r.nf_backend = WR_NF_IPTABLES;
+	r.nf_hook = 9;			/* not a hook iptables has: no chain guessed */
+	r.nf_chain[0] = '\0';
+	wr_rule_from_verdict(&r);
+	assert_string_equal(r.rule.table, "demo");
+	assert_string_equal(r.rule.chain, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_reason_still_explained),
 		cmocka_unit_test(test_location_becomes_a_hint_for_other_drops),
 		cmocka_unit_test(test_explaining_twice_does_not_pile_up_hints),
+		cmocka_unit_test(test_verdict_hook_names_table_and_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

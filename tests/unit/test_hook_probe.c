@@ -16,6 +16,7 @@
 
 #include "hooks.h"
 #include "kernel_names.h"
+#include "whyrefused.h"
 
 /* typedef void (*btf_trace_<name>)(void *, <nargs pointer args>); */
 static void add_tracepoint(struct btf *btf, const char *name, int nargs)
@@ -70,53 +71,141 @@ static struct btf *kernel_btf(int kfree_args, int reset_args, bool has_rst_reaso
 	return btf;
 }
 
-static void test_linux_6_18_uses_every_preferred_hook(void **state)
+#define ALL_FNS ((1u << WR_FN_MAX) - 1)
+
+/* This machine: tracepoints only (fentry refused, no kprobes). */
+static const struct wr_kernel_caps tracepoints_only = { .callable = ALL_FNS, .btf = ALL_FNS };
+/* Debian 12's 6.1: fentry and kprobes, every function hookable. */
+static const struct wr_kernel_caps everything = { true, true, ALL_FNS, ALL_FNS };
+
+static struct wr_hook_plan plan_for(struct btf *btf, const struct wr_kernel_caps *caps,
+				    enum wr_backend backend)
 {
-	struct btf *btf = kernel_btf(4, 3, true, true);
 	struct wr_hook_plan plan;
-	struct wr_start_info s = { 0 };
 	char err[256];
 
-	assert_int_equal(wr_hooks_probe(btf, &plan, err, sizeof(err)), 0);
-	assert_true(plan.reset_tp);
+	assert_int_equal(wr_hooks_plan(btf, caps, backend, &plan, err, sizeof(err)), 0);
+	return plan;
+}
+
+static void test_linux_6_18_tracepoints_only(void **state)
+{
+	struct btf *btf = kernel_btf(4, 3, true, true);
+	struct wr_hook_plan plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
+	struct wr_start_info s = { 0 };
+
+	assert_int_equal(plan.reset, WR_ATTACH_TRACEPOINT);
+	assert_int_equal(plan.backlog, WR_ATTACH_TRACEPOINT);
+	assert_int_equal(plan.verdict, WR_ATTACH_NONE);
 	assert_true(plan.kfree_rx_sk);
 	assert_true(plan.replies);
 	assert_true(plan.listeners);
-	assert_true(plan.unanswered);
-	assert_null(plan.note);
+	assert_int_equal(plan.n_notes, 0);
 	wr_hooks_describe(&plan, &s);
 	assert_int_equal(s.n_hooks, 5);
-	assert_string_equal(s.hooks[4].hook, "raw_tp/consume_skb");
 	assert_string_equal(s.hooks[0].hook, "raw_tp/tcp_send_reset");
+	assert_string_equal(s.hooks[4].hook, "raw_tp/consume_skb");
+	assert_string_equal(s.backend, "auto");
+	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_TCP_SEND_RESET, WR_AF_INET),
+			    "tcp:tcp_send_reset");
 	btf__free(btf);
 }
 
-static void test_linux_6_1_falls_back_to_kfree_skb_no_socket(void **state)
+static void test_linux_6_1_auto_prefers_fentry(void **state)
 {
 	/* tcp_send_reset(sk, skb) without a reason; kfree_skb without rx_sk. */
 	struct btf *btf = kernel_btf(3, 2, false, true);
-	struct wr_hook_plan plan;
+	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_AUTO);
 	struct wr_start_info s = { 0 };
-	char err[256];
 
-	assert_int_equal(wr_hooks_probe(btf, &plan, err, sizeof(err)), 0);
-	assert_false(plan.reset_tp);
+	assert_int_equal(plan.reset, WR_ATTACH_FENTRY);
+	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
+	assert_int_equal(plan.verdict, WR_ATTACH_FENTRY);
+	assert_int_equal(plan.verdict_fns, WR_FN_BIT(WR_FN_NFT_DO_CHAIN) |
+			 WR_FN_BIT(WR_FN_IPT_DO_TABLE) | WR_FN_BIT(WR_FN_IP6T_DO_TABLE));
 	assert_false(plan.kfree_rx_sk);
-	assert_non_null(strstr(plan.note, "skb:kfree_skb NO_SOCKET"));
+	assert_int_equal(plan.n_notes, 0);
 	wr_hooks_describe(&plan, &s);
-	assert_string_equal(s.hooks[0].hook, "raw_tp/kfree_skb");
-	assert_string_equal(s.fallback_note, plan.note);
+	assert_string_equal(s.hooks[0].hook, "fentry/tcp_v4_send_reset+tcp_v6_send_reset");
+	assert_string_equal(s.hooks[2].signal, "verdicts");
+	assert_string_equal(s.hooks[2].hook, "fexit/nft_do_chain+ipt_do_table+ip6t_do_table");
+	assert_string_equal(s.hooks[5].hook,
+			    "fentry/tcp_conn_request+tcp_v4_syn_recv_sock+tcp_v6_syn_recv_sock");
+	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SEND_RESET_FN, WR_AF_INET6),
+			    "fentry/tcp_v6_send_reset");
+	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SYN_RECV_SOCK, WR_AF_INET),
+			    "fentry/tcp_v4_syn_recv_sock");
 	btf__free(btf);
 }
 
-static void test_reset_reason_enum_alone_is_not_enough(void **state)
+static void test_linux_6_1_each_backend_forced(void **state)
 {
-	struct btf *btf = kernel_btf(4, 2, true, true);
+	struct btf *btf = kernel_btf(3, 2, false, true);
+	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_KPROBE);
+	struct wr_start_info s = { 0 };
+
+	assert_int_equal(plan.reset, WR_ATTACH_KPROBE);
+	assert_int_equal(plan.backlog, WR_ATTACH_KPROBE);
+	assert_int_equal(plan.verdict, WR_ATTACH_KPROBE);
+	wr_hooks_describe(&plan, &s);
+	assert_string_equal(s.hooks[2].hook, "kretprobe/nft_do_chain+ipt_do_table+ip6t_do_table");
+	assert_string_equal(s.backend, "kprobe");
+	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_CONN_REQUEST, WR_AF_INET),
+			    "kprobe/tcp_conn_request");
+
+	/* Tracepoints on 6.1: tcp_send_reset has no no-socket reason yet. */
+	plan = plan_for(btf, &everything, WR_BACKEND_TRACEPOINT);
+	assert_int_equal(plan.reset, WR_ATTACH_NONE);
+	assert_int_equal(plan.backlog, WR_ATTACH_TRACEPOINT);
+	assert_int_equal(plan.verdict, WR_ATTACH_NONE);
+	assert_int_equal(plan.n_notes, 1);
+	assert_non_null(strstr(plan.notes[0], "skb:kfree_skb NO_SOCKET"));
+	wr_hooks_describe(&plan, &s);
+	assert_string_equal(s.hooks[0].hook, "raw_tp/kfree_skb");
+	assert_string_equal(s.notes[0], plan.notes[0]);
+	btf__free(btf);
+}
+
+static void test_forced_backend_the_kernel_refuses_is_an_error(void **state)
+{
+	struct btf *btf = kernel_btf(4, 3, true, true);
 	struct wr_hook_plan plan;
 	char err[256];
 
-	assert_int_equal(wr_hooks_probe(btf, &plan, err, sizeof(err)), 0);
-	assert_false(plan.reset_tp);
+	assert_int_equal(wr_hooks_plan(btf, &tracepoints_only, WR_BACKEND_FENTRY, &plan, err,
+				       sizeof(err)), -1);
+	assert_non_null(strstr(err, "--backend fentry: this kernel refuses fentry programs"));
+	assert_int_equal(wr_hooks_plan(btf, &tracepoints_only, WR_BACKEND_KPROBE, &plan, err,
+				       sizeof(err)), -1);
+	assert_non_null(strstr(err, "--backend kprobe: this kernel has no kprobes"));
+	btf__free(btf);
+}
+
+static void test_missing_functions_fall_back_per_signal(void **state)
+{
+	struct btf *btf = kernel_btf(3, 2, false, true);
+	/* tcp_v6_send_reset inlined; only nf_tables loaded; fentry refused. */
+	struct wr_kernel_caps caps = {
+		.kprobe = true,
+		.callable = ALL_FNS & ~(WR_FN_BIT(WR_FN_TCP_V6_SEND_RESET) |
+					WR_FN_BIT(WR_FN_IPT_DO_TABLE) |
+					WR_FN_BIT(WR_FN_IP6T_DO_TABLE)),
+		.btf = ALL_FNS,
+	};
+	struct wr_hook_plan plan = plan_for(btf, &caps, WR_BACKEND_KPROBE);
+
+	assert_int_equal(plan.reset, WR_ATTACH_NONE);	/* both or neither */
+	assert_int_equal(plan.backlog, WR_ATTACH_KPROBE);
+	assert_int_equal(plan.verdict, WR_ATTACH_KPROBE);
+	assert_int_equal(plan.verdict_fns, WR_FN_BIT(WR_FN_NFT_DO_CHAIN));
+	assert_int_equal(plan.n_notes, 2);
+	assert_non_null(strstr(plan.notes[1], "tcp_v4_send_reset/tcp_v6_send_reset cannot be hooked"));
+
+	/* No verdict function at all (modules not loaded): said so. */
+	caps.callable &= ~WR_FN_BIT(WR_FN_NFT_DO_CHAIN);
+	plan = plan_for(btf, &caps, WR_BACKEND_AUTO);
+	assert_int_equal(plan.verdict, WR_ATTACH_NONE);
+	assert_non_null(strstr(plan.notes[plan.n_notes - 1], "tables are named by tracing only"));
 	btf__free(btf);
 }
 
@@ -126,12 +215,14 @@ static void test_kernel_without_drop_reasons_is_refused(void **state)
 	struct wr_hook_plan plan;
 	char err[256];
 
-	assert_int_equal(wr_hooks_probe(btf, &plan, err, sizeof(err)), -1);
+	assert_int_equal(wr_hooks_plan(btf, &everything, WR_BACKEND_AUTO, &plan, err,
+				       sizeof(err)), -1);
 	assert_non_null(strstr(err, "NETFILTER_DROP needs Linux 5.18"));
 	btf__free(btf);
 
 	btf = kernel_btf(0, 0, false, true);	/* no kfree_skb tracepoint at all */
-	assert_int_equal(wr_hooks_probe(btf, &plan, err, sizeof(err)), -1);
+	assert_int_equal(wr_hooks_plan(btf, &everything, WR_BACKEND_AUTO, &plan, err,
+				       sizeof(err)), -1);
 	btf__free(btf);
 }
 
@@ -157,9 +248,11 @@ static void test_enum_names_are_read_without_prefix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linux_6_18_uses_every_preferred_hook),
-		cmocka_unit_test(test_linux_6_1_falls_back_to_kfree_skb_no_socket),
-		cmocka_unit_test(test_reset_reason_enum_alone_is_not_enough),
+		cmocka_unit_test(test_linux_6_18_tracepoints_only),
+		cmocka_unit_test(test_linux_6_1_auto_prefers_fentry),
+		cmocka_unit_test(test_linux_6_1_each_backend_forced),
+		cmocka_unit_test(test_forced_backend_the_kernel_refuses_is_an_error),
+		cmocka_unit_test(test_missing_functions_fall_back_per_signal),
 		cmocka_unit_test(test_kernel_without_drop_reasons_is_refused),
 		cmocka_unit_test(test_enum_names_are_read_without_prefix),
 	};

@@ -74,12 +74,12 @@ static void test_diff_names_the_rule_that_counted(void **state)
 	memcpy(strstr(after, "[4:240]"), "[9:240]", 7);
 	assert_int_equal(wr_ipt_parse(before, &a), 0);
 	assert_int_equal(wr_ipt_parse(after, &b), 0);
-	e = wr_ipt_diff(&a, &b);
+	e = wr_ipt_diff(&a, &b, NULL);
 	assert_non_null(e);
 	assert_string_equal(e->table, "filter");
 	assert_string_equal(e->chain, "INPUT");
 	assert_int_equal(e->number, 2);
-	assert_null(wr_ipt_diff(&b, &b));	/* nothing counted */
+	assert_null(wr_ipt_diff(&b, &b, NULL));	/* nothing counted */
 	wr_ipt_free(&a);
 	wr_ipt_free(&b);
 }
@@ -94,10 +94,31 @@ static void test_diff_in_a_user_chain(void **state)
 	memcpy(strstr(after, "[0:0] -A WR_BLOCK"), "[3:0]", 5);
 	wr_ipt_parse(before, &a);
 	wr_ipt_parse(after, &b);
-	e = wr_ipt_diff(&a, &b);
+	e = wr_ipt_diff(&a, &b, NULL);
 	assert_non_null(e);
 	assert_string_equal(e->chain, "WR_BLOCK");
 	assert_string_equal(e->text, "-A WR_BLOCK -s 192.0.2.2/32 -j DROP");
+	wr_ipt_free(&a);
+	wr_ipt_free(&b);
+}
+
+static void test_diff_limited_to_the_table_the_kernel_named(void **state)
+{
+	struct wr_ipt_snapshot a = { 0 }, b = { 0 };
+	char after[sizeof(before)];
+	const struct wr_ipt_entry *e;
+
+	/* Other traffic hit the raw DROP more often; the verdict hook said filter. */
+	memcpy(after, before, sizeof(before));
+	memcpy(strstr(after, "[1:60] -A INPUT -p tcp -m tcp --dport 3306"), "[2:60]", 6);
+	memcpy(strstr(after, "[0:0] -A PREROUTING"), "[5:0]", 5);
+	wr_ipt_parse(before, &a);
+	wr_ipt_parse(after, &b);
+	assert_string_equal(wr_ipt_diff(&a, &b, NULL)->table, "raw");
+	e = wr_ipt_diff(&a, &b, "filter");
+	assert_non_null(e);
+	assert_int_equal(e->number, 2);
+	assert_null(wr_ipt_diff(&a, &b, "mangle"));
 	wr_ipt_free(&a);
 	wr_ipt_free(&b);
 }
@@ -108,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_parse_numbers_rules_per_chain),
 		cmocka_unit_test(test_refusing_entries),
 		cmocka_unit_test(test_diff_names_the_rule_that_counted),
+		cmocka_unit_test(test_diff_limited_to_the_table_the_kernel_named),
 		cmocka_unit_test(test_diff_in_a_user_chain),
 	};
 
