@@ -43,21 +43,6 @@ static __always_inline void wr_attach_verdict(struct wr_event *ev)
 	bpf_map_delete_elem(&verdicts, &key);
 }
 
-/* Declared here so the build does not need a 6.15+ vmlinux.h. */
-enum skb_drop_reason___wr {
-	SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr = 0,
-};
-
-/* The final ACK dropped because the accept queue was full (6.15+). */
-static __always_inline bool wr_is_listen_overflow(__u32 reason)
-{
-	if (!bpf_core_enum_value_exists(enum skb_drop_reason___wr,
-					SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr))
-		return false;
-	return reason == bpf_core_enum_value(enum skb_drop_reason___wr,
-					     SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr);
-}
-
 static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 location,
 					   __u32 reason, const struct sock *rx_sk)
 {

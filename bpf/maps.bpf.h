@@ -20,6 +20,7 @@ WR_SHARED const volatile bool filter_src = false;
 WR_SHARED const volatile bool reset_hook_active = false;	/* kfree_skb skips NO_SOCKET */
 WR_SHARED const volatile bool backlog_fn_active = false;	/* kfree_skb skips LISTEN_OVERFLOW */
 WR_SHARED const volatile __u64 fold_window_ns = 10ULL * 1000 * 1000 * 1000;
+WR_SHARED const volatile __u64 rate_per_cpu = 0;	/* events/s on each CPU; 0: no limit */
 
 struct wr_ringbuf_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -78,6 +79,13 @@ struct wr_synacks_map {
 	__type(value, __u64);
 };
 
+struct wr_buckets_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wr_bucket);
+};
+
 struct wr_verdicts_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -94,5 +102,6 @@ WR_SHARED struct wr_fold_map folds SEC(".maps");
 WR_SHARED struct wr_replies_map replies SEC(".maps");
 WR_SHARED struct wr_synacks_map synacks SEC(".maps");
 WR_SHARED struct wr_verdicts_map verdicts SEC(".maps");
+WR_SHARED struct wr_buckets_map buckets SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

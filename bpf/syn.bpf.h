@@ -182,6 +182,61 @@ static __always_inline bool wr_fold(const struct wr_fold_key *key, __u64 now, __
 	return false;
 }
 
+/* Declared here so the build does not need a 6.15+ vmlinux.h. */
+enum skb_drop_reason___wr {
+	SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr = 0,
+};
+
+/* The final ACK dropped because the accept queue was full (6.15+). */
+static __always_inline bool wr_is_listen_overflow(__u32 reason)
+{
+	if (!bpf_core_enum_value_exists(enum skb_drop_reason___wr,
+					SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr))
+		return false;
+	return reason == bpf_core_enum_value(enum skb_drop_reason___wr,
+					     SKB_DROP_REASON_TCP_LISTEN_OVERFLOW___wr);
+}
+
+/* The rate-limit counter of the cause userspace will give this event. */
+static __always_inline __u32 wr_rl_counter(const struct wr_event *ev)
+{
+	if (ev->hdr.kind == WR_EV_RESET)
+		return WR_CNT_RL_NO_LISTENER;
+	if (ev->hdr.kind == WR_EV_UNANSWERED || wr_is_listen_overflow(ev->reason))
+		return WR_CNT_RL_BACKLOG;
+	if (ev->reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
+		return WR_CNT_RL_FIREWALL;
+	return WR_CNT_RL_OTHER;
+}
+
+/*
+ * --rate-limit: a token bucket per CPU holding one second of events. Credit
+ * is kept in event-nanoseconds so slow rates refill without rounding away.
+ */
+static __always_inline bool wr_rate_limited(__u64 now)
+{
+	__u32 zero = 0;
+	struct wr_bucket *b;
+	__u64 elapsed, cap = rate_per_cpu * 1000000000ULL;
+
+	if (!rate_per_cpu)
+		return false;
+	b = bpf_map_lookup_elem(&buckets, &zero);
+	if (!b)
+		return false;
+	elapsed = now - b->last_ns;
+	if (elapsed > 1000000000ULL || !b->last_ns)
+		elapsed = 1000000000ULL;	/* a full bucket at most */
+	b->last_ns = now;
+	b->credit += elapsed * rate_per_cpu;
+	if (b->credit > cap)
+		b->credit = cap;
+	if (b->credit < 1000000000ULL)
+		return true;
+	b->credit -= 1000000000ULL;
+	return false;
+}
+
 /*
  * The common report path for an incoming SYN the kernel refused. `ev`
  * arrives with flow, netns, kind, source and reason set (the callers need
@@ -207,6 +262,10 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 	fkey.kind = ev->hdr.kind;
 	if (wr_fold(&fkey, now, &ev->retries)) {
 		wr_count(WR_CNT_FOLDED);
+		return;
+	}
+	if (wr_rate_limited(now)) {
+		wr_count(wr_rl_counter(ev));
 		return;
 	}
 

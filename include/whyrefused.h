@@ -121,7 +121,18 @@ enum wr_counter {
 	WR_CNT_RINGBUF_FULL,	/* events lost: the ring buffer was full */
 	WR_CNT_LISTEN_SEEN,	/* LISTEN transitions seen */
 	WR_CNT_LISTEN_LOST,	/* of those, lost: the ring buffer was full */
+	/* Suppressed by the rate limit (--rate-limit), by cause. */
+	WR_CNT_RL_NO_LISTENER,
+	WR_CNT_RL_FIREWALL,	/* firewall_reject and firewall_drop */
+	WR_CNT_RL_BACKLOG,
+	WR_CNT_RL_OTHER,
 	WR_CNT_MAX,
+};
+
+/* Per-CPU token bucket of the rate limit, in event-nanoseconds. */
+struct wr_bucket {
+	__u64 last_ns;
+	__u64 credit;		/* events allowed now, times 1e9 */
 };
 
 /* LPM trie keys for --src. */

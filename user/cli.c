@@ -22,6 +22,9 @@ static const char usage_text[] =
 "  -d, --duration TIME      stop after TIME (10, 2.5, 500ms, 5m); default: Ctrl-C\n"
 "      --fold-window TIME   fold retransmitted SYNs of one attempt arriving\n"
 "                           within TIME of each other into one line (default 10s)\n"
+"      --rate-limit N       report at most about N refusals per second (default\n"
+"                           1000; 0: no limit); the rest are counted by cause\n"
+"                           in the stats records\n"
 "      --color WHEN         auto (default: only on a terminal), always, never\n"
 "      --no-trace           do not name firewall rules (by default a refused flow\n"
 "                           is traced with a table of our own, gone at exit)\n"
@@ -53,6 +56,7 @@ void wr_options_default(struct wr_options *o)
 	memset(o, 0, sizeof(*o));
 	o->color = WR_COLOR_AUTO;
 	o->fold_window_ms = 10000;
+	o->rate_limit = 1000;
 	o->trace = true;
 }
 
@@ -218,7 +222,8 @@ const char *wr_backend_name(enum wr_backend b)
 	       backend_names[b] : NULL;
 }
 
-enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE };
+enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
+       OPT_RATE_LIMIT };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -231,6 +236,7 @@ static const struct option long_opts[] = {
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -299,6 +305,17 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 				return WR_CLI_USAGE;
 			}
 			o->backend = (enum wr_backend)b;
+			break;
+		}
+		case OPT_RATE_LIMIT: {
+			unsigned long v;
+
+			if (parse_ulong(optarg, 0, 10000000, &v)) {
+				snprintf(err, errlen, "invalid --rate-limit '%s' (events per second, "
+					 "0-10000000; 0: no limit)", optarg);
+				return WR_CLI_USAGE;
+			}
+			o->rate_limit = v;
 			break;
 		}
 		case OPT_PROBE:

@@ -32,6 +32,7 @@ struct wr_options {
 	size_t n_srcs;
 	uint64_t duration_ms;		/* 0: until Ctrl-C */
 	uint64_t fold_window_ms;
+	uint64_t rate_limit;		/* events/s reported at most; 0: no limit */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;

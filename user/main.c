@@ -256,6 +256,18 @@ static struct btf *load_btf(const char *path, char *err, size_t errlen)
 	return btf;
 }
 
+/* --rate-limit is for the host: each CPU's bucket gets its share, at least 1/s. */
+static uint64_t rate_per_cpu(uint64_t rate)
+{
+	int cpus = libbpf_num_possible_cpus();
+
+	if (!rate)
+		return 0;
+	if (cpus < 1)
+		cpus = 1;
+	return (rate + (uint64_t)cpus - 1) / (uint64_t)cpus;
+}
+
 static int run(struct tracer *t)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
@@ -309,6 +321,7 @@ static int run(struct tracer *t)
 	t->skel->rodata->filter_ports = t->opts.n_ports > 0;
 	t->skel->rodata->filter_src = t->opts.n_srcs > 0;
 	t->skel->rodata->fold_window_ns = t->opts.fold_window_ms * 1000000ULL;
+	t->skel->rodata->rate_per_cpu = rate_per_cpu(t->opts.rate_limit);
 	wr_hooks_configure(t->skel, plan);
 
 	e = whyrefused_bpf__load(t->skel);

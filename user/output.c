@@ -305,6 +305,10 @@ static const char *const counter_names[WR_CNT_MAX] = {
 	[WR_CNT_RINGBUF_FULL] = "ringbuf_full",
 	[WR_CNT_LISTEN_SEEN] = "listen_seen",
 	[WR_CNT_LISTEN_LOST] = "listen_lost",
+	[WR_CNT_RL_NO_LISTENER] = "rate_limited_no_listener",
+	[WR_CNT_RL_FIREWALL] = "rate_limited_firewall",
+	[WR_CNT_RL_BACKLOG] = "rate_limited_backlog",
+	[WR_CNT_RL_OTHER] = "rate_limited_other",
 };
 
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)

@@ -42,6 +42,7 @@ static void test_defaults(void **state)
 	assert_true(opts.trace);
 	assert_int_equal(opts.backend, WR_BACKEND_AUTO);
 	assert_false(opts.probe);
+	assert_int_equal(opts.rate_limit, 1000);
 }
 
 static void test_backend(void **state)
@@ -56,6 +57,14 @@ static void test_backend(void **state)
 	assert_int_equal(PARSE("--backend", "ebpf"), WR_CLI_USAGE);
 	assert_string_equal(err, "invalid --backend 'ebpf' (auto, fentry, kprobe or tracepoint)");
 	assert_int_equal(PARSE("--backend"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--rate-limit", "0"), WR_CLI_RUN);
+	assert_int_equal(opts.rate_limit, 0);
+	assert_int_equal(PARSE("--rate-limit", "250"), WR_CLI_RUN);
+	assert_int_equal(opts.rate_limit, 250);
+	assert_int_equal(PARSE("--rate-limit", "-5"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --rate-limit '-5' (events per second, 0-10000000; "
+			    "0: no limit)");
+	assert_int_equal(PARSE("--rate-limit", "lots"), WR_CLI_USAGE);
 	assert_string_equal(wr_backend_name(WR_BACKEND_AUTO), "auto");
 	assert_null(wr_backend_name((enum wr_backend)9));
 }

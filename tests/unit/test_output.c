@@ -171,23 +171,28 @@ static void test_text_ipv6_brackets_and_color(void **state)
 
 static void test_start_and_stats_records(void **state)
 {
-	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.18.0" };
+	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.1.0", .backend = "auto" };
 	struct wr_stats st = { .ts = { 1795995902, 0 } };
 
-	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "raw_tp/tcp_send_reset" };
-	st.kernel[WR_CNT_SEEN] = 5;
+	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "raw_tp/kfree_skb" };
+	s.notes[s.n_notes++] = "no-listener refusals come from skb:kfree_skb NO_SOCKET";
+	st.kernel[WR_CNT_SEEN] = 6;
 	st.kernel[WR_CNT_FOLDED] = 2;
 	st.kernel[WR_CNT_EMITTED] = 3;
+	st.kernel[WR_CNT_RL_FIREWALL] = 1;
 	st.received = 3;
 	wr_output_start(&out, &s);
 	wr_output_stats(&out, &st, true);
 	assert_string_equal(text(),
 		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
-		WR_VERSION "\",\"kernel\":\"6.18.0\",\"hooks\":{\"no_socket\":"
-		"\"raw_tp/tcp_send_reset\"}}\n"
+		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"hooks\":{\"no_socket\":"
+		"\"raw_tp/kfree_skb\"},\"fallbacks\":[\"no-listener refusals come from "
+		"skb:kfree_skb NO_SOCKET\"]}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
-		"\"seen\":5,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
-		"\"listen_seen\":0,\"listen_lost\":0,\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"written\":1,\"write_errors\":0}\n");
+		"\"seen\":6,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
+		"\"listen_seen\":0,\"listen_lost\":0,\"rate_limited_no_listener\":0,"
+		"\"rate_limited_firewall\":1,\"rate_limited_backlog\":0,\"rate_limited_other\":0,"
+		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"written\":1,\"write_errors\":0}\n");
 }
 
 static void test_error_record(void **state)
