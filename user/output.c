@@ -90,12 +90,11 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		for (i = 0; i < s->n_hooks; i++)
 			jw_field_string(&o->jw, s->hooks[i].signal, s->hooks[i].hook);
 		jw_object_end(&o->jw);
-		if (s->n_notes) {
-			jw_key(&o->jw, "fallbacks");
-			jw_array_begin(&o->jw);
-			for (i = 0; i < s->n_notes; i++)
-				jw_string(&o->jw, s->notes[i]);
-			jw_array_end(&o->jw);
+		if (s->n_notes) {	/* one string, as the contract has always had */
+			for (i = 0, n = 0; i < s->n_notes && n < sizeof(line); i++)
+				n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+						      i ? "; " : "", s->notes[i]);
+			jw_field_string(&o->jw, "fallback", line);
 		}
 		json_end(o);
 		return;

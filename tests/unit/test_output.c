@@ -176,6 +176,7 @@ static void test_start_and_stats_records(void **state)
 
 	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "raw_tp/kfree_skb" };
 	s.notes[s.n_notes++] = "no-listener refusals come from skb:kfree_skb NO_SOCKET";
+	s.notes[s.n_notes++] = "no kprobes";
 	st.kernel[WR_CNT_SEEN] = 6;
 	st.kernel[WR_CNT_FOLDED] = 2;
 	st.kernel[WR_CNT_EMITTED] = 3;
@@ -186,8 +187,8 @@ static void test_start_and_stats_records(void **state)
 	assert_string_equal(text(),
 		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
 		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"hooks\":{\"no_socket\":"
-		"\"raw_tp/kfree_skb\"},\"fallbacks\":[\"no-listener refusals come from "
-		"skb:kfree_skb NO_SOCKET\"]}\n"
+		"\"raw_tp/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
+		"skb:kfree_skb NO_SOCKET; no kprobes\"}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
 		"\"seen\":6,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
 		"\"listen_seen\":0,\"listen_lost\":0,\"rate_limited_no_listener\":0,"
