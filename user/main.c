@@ -291,6 +291,11 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		return 1;
 	}
+	/* Older than any kernel with drop reasons, but say so rather than fail to load. */
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1) {
+		fail("this kernel has no BPF ring buffer (BPF_MAP_TYPE_RINGBUF, Linux 5.8+)");
+		goto cleanup;
+	}
 	wr_hooks_probe_caps(btf, &caps);
 	if (wr_hooks_plan(btf, &caps, t->opts.backend, plan, err, sizeof(err))) {
 		fail("%s", err);
