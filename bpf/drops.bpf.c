@@ -12,7 +12,7 @@
  * the tracepoint's arguments, so there are two variants and the loader
  * keeps the one matching btf_trace_kfree_skb.
  */
-#include "syn.bpf.h"
+#include "nf_calls.bpf.h"
 
 static __always_inline void wr_attach_reply(struct wr_event *ev)
 {
@@ -28,12 +28,22 @@ static __always_inline void wr_attach_reply(struct wr_event *ev)
 	bpf_map_delete_elem(&replies, &key);
 }
 
-/* The table that returned NF_DROP, where verdicts.bpf.c runs. */
-static __always_inline void wr_attach_verdict(struct wr_event *ev)
+/*
+ * The table that dropped it, where verdicts.bpf.c runs: still evaluating
+ * (nft frees inside nft_do_chain), or returned NF_DROP just before.
+ */
+static __always_inline void wr_attach_verdict(const struct sk_buff *skb, struct wr_event *ev)
 {
 	struct wr_flow_key key = { .flow = ev->flow, .netns = ev->netns };
-	struct wr_verdict_val *v = bpf_map_lookup_elem(&verdicts, &key);
+	struct wr_nf_call *c = wr_nf_top(skb);
+	struct wr_verdict_val *v;
 
+	if (c) {
+		ev->nf_backend = c->backend;
+		wr_nf_names(c, &ev->nf_hook, ev->nf_table, ev->nf_chain);
+		return;
+	}
+	v = bpf_map_lookup_elem(&verdicts, &key);
 	if (!v || ev->hdr.ts_ns - v->ts_ns > 1000000000ULL)
 		return;
 	ev->nf_backend = v->backend;
@@ -77,7 +87,7 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	ev.hdr.ts_ns = bpf_ktime_get_ns();
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP)) {
 		wr_attach_reply(&ev);
-		wr_attach_verdict(&ev);
+		wr_attach_verdict(skb, &ev);
 	}
 	else if (ev.hdr.kind == WR_EV_DROP && wr_synack_sent(&ev.flow, ev.netns))
 		return 0;	/* a retransmitted SYN the listener answered again */

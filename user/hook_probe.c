@@ -81,6 +81,17 @@ static enum wr_attach choose_fn(const struct wr_kernel_caps *caps, enum wr_backe
 	return WR_ATTACH_NONE;
 }
 
+static void set_fns(struct wr_hook_plan *plan, unsigned fns, enum wr_attach a)
+{
+	int f;
+
+	if (a != WR_ATTACH_FENTRY && a != WR_ATTACH_KPROBE)
+		return;
+	for (f = 0; f < WR_FN_MAX; f++)
+		if (fns & WR_FN_BIT(f))
+			plan->fn[f] = a;
+}
+
 int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen)
 {
@@ -142,30 +153,45 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	if (!plan->replies)
 		add_note(plan, "net:net_dev_queue is missing: firewall REJECT and DROP "
 			 "cannot be told apart, both are reported as firewall_drop");
+	set_fns(plan, RESET_FNS, plan->reset);
+	set_fns(plan, BACKLOG_FNS, plan->backlog);
+	set_fns(plan, plan->verdict_fns, plan->verdict);
+	/* Some kernels load a fentry program but refuse to attach it to a function. */
+	plan->kprobe_standby = caps->kprobe && backend != WR_BACKEND_TRACEPOINT;
 	return 0;
 }
 
-static const char *attach_prefix(enum wr_attach a)
+static const char *fn_prefix(enum wr_attach a, bool ret)
 {
-	return a == WR_ATTACH_FENTRY ? "fentry" : a == WR_ATTACH_KPROBE ? "kprobe" : "raw_tp";
+	if (a == WR_ATTACH_FENTRY)
+		return ret ? "fentry+fexit" : "fentry";
+	return ret ? "kprobe+kretprobe" : "kprobe";
 }
 
-/* "fentry/tcp_v4_send_reset+tcp_v6_send_reset" into buf. */
-static const char *fn_hook(char *buf, size_t len, enum wr_attach a, unsigned fns,
-			   const char *fexit_prefix)
+/*
+ * "fentry/tcp_v4_send_reset+tcp_v6_send_reset" into buf; a prefix is
+ * repeated only where a function was hooked another way than the previous.
+ */
+static const char *fn_hook(char *buf, size_t len, const struct wr_hook_plan *plan, unsigned fns,
+			   bool ret)
 {
-	size_t n = (size_t)snprintf(buf, len, "%s/",
-				    a == WR_ATTACH_FENTRY && fexit_prefix ? fexit_prefix :
-				    a == WR_ATTACH_KPROBE && fexit_prefix ? "kretprobe" :
-				    attach_prefix(a));
-	const char *sep = "";
+	const char *prev = NULL;
+	size_t n = 0;
 	int f;
 
+	buf[0] = '\0';
 	for (f = 0; f < WR_FN_MAX && n < len; f++) {
-		if (!(fns & WR_FN_BIT(f)))
+		const char *prefix;
+
+		if (!(fns & WR_FN_BIT(f)) || plan->fn[f] == WR_ATTACH_NONE)
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", sep, wr_fn_names[f]);
-		sep = "+";
+		prefix = fn_prefix(plan->fn[f], ret);
+		if (prefix != prev)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s/%s", prev ? "+" : "", prefix,
+					      wr_fn_names[f]);
+		else
+			n += (size_t)snprintf(buf + n, len - n, "+%s", wr_fn_names[f]);
+		prev = prefix;
 	}
 	return buf;
 }
@@ -177,7 +203,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 
 	s->n_hooks = 0;
 	if (plan->reset == WR_ATTACH_FENTRY || plan->reset == WR_ATTACH_KPROBE)
-		fn_hook(reset, sizeof(reset), plan->reset, RESET_FNS, NULL);
+		fn_hook(reset, sizeof(reset), plan, RESET_FNS, false);
 	else
 		snprintf(reset, sizeof(reset), "%s", plan->reset == WR_ATTACH_TRACEPOINT ?
 			 "raw_tp/tcp_send_reset" : "raw_tp/kfree_skb");
@@ -185,8 +211,8 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "drops", "raw_tp/kfree_skb" };
 	if (plan->verdict != WR_ATTACH_NONE)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
-			"verdicts", fn_hook(verdict, sizeof(verdict), plan->verdict,
-					    plan->verdict_fns, "fexit") };
+			"verdicts", fn_hook(verdict, sizeof(verdict), plan, plan->verdict_fns,
+					    true) };
 	if (plan->replies)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "raw_tp/net_dev_queue" };
 	if (plan->listeners)
@@ -194,8 +220,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 			"listeners", "raw_tp/inet_sock_set_state" };
 	if (plan->backlog == WR_ATTACH_FENTRY || plan->backlog == WR_ATTACH_KPROBE)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
-			"backlog", fn_hook(backlog, sizeof(backlog), plan->backlog, BACKLOG_FNS,
-					   NULL) };
+			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "raw_tp/consume_skb" };
 	s->backend = wr_backend_name(plan->backend);
@@ -206,8 +231,9 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 
 const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family)
 {
+	static char buf[64];
 	bool v6 = family == WR_AF_INET6;
-	bool kp;
+	enum wr_fn fn;
 
 	switch (source) {
 	case WR_SRC_TCP_SEND_RESET:
@@ -215,19 +241,19 @@ const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned sourc
 	case WR_SRC_CONSUME_SKB:
 		return "skb:consume_skb";
 	case WR_SRC_SEND_RESET_FN:
-		kp = plan->reset == WR_ATTACH_KPROBE;
-		return v6 ? (kp ? "kprobe/tcp_v6_send_reset" : "fentry/tcp_v6_send_reset") :
-			    (kp ? "kprobe/tcp_v4_send_reset" : "fentry/tcp_v4_send_reset");
+		fn = v6 ? WR_FN_TCP_V6_SEND_RESET : WR_FN_TCP_V4_SEND_RESET;
+		break;
 	case WR_SRC_CONN_REQUEST:
-		return plan->backlog == WR_ATTACH_KPROBE ? "kprobe/tcp_conn_request" :
-							   "fentry/tcp_conn_request";
+		fn = WR_FN_TCP_CONN_REQUEST;
+		break;
 	case WR_SRC_SYN_RECV_SOCK:
-		kp = plan->backlog == WR_ATTACH_KPROBE;
-		return v6 ? (kp ? "kprobe/tcp_v6_syn_recv_sock" : "fentry/tcp_v6_syn_recv_sock") :
-			    (kp ? "kprobe/tcp_v4_syn_recv_sock" : "fentry/tcp_v4_syn_recv_sock");
+		fn = v6 ? WR_FN_TCP_V6_SYN_RECV_SOCK : WR_FN_TCP_V4_SYN_RECV_SOCK;
+		break;
 	default:
 		return "skb:kfree_skb";
 	}
+	snprintf(buf, sizeof(buf), "%s/%s", fn_prefix(plan->fn[fn], false), wr_fn_names[fn]);
+	return buf;
 }
 
 void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,

@@ -107,54 +107,70 @@ void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps)
 	caps->btf = btf_fns(vmlinux);
 }
 
-/* A program and where its link goes, with the choice that enables it. */
+/*
+ * A program and where its link goes. Function hooks name their function and
+ * kind; the others are on when `on` says so.
+ */
 struct prog_slot {
 	struct bpf_program *prog;
 	struct bpf_link **link;
+	int fn;			/* enum wr_fn, or -1 */
+	enum wr_attach kind;	/* for function hooks: FENTRY or KPROBE */
 	bool on;
 };
 
+#define MAX_SLOTS 32
+
 static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, struct prog_slot *out)
 {
-	bool rf = p->reset == WR_ATTACH_FENTRY, rk = p->reset == WR_ATTACH_KPROBE;
-	bool bf = p->backlog == WR_ATTACH_FENTRY, bk = p->backlog == WR_ATTACH_KPROBE;
-	bool vf = p->verdict == WR_ATTACH_FENTRY, vk = p->verdict == WR_ATTACH_KPROBE;
-	bool nft = p->verdict_fns & WR_FN_BIT(WR_FN_NFT_DO_CHAIN);
-	bool ipt = p->verdict_fns & WR_FN_BIT(WR_FN_IPT_DO_TABLE);
-	bool ip6t = p->verdict_fns & WR_FN_BIT(WR_FN_IP6T_DO_TABLE);
 	size_t n = 0;
 
-#define SLOT(name, cond) out[n++] = (struct prog_slot){ s->progs.name, &s->links.name, (cond) }
-	SLOT(tcp_send_reset_no_socket, p->reset == WR_ATTACH_TRACEPOINT);
-	SLOT(fentry_tcp_v4_send_reset, rf);
-	SLOT(fentry_tcp_v6_send_reset, rf);
-	SLOT(kprobe_tcp_v4_send_reset, rk);
-	SLOT(kprobe_tcp_v6_send_reset, rk);
-	SLOT(kfree_skb_v4, p->kfree_rx_sk);
-	SLOT(kfree_skb_v3, !p->kfree_rx_sk);
-	SLOT(net_dev_queue_reply, p->replies);
-	SLOT(inet_sock_set_state_listen, p->listeners);
-	SLOT(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT);
-	SLOT(fentry_tcp_conn_request, bf);
-	SLOT(fentry_tcp_v4_syn_recv_sock, bf);
-	SLOT(fentry_tcp_v6_syn_recv_sock, bf);
-	SLOT(kprobe_tcp_conn_request, bk);
-	SLOT(kprobe_tcp_v4_syn_recv_sock, bk);
-	SLOT(kprobe_tcp_v6_syn_recv_sock, bk);
-	SLOT(fexit_nft_do_chain, vf && nft);
-	SLOT(fexit_ipt_do_table, vf && ipt);
-	SLOT(fexit_ip6t_do_table, vf && ip6t);
-	SLOT(kprobe_nft_do_chain, vk && nft);
-	SLOT(kretprobe_nft_do_chain, vk && nft);
-	SLOT(kprobe_ipt_do_table, vk && ipt);
-	SLOT(kretprobe_ipt_do_table, vk && ipt);
-	SLOT(kprobe_ip6t_do_table, vk && ip6t);
-	SLOT(kretprobe_ip6t_do_table, vk && ip6t);
-#undef SLOT
+#define TP(name, cond) \
+	out[n++] = (struct prog_slot){ s->progs.name, &s->links.name, -1, WR_ATTACH_NONE, (cond) }
+#define FN(name, f, k) \
+	out[n++] = (struct prog_slot){ s->progs.name, &s->links.name, (f), (k), false }
+	TP(tcp_send_reset_no_socket, p->reset == WR_ATTACH_TRACEPOINT);
+	TP(kfree_skb_v4, p->kfree_rx_sk);
+	TP(kfree_skb_v3, !p->kfree_rx_sk);
+	TP(net_dev_queue_reply, p->replies);
+	TP(inet_sock_set_state_listen, p->listeners);
+	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT);
+	FN(fentry_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_FENTRY);
+	FN(fentry_tcp_v6_send_reset, WR_FN_TCP_V6_SEND_RESET, WR_ATTACH_FENTRY);
+	FN(fentry_tcp_conn_request, WR_FN_TCP_CONN_REQUEST, WR_ATTACH_FENTRY);
+	FN(fentry_tcp_v4_syn_recv_sock, WR_FN_TCP_V4_SYN_RECV_SOCK, WR_ATTACH_FENTRY);
+	FN(fentry_tcp_v6_syn_recv_sock, WR_FN_TCP_V6_SYN_RECV_SOCK, WR_ATTACH_FENTRY);
+	FN(fentry_nft_do_chain, WR_FN_NFT_DO_CHAIN, WR_ATTACH_FENTRY);
+	FN(fexit_nft_do_chain, WR_FN_NFT_DO_CHAIN, WR_ATTACH_FENTRY);
+	FN(fentry_ipt_do_table, WR_FN_IPT_DO_TABLE, WR_ATTACH_FENTRY);
+	FN(fexit_ipt_do_table, WR_FN_IPT_DO_TABLE, WR_ATTACH_FENTRY);
+	FN(fentry_ip6t_do_table, WR_FN_IP6T_DO_TABLE, WR_ATTACH_FENTRY);
+	FN(fexit_ip6t_do_table, WR_FN_IP6T_DO_TABLE, WR_ATTACH_FENTRY);
+	FN(kprobe_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_KPROBE);
+	FN(kprobe_tcp_v6_send_reset, WR_FN_TCP_V6_SEND_RESET, WR_ATTACH_KPROBE);
+	FN(kprobe_tcp_conn_request, WR_FN_TCP_CONN_REQUEST, WR_ATTACH_KPROBE);
+	FN(kprobe_tcp_v4_syn_recv_sock, WR_FN_TCP_V4_SYN_RECV_SOCK, WR_ATTACH_KPROBE);
+	FN(kprobe_tcp_v6_syn_recv_sock, WR_FN_TCP_V6_SYN_RECV_SOCK, WR_ATTACH_KPROBE);
+	FN(kprobe_nft_do_chain, WR_FN_NFT_DO_CHAIN, WR_ATTACH_KPROBE);
+	FN(kretprobe_nft_do_chain, WR_FN_NFT_DO_CHAIN, WR_ATTACH_KPROBE);
+	FN(kprobe_ipt_do_table, WR_FN_IPT_DO_TABLE, WR_ATTACH_KPROBE);
+	FN(kretprobe_ipt_do_table, WR_FN_IPT_DO_TABLE, WR_ATTACH_KPROBE);
+	FN(kprobe_ip6t_do_table, WR_FN_IP6T_DO_TABLE, WR_ATTACH_KPROBE);
+	FN(kretprobe_ip6t_do_table, WR_FN_IP6T_DO_TABLE, WR_ATTACH_KPROBE);
+#undef TP
+#undef FN
 	return n;
 }
 
-#define MAX_SLOTS 32
+/* Loaded: chosen, or the kprobe twin kept in reserve for a fentry choice. */
+static bool wanted(const struct wr_hook_plan *p, const struct prog_slot *s)
+{
+	if (s->fn < 0)
+		return s->on;
+	return p->fn[s->fn] == s->kind ||
+	       (s->kind == WR_ATTACH_KPROBE && p->fn[s->fn] == WR_ATTACH_FENTRY &&
+		p->kprobe_standby);
+}
 
 void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan)
 {
@@ -162,25 +178,61 @@ void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *
 	size_t i, n = slots(skel, plan, s);
 
 	for (i = 0; i < n; i++)
-		bpf_program__set_autoload(s[i].prog, s[i].on);
+		bpf_program__set_autoload(s[i].prog, wanted(plan, &s[i]));
 	skel->rodata->reset_hook_active = plan->reset != WR_ATTACH_NONE;
 	skel->rodata->backlog_fn_active = plan->backlog == WR_ATTACH_FENTRY ||
 					  plan->backlog == WR_ATTACH_KPROBE;
 }
 
-int wr_hooks_attach(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan, char *err,
+static int attach_slot(struct prog_slot *s)
+{
+	*s->link = bpf_program__attach(s->prog);
+	return *s->link ? 0 : -errno;
+}
+
+/* fentry refused for `fn`: its kprobe twins instead. */
+static int fall_back_to_kprobe(struct wr_hook_plan *plan, struct prog_slot *s, size_t n, int fn,
+			       int why)
+{
+	size_t i;
+	int e;
+
+	if (!plan->kprobe_standby)
+		return why;
+	for (i = 0; i < n; i++)		/* the entry half of an entry/exit pair */
+		if (s[i].fn == fn && s[i].kind == WR_ATTACH_FENTRY && *s[i].link) {
+			bpf_link__destroy(*s[i].link);
+			*s[i].link = NULL;
+		}
+	for (i = 0; i < n; i++)
+		if (s[i].fn == fn && s[i].kind == WR_ATTACH_KPROBE && (e = attach_slot(&s[i])))
+			return e;
+	plan->fn[fn] = WR_ATTACH_KPROBE;
+	if (!plan->attach_note[0] && plan->n_notes < WR_MAX_NOTES) {
+		snprintf(plan->attach_note, sizeof(plan->attach_note),
+			 "the kernel refused fentry on %s (%s): kprobe used", wr_fn_names[fn],
+			 strerror(-why));
+		plan->notes[plan->n_notes++] = plan->attach_note;
+	}
+	return 0;
+}
+
+int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char *err,
 		    size_t errlen)
 {
 	struct prog_slot s[MAX_SLOTS];
 	size_t i, n = slots(skel, plan, s);
+	int e;
 
 	for (i = 0; i < n; i++) {
-		if (!s[i].on)
-			continue;
-		*s[i].link = bpf_program__attach(s[i].prog);
-		if (!*s[i].link) {
-			int e = -errno;
+		bool chosen = s[i].fn < 0 ? s[i].on : plan->fn[s[i].fn] == s[i].kind;
 
+		if (!chosen || *s[i].link)	/* or attached already as a fallback */
+			continue;
+		e = attach_slot(&s[i]);
+		if (e && s[i].kind == WR_ATTACH_FENTRY)
+			e = fall_back_to_kprobe(plan, s, n, s[i].fn, e);
+		if (e) {
 			snprintf(err, errlen, "failed to attach %s: %s",
 				 bpf_program__section_name(s[i].prog), strerror(-e));
 			return e;

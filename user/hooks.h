@@ -61,11 +61,15 @@ struct wr_hook_plan {
 					   inferred from skb:consume_skb */
 	enum wr_attach verdict;		/* table names from nft_do_chain / ip(6)t_do_table */
 	unsigned verdict_fns;		/* WR_FN_BIT of the verdict functions hooked */
+	enum wr_attach fn[WR_FN_MAX];	/* per function: FENTRY, KPROBE or NONE; attach
+					   turns FENTRY into KPROBE where fentry fails */
+	bool kprobe_standby;		/* load kprobe twins of fentry programs */
 	bool kfree_rx_sk;		/* skb:kfree_skb has rx_sk (6.11+) */
 	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
 	bool listeners;			/* sock:inet_sock_set_state */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
 	size_t n_notes;
+	char attach_note[160];		/* storage for the note attach may add */
 };
 
 /* hook_probe.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
@@ -82,8 +86,12 @@ void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,
 void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps);
 /* Before load: autoload only the chosen programs, tell them what was chosen. */
 void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan);
-/* After load. Returns 0, or a negative errno with `err` naming the hook. */
-int wr_hooks_attach(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan, char *err,
+/*
+ * After load. A fentry program the kernel will not attach (e.g. ENOTSUPP on
+ * 6.1 for some functions) is replaced by its kprobe twin, noted in `plan`.
+ * Returns 0, or a negative errno with `err` naming the hook.
+ */
+int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char *err,
 		    size_t errlen);
 
 #endif /* WR_HOOKS_H */

@@ -128,13 +128,22 @@ static void test_linux_6_1_auto_prefers_fentry(void **state)
 	wr_hooks_describe(&plan, &s);
 	assert_string_equal(s.hooks[0].hook, "fentry/tcp_v4_send_reset+tcp_v6_send_reset");
 	assert_string_equal(s.hooks[2].signal, "verdicts");
-	assert_string_equal(s.hooks[2].hook, "fexit/nft_do_chain+ipt_do_table+ip6t_do_table");
+	assert_string_equal(s.hooks[2].hook, "fentry+fexit/nft_do_chain+ipt_do_table+ip6t_do_table");
 	assert_string_equal(s.hooks[5].hook,
 			    "fentry/tcp_conn_request+tcp_v4_syn_recv_sock+tcp_v6_syn_recv_sock");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SEND_RESET_FN, WR_AF_INET6),
 			    "fentry/tcp_v6_send_reset");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SYN_RECV_SOCK, WR_AF_INET),
 			    "fentry/tcp_v4_syn_recv_sock");
+	assert_true(plan.kprobe_standby);
+
+	/* 6.1 refuses fentry on tcp_v4_syn_recv_sock (ENOTSUPP): its kprobe twin. */
+	plan.fn[WR_FN_TCP_V4_SYN_RECV_SOCK] = WR_ATTACH_KPROBE;
+	wr_hooks_describe(&plan, &s);
+	assert_string_equal(s.hooks[5].hook, "fentry/tcp_conn_request+kprobe/tcp_v4_syn_recv_sock"
+			    "+fentry/tcp_v6_syn_recv_sock");
+	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SYN_RECV_SOCK, WR_AF_INET),
+			    "kprobe/tcp_v4_syn_recv_sock");
 	btf__free(btf);
 }
 
@@ -148,7 +157,7 @@ static void test_linux_6_1_each_backend_forced(void **state)
 	assert_int_equal(plan.backlog, WR_ATTACH_KPROBE);
 	assert_int_equal(plan.verdict, WR_ATTACH_KPROBE);
 	wr_hooks_describe(&plan, &s);
-	assert_string_equal(s.hooks[2].hook, "kretprobe/nft_do_chain+ipt_do_table+ip6t_do_table");
+	assert_string_equal(s.hooks[2].hook, "kprobe+kretprobe/nft_do_chain+ipt_do_table+ip6t_do_table");
 	assert_string_equal(s.backend, "kprobe");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_CONN_REQUEST, WR_AF_INET),
 			    "kprobe/tcp_conn_request");
