@@ -17,6 +17,7 @@
 /* Set by the loader before load, so the verifier prunes dead branches. */
 WR_SHARED const volatile bool filter_ports = false;
 WR_SHARED const volatile bool filter_src = false;
+WR_SHARED const volatile bool filter_netns = false;
 WR_SHARED const volatile bool reset_hook_active = false;	/* kfree_skb skips NO_SOCKET */
 WR_SHARED const volatile bool backlog_fn_active = false;	/* kfree_skb skips LISTEN_OVERFLOW */
 WR_SHARED const volatile __u64 fold_window_ns = 10ULL * 1000 * 1000 * 1000;
@@ -38,6 +39,13 @@ struct wr_port_filter_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u16);
+	__type(value, __u8);
+};
+
+struct wr_netns_filter_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);	/* netns inode */
 	__type(value, __u8);
 };
 
@@ -97,6 +105,7 @@ WR_SHARED struct wr_ringbuf_map events SEC(".maps");
 WR_SHARED struct wr_counters_map counters SEC(".maps");
 WR_SHARED struct wr_port_filter_map port_filter SEC(".maps");
 WR_SHARED struct wr_src4_filter_map src4_filter SEC(".maps");
+WR_SHARED struct wr_netns_filter_map netns_filter SEC(".maps");
 WR_SHARED struct wr_src6_filter_map src6_filter SEC(".maps");
 WR_SHARED struct wr_fold_map folds SEC(".maps");
 WR_SHARED struct wr_replies_map replies SEC(".maps");

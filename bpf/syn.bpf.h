@@ -140,10 +140,12 @@ static __always_inline bool wr_synack_sent(const struct wr_flow *flow, __u32 net
 	return answered;
 }
 
-/* --port and --src, both map lookups; true when the flow is excluded. */
-static __always_inline bool wr_filtered(const struct wr_flow *flow)
+/* --port, --netns and --src, all map lookups; true when the flow is excluded. */
+static __always_inline bool wr_filtered(const struct wr_flow *flow, __u32 netns)
 {
 	if (filter_ports && !bpf_map_lookup_elem(&port_filter, &flow->dport))
+		return true;
+	if (filter_netns && !bpf_map_lookup_elem(&netns_filter, &netns))
 		return true;
 	if (!filter_src)
 		return false;
@@ -250,7 +252,7 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 	__u64 now = bpf_ktime_get_ns();
 
 	wr_count(WR_CNT_SEEN);
-	if (wr_filtered(&ev->flow)) {
+	if (wr_filtered(&ev->flow, ev->netns)) {
 		wr_count(WR_CNT_FILTERED);
 		return;
 	}

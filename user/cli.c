@@ -19,6 +19,9 @@ static const char usage_text[] =
 "                           (repeatable)\n"
 "  -s, --src CIDR           only clients in CIDR: 198.51.100.0/24 | 2001:db8::/32\n"
 "                           | a bare address (repeatable, IPv4 and IPv6)\n"
+"  -n, --netns NS           only SYNs received in this network namespace: a name\n"
+"                           from `ip netns`, a path like /proc/PID/ns/net, or an\n"
+"                           inode number (repeatable)\n"
 "  -d, --duration TIME      stop after TIME (10, 2.5, 500ms, 5m); default: Ctrl-C\n"
 "      --fold-window TIME   fold retransmitted SYNs of one attempt arriving\n"
 "                           within TIME of each other into one line (default 10s)\n"
@@ -229,6 +232,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "port", required_argument, NULL, 'p' },
 	{ "src", required_argument, NULL, 's' },
+	{ "netns", required_argument, NULL, 'n' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "fold-window", required_argument, NULL, OPT_FOLD_WINDOW },
 	{ "color", required_argument, NULL, OPT_COLOR },
@@ -251,7 +255,7 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 	wr_options_default(o);
 	optind = 0;	/* full re-initialisation (glibc), so tests can call us again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jp:s:d:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jp:s:n:d:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -268,6 +272,17 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			if (wr_parse_cidr(optarg, &o->srcs[o->n_srcs], err, errlen))
 				return WR_CLI_USAGE;
 			o->n_srcs++;
+			break;
+		case 'n':
+			if (o->n_netns == WR_MAX_NETNS) {
+				snprintf(err, errlen, "too many --netns (at most %d)", WR_MAX_NETNS);
+				return WR_CLI_USAGE;
+			}
+			if (!*optarg) {
+				snprintf(err, errlen, "invalid --netns '' (a name, a path or an inode)");
+				return WR_CLI_USAGE;
+			}
+			o->netns[o->n_netns++] = optarg;
 			break;
 		case 'd':
 			if (wr_parse_duration_ms(optarg, &o->duration_ms)) {

@@ -10,6 +10,7 @@
 
 #define WR_MAX_PORTS	1024	/* size of the kernel's port filter map */
 #define WR_MAX_SRCS	256	/* size of each source LPM trie */
+#define WR_MAX_NETNS	64	/* size of the netns filter map */
 
 enum wr_color { WR_COLOR_AUTO, WR_COLOR_ALWAYS, WR_COLOR_NEVER };
 
@@ -30,6 +31,8 @@ struct wr_options {
 	size_t n_ports;
 	struct wr_cidr srcs[WR_MAX_SRCS];
 	size_t n_srcs;
+	const char *netns[WR_MAX_NETNS];	/* --netns as given: name, path or inode */
+	size_t n_netns;
 	uint64_t duration_ms;		/* 0: until Ctrl-C */
 	uint64_t fold_window_ms;
 	uint64_t rate_limit;		/* events/s reported at most; 0: no limit */

@@ -48,6 +48,7 @@ struct tracer {
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
+	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 };
 
 static void on_signal(int sig)
@@ -178,6 +179,10 @@ static int load_filters(struct tracer *t, char *err, size_t errlen)
 	for (i = 0; i < t->opts.n_ports; i++)
 		if (bpf_map__update_elem(skel->maps.port_filter, &t->opts.ports[i],
 					 sizeof(uint16_t), &one, 1, BPF_ANY))
+			goto fail;
+	for (i = 0; i < t->opts.n_netns; i++)
+		if (bpf_map__update_elem(skel->maps.netns_filter, &t->netns_filter[i],
+					 sizeof(uint32_t), &one, 1, BPF_ANY))
 			goto fail;
 	for (i = 0; i < t->opts.n_srcs; i++) {
 		const struct wr_cidr *c = &t->opts.srcs[i];
@@ -325,6 +330,7 @@ static int run(struct tracer *t)
 	}
 	t->skel->rodata->filter_ports = t->opts.n_ports > 0;
 	t->skel->rodata->filter_src = t->opts.n_srcs > 0;
+	t->skel->rodata->filter_netns = t->opts.n_netns > 0;
 	t->skel->rodata->fold_window_ns = t->opts.fold_window_ms * 1000000ULL;
 	t->skel->rodata->rate_per_cpu = rate_per_cpu(t->opts.rate_limit);
 	wr_hooks_configure(t->skel, plan);
@@ -414,6 +420,11 @@ int main(int argc, char **argv)
 	case WR_CLI_RUN:
 		break;
 	}
+	for (size_t i = 0; i < t.opts.n_netns; i++)
+		if (wr_netns_resolve(t.opts.netns[i], &t.netns_filter[i], err, sizeof(err))) {
+			fail("%s", err);
+			return 2;
+		}
 	if (t.opts.verbose)
 		libbpf_set_print(libbpf_print);
 	else

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,4 +202,30 @@ int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protoco
 int wr_netns_open(const struct wr_netns *ns, const char *path)
 {
 	return in_netns(ns, do_open, path);
+}
+
+int wr_netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(spec, &end, 10);
+	if (*spec >= '0' && *spec <= '9' && !*end && !errno && v > 0 && v <= UINT32_MAX) {
+		*inode = (uint32_t)v;
+		return 0;
+	}
+	if (strchr(spec, '/'))
+		snprintf(path, sizeof(path), "%s", spec);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "unknown network namespace '%s' (%s: %s)", spec, path,
+			 strerror(errno));
+		return -1;
+	}
+	*inode = (uint32_t)st.st_ino;
+	return 0;
 }

@@ -25,6 +25,11 @@ struct wr_netns_list {
 };
 
 int wr_netns_scan(struct wr_netns_list *l);
+/*
+ * --netns: "blue" (/run/netns/blue), "/proc/123/ns/net" (any path to a
+ * namespace file) or "4026532177" (an inode). 0, or -1 with `err`.
+ */
+int wr_netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen);
 void wr_netns_list_free(struct wr_netns_list *l);
 const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t inode);
 /* wr_netns_find, and if it is not known yet, a rescan (it may be new). */

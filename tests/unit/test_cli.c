@@ -65,6 +65,10 @@ static void test_backend(void **state)
 	assert_string_equal(err, "invalid --rate-limit '-5' (events per second, 0-10000000; "
 			    "0: no limit)");
 	assert_int_equal(PARSE("--rate-limit", "lots"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("-n", "blue", "--netns", "4026532177"), WR_CLI_RUN);
+	assert_int_equal(opts.n_netns, 2);
+	assert_string_equal(opts.netns[1], "4026532177");
+	assert_int_equal(PARSE("--netns", ""), WR_CLI_USAGE);
 	assert_string_equal(wr_backend_name(WR_BACKEND_AUTO), "auto");
 	assert_null(wr_backend_name((enum wr_backend)9));
 }
