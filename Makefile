@@ -44,7 +44,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test unit integration install uninstall demo help
+.PHONY: all clean deps test unit integration install uninstall demo help static vmtest
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -57,6 +57,9 @@ help:
 	@echo '  make test         unit tests, then integration tests (root, real kernel)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
 	@echo '  make integration  integration tests only (root)'
+	@echo '  make static       build/whyrefused-static, no shared libraries (copy it anywhere)'
+	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 kernel under qemu,'
+	@echo '                    once per backend: fentry, kprobe, tracepoint (root)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make install      install to $(PREFIX)/sbin'
 	@echo '  make clean        remove build/'
@@ -99,6 +102,20 @@ $(BUILD)/%.o: %.c
 $(BUILD)/whyrefused: $(TOOL_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+# For copying onto servers and into the test VM: no shared libraries at all.
+# Debian has no libmnl.a: user/mnl_static.c provides what libnftnl needs.
+STATIC_LIBS := -lbpf -lelf -lz -lnftnl
+
+static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
+
+$(BUILD)/whyrefused-static: $(TOOL_OBJS) $(BUILD)/user/mnl_static.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ -o $@ $(LDFLAGS) $(STATIC_LIBS)
+
+$(BUILD)/tests/%-static: $(BUILD)/tests/helpers/%.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJS)
 	$(call msg,LD,$@)
