@@ -44,7 +44,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test unit integration install uninstall demo help static vmtest
+.PHONY: all clean deps test check unit integration install uninstall demo help static vmtest
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -54,7 +54,8 @@ help:
 	@echo 'targets:'
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
-	@echo '  make test         unit tests, then integration tests (root, real kernel)'
+	@echo '  make test         everything: make check, then make vmtest (root, ~15 min)'
+	@echo '  make check        unit tests, then integration tests on this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
 	@echo '  make integration  integration tests only (root)'
 	@echo '  make static       build/whyrefused-static, no shared libraries (copy it anywhere)'
@@ -67,7 +68,8 @@ help:
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev \
-	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux
+	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux \
+	     qemu-system-x86 busybox-static cpio
 
 deps:
 	apt-get update
@@ -131,7 +133,14 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tests/integration/run.sh
 
-test: unit integration
+# Everything: this kernel, then the same suite on Debian 12's 6.1 kernel.
+test: check vmtest
+
+# This kernel only: the quick loop while developing.
+check: unit integration
+
+vmtest:
+	$(Q)tools/vmtest.sh
 
 demo: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tools/demo.sh
