@@ -28,6 +28,10 @@ static const char usage_text[] =
 "      --rate-limit N       report at most about N refusals per second (default\n"
 "                           1000; 0: no limit); the rest are counted by cause\n"
 "                           in the stats records\n"
+"  -o, --output FILE        append records to FILE instead of stdout; SIGHUP\n"
+"                           reopens it (logrotate)\n"
+"      --stats-interval TIME  a stats record every TIME (e.g. 60s), not only\n"
+"                           at exit\n"
 "      --color WHEN         auto (default: only on a terminal), always, never\n"
 "      --no-trace           do not name firewall rules (by default a refused flow\n"
 "                           is traced with a table of our own, gone at exit)\n"
@@ -226,7 +230,7 @@ const char *wr_backend_name(enum wr_backend b)
 }
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT };
+       OPT_RATE_LIMIT, OPT_STATS_INTERVAL };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -241,6 +245,8 @@ static const struct option long_opts[] = {
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -255,7 +261,7 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 	wr_options_default(o);
 	optind = 0;	/* full re-initialisation (glibc), so tests can call us again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jp:s:n:d:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jp:s:n:d:o:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -333,6 +339,21 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			o->rate_limit = v;
 			break;
 		}
+		case 'o':
+			if (!*optarg) {
+				snprintf(err, errlen, "invalid --output '' (a file name)");
+				return WR_CLI_USAGE;
+			}
+			o->output = optarg;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (wr_parse_duration_ms(optarg, &o->stats_interval_ms) ||
+			    o->stats_interval_ms < 100) {
+				snprintf(err, errlen, "invalid --stats-interval '%s' (at least 100ms, "
+					 "e.g. 10s, 1m)", optarg);
+				return WR_CLI_USAGE;
+			}
+			break;
 		case OPT_PROBE:
 			o->probe = true;
 			break;

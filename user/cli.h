@@ -36,6 +36,8 @@ struct wr_options {
 	uint64_t duration_ms;		/* 0: until Ctrl-C */
 	uint64_t fold_window_ms;
 	uint64_t rate_limit;		/* events/s reported at most; 0: no limit */
+	const char *output;		/* --output FILE; NULL: stdout */
+	uint64_t stats_interval_ms;	/* 0: stats only at exit */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;

@@ -4,6 +4,7 @@
  * why. Open -> configure -> load -> attach -> poll the ring buffer -> report.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +36,9 @@
 
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting, reopen_output;
+
+#define SINK_BYTES	(1 << 20)	/* what a stalled reader may leave queued */
 
 struct tracer {
 	struct wr_options opts;
@@ -49,7 +52,39 @@ struct tracer {
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
+	struct wr_sink sink;		/* stdout or --output, never blocking us */
 };
+
+static void on_hangup(int sig)
+{
+	reopen_output = 1;
+}
+
+static int open_output(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+/* SIGHUP: logrotate moved the file; what is still queued goes to the new one. */
+static void reopen_if_asked(struct tracer *t)
+{
+	int fd;
+
+	if (!reopen_output)
+		return;
+	reopen_output = 0;
+	if (!t->opts.output)
+		return;
+	wr_sink_flush(&t->sink);
+	fd = open_output(t->opts.output);
+	if (fd < 0) {
+		fprintf(stderr, "whyrefused: cannot reopen %s: %s (still writing to the old file)\n",
+			t->opts.output, strerror(errno));
+		return;
+	}
+	close(t->sink.fd);
+	t->sink.fd = fd;
+}
 
 static void on_signal(int sig)
 {
@@ -283,7 +318,7 @@ static int run(struct tracer *t)
 	struct wr_kernel_caps caps;
 	struct btf *btf = NULL;
 	struct utsname uts;
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, next_stats = 0;
 	char err[512], missing[128];
 	int ret = 1, e;
 
@@ -371,6 +406,8 @@ static int run(struct tracer *t)
 
 	if (t->opts.duration_ms)
 		deadline = now_ms() + t->opts.duration_ms;
+	if (t->opts.stats_interval_ms)
+		next_stats = now_ms() + t->opts.stats_interval_ms;
 	while (!exiting && !t->out.reader_gone) {
 		e = ring_buffer__poll(rb, 100);
 		if (e < 0 && e != -EINTR) {
@@ -380,13 +417,23 @@ static int run(struct tracer *t)
 		}
 		resync_if_listens_lost(t);
 		wr_fw_poll(t->fw);
+		reopen_if_asked(t);
+		wr_sink_flush(&t->sink);
+		if (next_stats && now_ms() >= next_stats) {
+			read_counters(t);
+			wr_output_stats(&t->out, &t->stats, false);
+			next_stats += t->opts.stats_interval_ms;
+		}
 		if (deadline && now_ms() >= deadline)
 			break;
 	}
 	/* What the kernel already queued is reported, not lost at exit. */
 	ring_buffer__consume(rb);
+	/* Bounded: a reader that never reads again costs two seconds, counted. */
+	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
 	wr_output_stats(&t->out, &t->stats, true);
+	wr_sink_drain(&t->sink, 1000);
 	ret = 0;
 
 cleanup:
@@ -409,7 +456,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256];
 	bool color;
-	int ret;
+	int ret, fd = STDOUT_FILENO;
 
 	switch (wr_parse_args(argc, argv, &t.opts, stdout, err, sizeof(err))) {
 	case WR_CLI_DONE:
@@ -434,10 +481,28 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed reader is an EPIPE we handle */
 
+	if (t.opts.output) {
+		fd = open_output(t.opts.output);
+		if (fd < 0) {
+			fail("cannot open --output %s: %s", t.opts.output, strerror(errno));
+			return 1;
+		}
+	}
+	if (wr_sink_init(&t.sink, fd, SINK_BYTES)) {
+		fail("out of memory");
+		return 1;
+	}
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
+
 	color = t.opts.color == WR_COLOR_ALWAYS ||
-		(t.opts.color == WR_COLOR_AUTO && isatty(STDOUT_FILENO));
+		(t.opts.color == WR_COLOR_AUTO && !t.opts.output && isatty(STDOUT_FILENO));
 	wr_output_init(&t.out, stdout, stderr, t.opts.json, color);
+	t.out.sink = &t.sink;
 	ret = run(&t);
 	wr_output_free(&t.out);
+	if (t.opts.output)
+		close(t.sink.fd);
+	wr_sink_free(&t.sink);
 	return ret;
 }

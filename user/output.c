@@ -42,6 +42,12 @@ static void emit(struct wr_output *o, FILE *f, const char *line)
 {
 	size_t n;
 
+	if (o->sink && f == o->f && line) {
+		wr_sink_put(o->sink, line);
+		wr_sink_flush(o->sink);
+		o->reader_gone = o->sink->reader_gone;
+		return;
+	}
 	if (!line) {
 		o->write_errors++;
 		return;
@@ -312,7 +318,12 @@ static const char *const counter_names[WR_CNT_MAX] = {
 
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 {
-	char line[512];
+	/* Records through the sink are counted there; this one is not counted yet. */
+	uint64_t written = o->sink ? o->sink->written : o->written;
+	uint64_t write_errors = o->write_errors + (o->sink ? o->sink->write_errors : 0);
+	uint64_t dropped = o->sink ? o->sink->dropped : 0;
+	uint64_t pending = o->sink ? wr_sink_pending(o->sink) : 0;
+	char line[640];
 	size_t i, n;
 
 	if (o->json) {
@@ -323,9 +334,10 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 		jw_field_uint(&o->jw, "received", s->received);
 		jw_field_uint(&o->jw, "decode_errors", s->decode_errors);
 		jw_field_uint(&o->jw, "inventory_resyncs", s->resyncs);
-		/* This record itself is not counted: it is being written. */
-		jw_field_uint(&o->jw, "written", o->written);
-		jw_field_uint(&o->jw, "write_errors", o->write_errors);
+		jw_field_uint(&o->jw, "written", written);
+		jw_field_uint(&o->jw, "write_errors", write_errors);
+		jw_field_uint(&o->jw, "dropped_output", dropped);
+		jw_field_uint(&o->jw, "pending_output", pending);
 		json_end(o);
 		return;
 	}
@@ -336,10 +348,11 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
 			 " received=%llu decode_errors=%llu inventory_resyncs=%llu written=%llu"
-			 " write_errors=%llu",
+			 " write_errors=%llu dropped_output=%llu pending_output=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
-			 (unsigned long long)s->resyncs,
-			 (unsigned long long)o->written, (unsigned long long)o->write_errors);
+			 (unsigned long long)s->resyncs, (unsigned long long)written,
+			 (unsigned long long)write_errors, (unsigned long long)dropped,
+			 (unsigned long long)pending);
 	emit(o, o->info, line);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "json_writer.h"
+#include "line_sink.h"
 #include "refusal.h"
 
 #define WR_MAX_HOOKS 8
@@ -49,6 +50,7 @@ struct wr_output {
 	uint64_t written;
 	uint64_t write_errors;
 	bool reader_gone;	/* EPIPE: whoever read our output has exited */
+	struct wr_sink *sink;	/* if set, records for `f` go through it instead */
 };
 
 void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color);

@@ -69,6 +69,12 @@ static void test_backend(void **state)
 	assert_int_equal(opts.n_netns, 2);
 	assert_string_equal(opts.netns[1], "4026532177");
 	assert_int_equal(PARSE("--netns", ""), WR_CLI_USAGE);
+	assert_int_equal(PARSE("-o", "/var/log/wr.json", "--stats-interval", "1m"), WR_CLI_RUN);
+	assert_string_equal(opts.output, "/var/log/wr.json");
+	assert_int_equal(opts.stats_interval_ms, 60000);
+	assert_int_equal(PARSE("--stats-interval", "10ms"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --stats-interval '10ms' (at least 100ms, e.g. 10s, 1m)");
+	assert_int_equal(PARSE("--output", ""), WR_CLI_USAGE);
 	assert_string_equal(wr_backend_name(WR_BACKEND_AUTO), "auto");
 	assert_null(wr_backend_name((enum wr_backend)9));
 }

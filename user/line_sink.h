@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Where records go when the tracer runs unattended: a bounded buffer in
+ * front of a file descriptor, written only as fast as the reader takes it.
+ * A reader that stops (a stuck log shipper, a SIGSTOPped pager) never stops
+ * the tracer from draining the kernel: once the buffer is full, whole
+ * records are dropped and counted. Every record is written, dropped or
+ * still pending; stats report all three.
+ */
+#ifndef WR_LINE_SINK_H
+#define WR_LINE_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct wr_sink {
+	int fd;
+	char *buf;
+	size_t len, cap;
+	uint64_t written;	/* records the fd took */
+	uint64_t dropped;	/* records dropped: buffer full, or the fd failed */
+	uint64_t write_errors;	/* write() failures other than "try later" */
+	bool reader_gone;	/* EPIPE: the reading end was closed */
+};
+
+/* 0, or -1 when out of memory. `cap` bytes are buffered at most. */
+int wr_sink_init(struct wr_sink *s, int fd, size_t cap);
+void wr_sink_free(struct wr_sink *s);
+/* Queues `line` plus a newline, or drops it whole (counted). */
+void wr_sink_put(struct wr_sink *s, const char *line);
+/* Writes what the fd takes without blocking. */
+void wr_sink_flush(struct wr_sink *s);
+/* At exit: flushes for up to timeout_ms, then counts the rest as dropped. */
+void wr_sink_drain(struct wr_sink *s, int timeout_ms);
+/* Records queued but not written yet. */
+uint64_t wr_sink_pending(const struct wr_sink *s);
+
+#endif /* WR_LINE_SINK_H */
