@@ -2,6 +2,7 @@
 # whyrefused: bpf/*.bpf.c -> build/bpf/*.bpf.o -> (linked) whyrefused.bpf.o
 #             -> whyrefused.skel.h -> user/*.c -> build/whyrefused
 
+SHELL      := /bin/bash
 VERSION    := 0.1.0
 BUILD      := build
 PREFIX     ?= /usr/local
@@ -13,7 +14,7 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	      -Iinclude -Iuser -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
+	      -Iinclude -Iuser -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
 LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl
@@ -44,7 +45,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check unit integration install uninstall demo help static vmtest
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -127,6 +128,22 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
+$(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
+
+# libFuzzer on the JSON writer with arbitrary bytes as names (bounded).
+FUZZ_SECONDS ?= 15
+$(BUILD)/fuzz/fuzz_json_writer: tests/fuzz/fuzz_json_writer.c tests/fuzz/json_check.c user/json_writer.c
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iuser -Itests/fuzz $^ -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_json_writer
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus && cp tests/fuzz/corpus/* $(BUILD)/fuzz/corpus/
+	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus 2>&1 | \
+		grep -E '^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)' ; \
+		test $${PIPESTATUS[0]} -eq 0
+
 unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
@@ -137,7 +154,7 @@ integration: $(BUILD)/whyrefused $(HELPERS)
 test: check vmtest
 
 # This kernel only: the quick loop while developing.
-check: unit integration
+check: unit fuzz integration
 
 vmtest:
 	$(Q)tools/vmtest.sh

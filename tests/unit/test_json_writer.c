@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "json_check.h"
 #include "json_writer.h"
 
 static char *escaped(const char *s, size_t n)
@@ -185,10 +186,52 @@ static void test_empty_record_is_empty_string(void **state)
 	jw_free(&w);
 }
 
+/* The fuzzer's oracle must be able to fail: it rejects what a broken writer makes. */
+static void test_checker_rejects_broken_json(void **state)
+{
+	static const char *const bad[] = {
+		"{\"a\":\"x\ny\"}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}",
+		"{\"a\":\"\xed\xa0\x80\"}", "{\"a\":1,}", "{\"a\":\"\\q\"}", "{\"a\":01}",
+		"{\"a\":\"x\"} {}", "{\"a\":\"\\u12\"}", "[\"\x1b\"]", "",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(json_check(bad[i], strlen(bad[i])));
+	const char *good = "{\"a\":[1,-2.5e3,true,null,\"\xc3\xa9\\u0000\"]}";
+
+	assert_true(json_check(good, strlen(good)));
+}
+
+/* Names as hostile as the kernel allows, through the writer, come out strict JSON. */
+static void test_hostile_names_stay_one_line_of_json(void **state)
+{
+	static const char nasty[][24] = {
+		"a\"b\\c", "line\nbreak", "\x1b[31mred", "\xff\xfe\xc0\xaf", "\xed\xa0\x80",
+		"\xf4\x90\x80\x80", "tab\tcr\r\x7f", "\xe2\x80\xa8sep",
+	};
+	struct jw w;
+	const char *r;
+
+	jw_init(&w);
+	jw_object_begin(&w);
+	for (size_t i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
+		jw_key(&w, nasty[i]);
+		jw_string(&w, nasty[i]);
+	}
+	jw_object_end(&w);
+	r = jw_result(&w);
+	assert_non_null(r);
+	assert_null(strchr(r, '\n'));
+	assert_true(json_check(r, strlen(r)));
+	jw_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_object_with_every_type),
+		cmocka_unit_test(test_checker_rejects_broken_json),
+		cmocka_unit_test(test_hostile_names_stay_one_line_of_json),
 		cmocka_unit_test(test_reset_reuses_the_buffer),
 		cmocka_unit_test(test_quotes_backslashes_and_short_escapes),
 		cmocka_unit_test(test_every_control_byte_is_escaped),
