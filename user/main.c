@@ -422,7 +422,10 @@ static int run(struct tracer *t)
 		if (next_stats && now_ms() >= next_stats) {
 			read_counters(t);
 			wr_output_stats(&t->out, &t->stats, false);
+			/* After a stall, one record, not a burst of catch-up records. */
 			next_stats += t->opts.stats_interval_ms;
+			if (next_stats <= now_ms())
+				next_stats = now_ms() + t->opts.stats_interval_ms;
 		}
 		if (deadline && now_ms() >= deadline)
 			break;

@@ -266,9 +266,41 @@ static const char *label_color(enum wr_cause c)
 	return c == WR_CAUSE_FIREWALL_DROP || c == WR_CAUSE_OTHER_DROP ? COLOR_YELLOW : COLOR_RED;
 }
 
+/*
+ * Text for a terminal: names come from processes and may hold anything.
+ * Control bytes (newline, ESC...) and bytes that are not valid UTF-8 become
+ * '?', so a process name cannot forge lines or drive the terminal.
+ */
+void wr_text_sanitize(char *dst, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = 0;
+
+	while (*s && n + 1 < len) {
+		size_t seq = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+			     (*s & 0xf8) == 0xf0 ? 4 : 0;
+		size_t i;
+		bool ok = seq && *s >= 0x20 && *s != 0x7f && !(*s >= 0xc0 && *s <= 0xc1) &&
+			  *s <= 0xf4;
+
+		for (i = 1; ok && i < seq; i++)
+			ok = (s[i] & 0xc0) == 0x80;
+		if (!ok || n + seq >= len) {
+			dst[n++] = '?';
+			s++;
+			continue;
+		}
+		memcpy(dst + n, s, seq);
+		n += seq;
+		s += seq;
+	}
+	dst[n] = '\0';
+}
+
 static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
 	char line[2048], when[16], client[WR_ADDR_STRLEN + 10], server[WR_ADDR_STRLEN + 10];
+	char clean[WR_TEXT_LEN];
 	const char *fmt = r->family == AF_INET6 ? "[%s]:%u" : "%s:%u";
 	struct tm tm;
 	size_t i, n;
@@ -277,9 +309,10 @@ static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	snprintf(client, sizeof(client), fmt, r->saddr, r->sport);
 	snprintf(server, sizeof(server), fmt, r->daddr, r->dport);
+	wr_text_sanitize(clean, r->explanation, sizeof(clean));
 	n = (size_t)snprintf(line, sizeof(line), "%s %s%-8s%s %s -> %s  %s", when,
 			     o->color ? label_color(r->cause) : "", wr_cause_label(r->cause),
-			     o->color ? COLOR_OFF : "", client, server, r->explanation);
+			     o->color ? COLOR_OFF : "", client, server, clean);
 	if (r->retries && n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " (%u retries folded)",
 				      r->retries);
@@ -287,8 +320,9 @@ static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 		/* The first hint often closes the explanation already. */
 		if (strstr(r->explanation, r->hints[i]))
 			continue;
+		wr_text_sanitize(clean, r->hints[i], sizeof(clean));
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n%s         %s%s",
-				      o->color ? COLOR_DIM : "", r->hints[i],
+				      o->color ? COLOR_DIM : "", clean,
 				      o->color ? COLOR_OFF : "");
 	}
 	emit(o, o->f, line);

@@ -221,6 +221,18 @@ static void test_write_errors_are_counted(void **state)
 	fclose(full);
 }
 
+static void test_text_sanitize_keeps_names_from_forging_lines(void **state)
+{
+	char out[64];
+
+	wr_text_sanitize(out, "ss\nhd\x1b[31m\x01", sizeof(out));
+	assert_string_equal(out, "ss?hd?[31m?");
+	wr_text_sanitize(out, "caf\xc3\xa9 \xff\xc0\xaf \xe2\x82", sizeof(out));
+	assert_string_equal(out, "caf\xc3\xa9 ??? ??");
+	wr_text_sanitize(out, "\xf0\x9f\x92\xa9", 4);	/* no room for the whole character */
+	assert_string_equal(out, "???");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +247,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_ipv6_brackets_and_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_and_stats_records, setup, teardown),
+		cmocka_unit_test(test_text_sanitize_keeps_names_from_forging_lines),
 		cmocka_unit_test_setup_teardown(test_error_record, setup, teardown),
 		cmocka_unit_test(test_write_errors_are_counted),
 	};
