@@ -25,12 +25,12 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
-	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/line_sink.c
+	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/line_sink.c user/metrics.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
-	      user/nft_flow_trace.c user/fw_rules.c
+	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -68,7 +68,7 @@ help:
 	@echo 'V=1 shows the commands.'
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
-	     libnftnl-dev libmnl-dev \
+	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux \
 	     qemu-system-x86 busybox-static cpio
 

@@ -32,6 +32,10 @@ static const char usage_text[] =
 "                           reopens it (logrotate)\n"
 "      --stats-interval TIME  a stats record every TIME (e.g. 60s), not only\n"
 "                           at exit\n"
+"      --metrics ADDR:PORT  serve Prometheus metrics (counters by cause and port)\n"
+"                           on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9464\n"
+"      --metrics-file PATH  write the same metrics to PATH (node_exporter's\n"
+"                           textfile collector), every --stats-interval or 10s\n"
 "      --color WHEN         auto (default: only on a terminal), always, never\n"
 "      --no-trace           do not name firewall rules (by default a refused flow\n"
 "                           is traced with a table of our own, gone at exit)\n"
@@ -230,7 +234,7 @@ const char *wr_backend_name(enum wr_backend b)
 }
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT, OPT_STATS_INTERVAL };
+       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -247,11 +251,50 @@ static const struct option long_opts[] = {
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
+
+int wr_parse_sockaddr(const char *s, struct wr_sockaddr *out, char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (!colon || colon == s || parse_ulong(colon + 1, 1, 65535, &port))
+		goto bad;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		/* [v6]:port */
+		if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(host))
+			goto bad;
+		memcpy(host, s + 1, n - 2);
+		host[n - 2] = '\0';
+		out->family = AF_INET6;
+		if (inet_pton(AF_INET6, host, out->addr) != 1)
+			goto bad;
+	} else {
+		if (n >= sizeof(host))
+			goto bad;
+		memcpy(host, s, n);
+		host[n] = '\0';
+		out->family = AF_INET;
+		if (inet_pton(AF_INET, host, out->addr) != 1)
+			goto bad;
+	}
+	out->port = (uint16_t)port;
+	return 0;
+bad:
+	snprintf(err, errlen, "invalid address '%s' (expected ADDR:PORT, e.g. 127.0.0.1:9464 "
+		 "or [::1]:9464)", s);
+	return -1;
+}
 
 enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 				 FILE *out, char *err, size_t errlen)
@@ -353,6 +396,18 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 					 "e.g. 10s, 1m)", optarg);
 				return WR_CLI_USAGE;
 			}
+			break;
+		case OPT_METRICS:
+			if (wr_parse_sockaddr(optarg, &o->metrics_addr, err, errlen))
+				return WR_CLI_USAGE;
+			o->metrics = true;
+			break;
+		case OPT_METRICS_FILE:
+			if (!*optarg) {
+				snprintf(err, errlen, "invalid --metrics-file '' (a file name)");
+				return WR_CLI_USAGE;
+			}
+			o->metrics_file = optarg;
 			break;
 		case OPT_PROBE:
 			o->probe = true;

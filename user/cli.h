@@ -23,6 +23,13 @@ struct wr_cidr {
 	uint8_t addr[16];	/* network byte order, host bits cleared */
 };
 
+/* A socket address to listen on, parsed from "127.0.0.1:9464" or "[::1]:9464". */
+struct wr_sockaddr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order */
+	uint16_t port;		/* host byte order */
+};
+
 struct wr_options {
 	bool json;
 	bool verbose;
@@ -42,6 +49,9 @@ struct wr_options {
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;
 	bool probe;			/* --probe: print the hook plan, attach nothing */
+	bool metrics;			/* --metrics ADDR:PORT given */
+	struct wr_sockaddr metrics_addr;	/* where to serve Prometheus text */
+	const char *metrics_file;	/* --metrics-file PATH (node_exporter textfile) */
 };
 
 enum wr_cli_result {
@@ -60,6 +70,9 @@ int wr_parse_ports(const char *s, struct wr_options *o, char *err, size_t errlen
 int wr_parse_cidr(const char *s, struct wr_cidr *out, char *err, size_t errlen);
 /* "10", "2.5", "500ms", "1m": a duration; 0 or -1. */
 int wr_parse_duration_ms(const char *s, uint64_t *ms);
+
+/* "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464": an address and a port. */
+int wr_parse_sockaddr(const char *s, struct wr_sockaddr *out, char *err, size_t errlen);
 
 /* "auto", "fentry", "kprobe", "tracepoint" and back; -1 / NULL if unknown. */
 int wr_backend_parse(const char *s);

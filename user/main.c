@@ -30,6 +30,8 @@
 #include "kernel_names.h"
 #include "netns.h"
 #include "proc_owner.h"
+#include "metrics.h"
+#include "metrics_export.h"
 #include "output.h"
 #include "privileges.h"
 #include "whyrefused.skel.h"
@@ -53,6 +55,8 @@ struct tracer {
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
+	struct wr_metrics metrics;	/* --metrics, --metrics-file: by cause and port */
+	struct wr_metrics_server msrv;
 };
 
 static void on_hangup(int sig)
@@ -184,6 +188,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
 	wr_output_refusal(&t->out, &r);
+	wr_metrics_count(&t->metrics, r.cause, r.dport, r.retries);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -277,6 +282,26 @@ static void read_counters(struct tracer *t)
 		t->stats.kernel[i] = read_counter(t, i);
 }
 
+static void render_metrics(FILE *f, void *arg)
+{
+	struct tracer *t = arg;
+	struct wr_output_counts c;
+
+	read_counters(t);
+	wr_output_counts(&t->out, &c);
+	wr_metrics_render(f, &t->metrics, &t->stats, &c);
+}
+
+/* The textfile is rewritten every --stats-interval (10 s without one), and at exit. */
+static void write_metrics_file(struct tracer *t)
+{
+	char err[512];
+
+	if (t->opts.metrics_file &&
+	    wr_metrics_write_file(t->opts.metrics_file, render_metrics, t, err, sizeof(err)))
+		fprintf(stderr, "whyrefused: %s\n", err);
+}
+
 static struct btf *load_btf(const char *path, char *err, size_t errlen)
 {
 	struct btf *btf;
@@ -318,7 +343,7 @@ static int run(struct tracer *t)
 	struct wr_kernel_caps caps;
 	struct btf *btf = NULL;
 	struct utsname uts;
-	uint64_t deadline = 0, next_stats = 0;
+	uint64_t deadline = 0, next_stats = 0, next_metrics = 0, metrics_every;
 	char err[512], missing[128];
 	int ret = 1, e;
 
@@ -389,6 +414,15 @@ static int run(struct tracer *t)
 		fail("out of memory");
 		goto cleanup;
 	}
+	if (t->opts.metrics && wr_metrics_listen(&t->msrv, &t->opts.metrics_addr, err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
+	/* Loaded, attached, bound: what is left needs far fewer capabilities. */
+	if (wr_drop_capabilities(err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
 	/* Attached first, then dumped: a listener that changes in between is in both. */
 	wr_sync_all(&t->inv, &t->netns);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
@@ -403,6 +437,10 @@ static int run(struct tracer *t)
 	start.kernel = uts.release;
 	wr_hooks_describe(plan, &start);
 	wr_output_start(&t->out, &start);
+	wr_metrics_init(&t->metrics, &start.ts);
+	metrics_every = t->opts.stats_interval_ms ? t->opts.stats_interval_ms : 10000;
+	write_metrics_file(t);
+	next_metrics = now_ms() + metrics_every;
 
 	if (t->opts.duration_ms)
 		deadline = now_ms() + t->opts.duration_ms;
@@ -419,6 +457,11 @@ static int run(struct tracer *t)
 		wr_fw_poll(t->fw);
 		reopen_if_asked(t);
 		wr_sink_flush(&t->sink);
+		wr_metrics_serve(&t->msrv, render_metrics, t);
+		if (t->opts.metrics_file && now_ms() >= next_metrics) {
+			write_metrics_file(t);
+			next_metrics = now_ms() + metrics_every;
+		}
 		if (next_stats && now_ms() >= next_stats) {
 			read_counters(t);
 			wr_output_stats(&t->out, &t->stats, false);
@@ -437,9 +480,12 @@ static int run(struct tracer *t)
 	read_counters(t);
 	wr_output_stats(&t->out, &t->stats, true);
 	wr_sink_drain(&t->sink, 1000);
+	write_metrics_file(t);
 	ret = 0;
 
 cleanup:
+	wr_metrics_close(&t->msrv);
+	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
 	wr_fw_free(t->fw);	/* our trace tables go with their sockets */
 	whyrefused_bpf__destroy(t->skel);
@@ -455,7 +501,7 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-	static struct tracer t;
+	static struct tracer t = { .msrv.fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256];
 	bool color;

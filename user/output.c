@@ -350,16 +350,28 @@ static const char *const counter_names[WR_CNT_MAX] = {
 	[WR_CNT_RL_OTHER] = "rate_limited_other",
 };
 
+void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)
+{
+	/* Records through the sink are counted there. */
+	c->written = o->sink ? o->sink->written : o->written;
+	c->write_errors = o->write_errors + (o->sink ? o->sink->write_errors : 0);
+	c->dropped = o->sink ? o->sink->dropped : 0;
+	c->pending = o->sink ? wr_sink_pending(o->sink) : 0;
+}
+
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 {
-	/* Records through the sink are counted there; this one is not counted yet. */
-	uint64_t written = o->sink ? o->sink->written : o->written;
-	uint64_t write_errors = o->write_errors + (o->sink ? o->sink->write_errors : 0);
-	uint64_t dropped = o->sink ? o->sink->dropped : 0;
-	uint64_t pending = o->sink ? wr_sink_pending(o->sink) : 0;
+	/* This record itself is not counted yet. */
+	struct wr_output_counts c;
+	uint64_t written, write_errors, dropped, pending;
 	char line[640];
 	size_t i, n;
 
+	wr_output_counts(o, &c);
+	written = c.written;
+	write_errors = c.write_errors;
+	dropped = c.dropped;
+	pending = c.pending;
 	if (o->json) {
 		json_begin(o, &s->ts, "stats");
 		jw_field_bool(&o->jw, "final", final);

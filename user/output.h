@@ -53,6 +53,12 @@ struct wr_output {
 	struct wr_sink *sink;	/* if set, records for `f` go through it instead */
 };
 
+/* What became of the records: written, failed, dropped, still queued. */
+struct wr_output_counts {
+	uint64_t written, write_errors, dropped, pending;
+};
+
+void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c);
 void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color);
 void wr_output_free(struct wr_output *o);
 void wr_output_start(struct wr_output *o, const struct wr_start_info *s);

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,4 +44,59 @@ int wr_check_capabilities(char *missing, size_t len)
 	if (!has_cap(d, CAP_NET_ADMIN) && n < len)
 		n += (size_t)snprintf(missing + n, len - n, "%sCAP_NET_ADMIN", n ? " " : "");
 	return n ? -1 : 0;
+}
+
+static const int kept_caps[] = {
+	CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH,
+	CAP_DAC_OVERRIDE,
+};
+
+static bool kept(int cap)
+{
+	for (size_t i = 0; i < sizeof(kept_caps) / sizeof(kept_caps[0]); i++)
+		if (kept_caps[i] == cap)
+			return true;
+	return false;
+}
+
+int wr_drop_capabilities(char *err, size_t len)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	int cap, last = CAP_LAST_CAP;
+	FILE *f;
+
+	/* The running kernel may know more capabilities than our headers. */
+	f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1 || last < 0 || last > 63)
+			last = CAP_LAST_CAP;
+		fclose(f);
+	}
+	/* The bounding set first: dropping from it needs CAP_SETPCAP, dropped next. */
+	for (cap = 0; cap <= last; cap++)
+		if (!kept(cap) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL) {
+			snprintf(err, len, "cannot drop capability %d from the bounding set: %s",
+				 cap, strerror(errno));
+			return -1;
+		}
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &hdr, d))
+		goto fail;
+	for (cap = 0; cap < 64; cap++) {
+		uint32_t bit = 1U << (cap % 32);
+
+		if (kept(cap))
+			continue;
+		d[cap / 32].effective &= ~bit;
+		d[cap / 32].permitted &= ~bit;
+		d[cap / 32].inheritable &= ~bit;
+	}
+	if (syscall(SYS_capset, &hdr, d))
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, len, "cannot drop capabilities: %s", strerror(errno));
+	return -1;
 }

@@ -7,7 +7,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "integration tests need root (network namespaces, BPF)" >&2
 	exit 1
 fi
-for tool in ip nft iptables ip6tables jq setpriv; do
+for tool in ip nft iptables ip6tables jq setpriv curl bpftool; do
 	command -v $tool >/dev/null || { echo "missing $tool: run 'make deps'" >&2; exit 1; }
 done
 failed=()

@@ -217,6 +217,38 @@ static void test_durations(void **state)
 	assert_int_equal(wr_parse_duration_ms("inf", &ms), -1);
 }
 
+static void test_metrics_options(void **state)
+{
+	struct wr_sockaddr a;
+
+	assert_int_equal(PARSE("--metrics", "127.0.0.1:9464", "--metrics-file", "/x.prom"),
+			 WR_CLI_RUN);
+	assert_true(opts.metrics);
+	assert_int_equal(opts.metrics_addr.family, AF_INET);
+	assert_int_equal(opts.metrics_addr.port, 9464);
+	assert_memory_equal(opts.metrics_addr.addr, "\x7f\0\0\x01", 4);
+	assert_string_equal(opts.metrics_file, "/x.prom");
+
+	assert_int_equal(wr_parse_sockaddr("[::1]:80", &a, err, sizeof(err)), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_int_equal(a.port, 80);
+	assert_int_equal(a.addr[15], 1);
+
+	/* No port, port 0 or too big, a name, brackets missing or unbalanced. */
+	assert_int_equal(PARSE("--metrics", "127.0.0.1"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid address '127.0.0.1' (expected ADDR:PORT, e.g. "
+			    "127.0.0.1:9464 or [::1]:9464)");
+	assert_int_equal(PARSE("--metrics", "127.0.0.1:0"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", "127.0.0.1:65536"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", "localhost:9464"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", "::1:9464"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", "[::1:9464"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", ":9464"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics", "127.0.0.1:94x"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--metrics-file", ""), WR_CLI_USAGE);
+	assert_false(PARSE() != WR_CLI_RUN || opts.metrics || opts.metrics_file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_cidr_errors),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_metrics_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
