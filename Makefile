@@ -63,7 +63,7 @@ help:
 	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 kernel under qemu,'
 	@echo '                    once per backend: fentry, kprobe, tracepoint (root)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
-	@echo '  make install      install to $(PREFIX)/sbin'
+	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'
 	@echo '  make clean        remove build/'
 	@echo 'V=1 shows the commands.'
 
@@ -162,11 +162,17 @@ vmtest:
 demo: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tools/demo.sh
 
+# The unit goes where systemd looks for local units (/usr/local/lib/systemd/system).
+UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+
 install: $(BUILD)/whyrefused
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/whyrefused
+	install -d $(DESTDIR)$(UNIT_DIR)
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' tools/systemd/whyrefused.service \
+		> $(DESTDIR)$(UNIT_DIR)/whyrefused.service
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused
+	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service
 
 clean:
 	rm -rf $(BUILD)

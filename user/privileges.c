@@ -48,7 +48,7 @@ int wr_check_capabilities(char *missing, size_t len)
 
 static const int kept_caps[] = {
 	CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH,
-	CAP_DAC_OVERRIDE,
+	CAP_DAC_OVERRIDE, CAP_SYSLOG,
 };
 
 static bool kept(int cap)
@@ -73,17 +73,21 @@ int wr_drop_capabilities(char *err, size_t len)
 			last = CAP_LAST_CAP;
 		fclose(f);
 	}
-	/* The bounding set first: dropping from it needs CAP_SETPCAP, dropped next. */
-	for (cap = 0; cap <= last; cap++)
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &hdr, d))
+		goto fail;
+	/*
+	 * The bounding set first: dropping from it needs CAP_SETPCAP, dropped
+	 * next. Without it (a unit that did not grant it) the bounding set is
+	 * whatever the caller left us, and only our own sets shrink.
+	 */
+	for (cap = 0; cap <= last && has_cap(d, CAP_SETPCAP); cap++)
 		if (!kept(cap) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
 		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL) {
 			snprintf(err, len, "cannot drop capability %d from the bounding set: %s",
 				 cap, strerror(errno));
 			return -1;
 		}
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &hdr, d))
-		goto fail;
 	for (cap = 0; cap < 64; cap++) {
 		uint32_t bit = 1U << (cap % 32);
 

@@ -16,7 +16,8 @@ int wr_check_capabilities(char *missing, size_t len);
  * (setns into each network namespace for sock_diag and nft), CAP_NET_ADMIN
  * and CAP_NET_RAW (nft tracing tables, iptables-legacy-save), CAP_SYS_PTRACE
  * and CAP_DAC_READ_SEARCH (socket owners in /proc/PID/fd), CAP_DAC_OVERRIDE
- * (reopening --output after logrotate). Everything else, CAP_BPF and
+ * (reopening --output after logrotate), CAP_SYSLOG (addresses in
+ * /proc/kallsyms: which function freed a SYN). Everything else, CAP_BPF and
  * CAP_PERFMON included, leaves the effective, permitted, inheritable and
  * bounding sets, so the programs it runs get no more either.
  * Returns 0, or -1 with `err` set.

@@ -21,6 +21,7 @@ OUT=$WORK/tracer.json
 ERR=$WORK/tracer.err
 TXT=$WORK/tracer.txt
 PIDS=()
+EXTRA_NETNS=()	# more namespaces a scenario makes, deleted by cleanup
 TRACER_PID=
 TEXT_PID=
 
@@ -33,6 +34,7 @@ cleanup() {
 	ip netns del "$SRV" 2>/dev/null || true
 	ip netns del "$CLI" 2>/dev/null || true
 	ip netns del "$OTHER" 2>/dev/null || true
+	for p in "${EXTRA_NETNS[@]}"; do ip netns del "$p" 2>/dev/null || true; done
 	if [ $rc -ne 0 ]; then
 		echo "--- $TEST failed; tracer stdout:"; cat "$OUT" 2>/dev/null || true
 		echo "--- tracer stderr:"; cat "$ERR" 2>/dev/null || true

@@ -5,12 +5,15 @@
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_tracer
+# All made first: a deleted namespace's inode number may be reused by the next.
 for ((i = 0; i < 6; i++)); do
-	ns=wrt-v$i-$$
-	ip netns add "$ns"
-	ip netns exec "$ns" ip link set lo up
-	ip netns exec "$ns" "$HELPERS/tcp_connect" 127.0.0.1 9 >/dev/null || true
-	ip netns del "$ns"
+	EXTRA_NETNS+=("wrt-v$i-$$")
+	ip netns add "wrt-v$i-$$"
+	ip netns exec "wrt-v$i-$$" ip link set lo up
+done
+for ((i = 0; i < 6; i++)); do
+	ip netns exec "wrt-v$i-$$" "$HELPERS/tcp_connect" 127.0.0.1 9 >/dev/null || true
+	ip netns del "wrt-v$i-$$"
 done
 for ((i = 0; i < 100; i++)); do
 	[ "$(jq -c 'select(.event == "refusal" and .daddr == "127.0.0.1" and .dport == 9)' "$OUT" |
