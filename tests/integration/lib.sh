@@ -72,6 +72,21 @@ setup_pair() {
 	cli ip link set wr-c up
 }
 
+# srv_input_table NAME RULE...: an inet table in the server netns whose input
+# chain (filter priority, policy accept) holds the given rules.
+srv_input_table() {
+	local name=$1 rules="" r
+	shift
+	for r in "$@"; do rules+=$'\t\t'"$r"$'\n'; done
+	srv nft -f - <<NFT
+table inet $name {
+	chain input {
+		type filter hook input priority 0; policy accept;
+$rules	}
+}
+NFT
+}
+
 srv_netns_inode() { stat -L -c %i "/run/netns/$SRV"; }
 
 # Waits (bounded) until FILE has a line matching the jq filter; prints it.

@@ -5,14 +5,7 @@
 # it still uses (no CAP_BPF, CAP_PERFMON, CAP_SYS_MODULE...), in every set.
 . "$(dirname "$0")/lib.sh"
 setup_pair
-srv nft -f - <<'NFT'
-table inet wrm {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport 8080 drop
-	}
-}
-NFT
+srv_input_table wrm "tcp dport 8080 drop"
 port=$((20000 + RANDOM % 20000))
 PROM=$WORK/whyrefused.prom
 "$WR" --json --netns "$SRV" --no-trace --metrics 127.0.0.1:$port --metrics-file "$PROM" \

@@ -20,14 +20,7 @@ opts=$(sed -n 's/^Environment=WHYREFUSED_OPTS=//p' "$UNIT")
 setup_pair
 start_listener "$SRV" 0.0.0.0 2222
 srv iptables-legacy -A INPUT -p tcp --dport 3306 -j REJECT
-srv nft -f - <<'NFT'
-table inet wru {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport 8080 drop
-	}
-}
-NFT
+srv_input_table wru "tcp dport 8080 drop"
 # shellcheck disable=SC2086 # the unit's options, split as systemd splits them
 setpriv --bounding-set="$spec" --inh-caps=-all "$WR" --json --netns "$SRV" $opts \
 	>"$OUT" 2>"$ERR" &
