@@ -69,7 +69,7 @@ help:
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev curl \
-	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux \
+	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio
 
 deps:

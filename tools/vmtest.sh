@@ -79,7 +79,7 @@ GUEST_TOOLS="bash env cat cp mv rm ln ls mkdir mkfifo mktemp stat sleep timeout 
 	pwd readlink chmod touch find awk setpriv jq ip ss nstat nft bpftool ssh ssh-keygen sshd sysctl curl
 	iptables ip6tables iptables-save ip6tables-save iptables-nft ip6tables-nft
 	iptables-legacy ip6tables-legacy iptables-legacy-save ip6tables-legacy-save
-	iptables-nft-save ip6tables-nft-save xtables-nft-multi xtables-legacy-multi"
+	iptables-nft-save ip6tables-nft-save xtables-nft-multi xtables-legacy-multi rsyslogd"
 
 build_initramfs() {
 	local t path
@@ -94,6 +94,8 @@ build_initramfs() {
 	done
 	# iptables loads its matches and targets as shared objects.
 	for path in /usr/lib/x86_64-linux-gnu/xtables/*.so; do copy_with_libs "$path"; done
+	# rsyslogd (the log shipper scenario) loads imfile and imtcp the same way.
+	for path in /usr/lib/x86_64-linux-gnu/rsyslog/*.so; do copy_with_libs "$path"; done
 	# The kernel's modules, without the filesystems and drivers a test never needs.
 	cp -a "$KDIR/lib/modules/$KVER" "$IRD/lib/modules/"
 	rm -rf "$IRD/lib/modules/$KVER/kernel"/{fs,sound,arch} \

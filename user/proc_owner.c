@@ -38,7 +38,7 @@ static void remember(uint32_t inode, uint32_t pid, const char *comm)
 
 static void scan_pid(uint32_t pid)
 {
-	char path[64], link[64], comm[16] = "";
+	char path[64], link[64], comm[18] = "";
 	struct dirent *de;
 	FILE *f;
 	DIR *d;
@@ -46,8 +46,12 @@ static void scan_pid(uint32_t pid)
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	f = fopen(path, "re");
 	if (f) {
-		if (fgets(comm, sizeof(comm), f))
-			comm[strcspn(comm, "\n")] = '\0';
+		/* The name (at most 15 bytes, any byte but NUL) and one newline. */
+		size_t n = fread(comm, 1, sizeof(comm) - 1, f);
+
+		if (n && comm[n - 1] == '\n')
+			n--;
+		comm[n] = '\0';
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/proc/%u/fd", pid);

@@ -18,7 +18,10 @@ read -r -t 5 line <"$WORK/ready" || true
 start_tracer
 
 assert_eq "$(connect_from_client $SRV4 8081)" refused "wrong port outcome"
-wait_refusal '.dport == 8081' >/dev/null || fail "no refusal for 8081"
+line=$(wait_refusal '.dport == 8081') || fail "no refusal for 8081"
+# The owner as /proc/PID/comm names it: the whole name, newline included.
+assert_eq "$(jq -r '.listeners[0].comm' <<<"$line")" $'a"b\nc\x01\xef\xbf\xbd\x1b[7m' \
+	"listener comm read from /proc"
 kill "$LISTENER_PID"
 for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -q ':8080 ' || break; sleep 0.05; done
 assert_eq "$(connect_from_client $SRV4 8080)" refused "stopped service outcome"
