@@ -110,8 +110,9 @@ build_initramfs() {
 	mkdir -p "$IRD/wr/build/tests" "$IRD/wr/tests"
 	cp -a "$ROOT/tests/integration" "$IRD/wr/tests/"
 	cp "$ROOT/build/whyrefused-static" "$IRD/wr/build/whyrefused"
-	cp "$ROOT/build/tests/tcp_connect-static" "$IRD/wr/build/tests/tcp_connect"
-	cp "$ROOT/build/tests/tcp_listen-static" "$IRD/wr/build/tests/tcp_listen"
+	for path in "$ROOT"/build/tests/*-static; do
+		cp "$path" "$IRD/wr/build/tests/$(basename "$path" -static)"
+	done
 	write_init
 	(cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1) >"$VM/initramfs.cpio.gz"
 }

@@ -9,7 +9,9 @@ mkfifo "$WORK/pipe"
 exec 3<>"$WORK/pipe"		# held open, never read until the end
 "$WR" --json --rate-limit 0 --fold-window 1ms >"$WORK/pipe" 2>"$ERR" &
 TRACER_PID=$!
-sleep 1.5			# attached; its start record sits in the pipe
+# Attached once its start record comes; after that nothing is read.
+read -r -t 30 -u 3 first || true
+[ "$(jq -r .event <<<"$first" 2>/dev/null)" = start ] || fail "no start record: $first $(cat "$ERR")"
 
 # ~4000 records of ~600 bytes: the pipe (64 KiB) and the buffer (1 MiB) fill.
 refused=$(cli "$HELPERS/tcp_refuse_burst" $SRV4 9 4000)
@@ -33,7 +35,7 @@ wait "$reader" || true
 jq -e . "$WORK/read.json" >/dev/null || fail "a record that is not JSON was written"
 stats=$(jq -c 'select(.event == "stats" and .final)' "$WORK/read.json")
 [ -n "$stats" ] || fail "no final stats record"
-lines=$(wc -l <"$WORK/read.json")
+lines=$(($(wc -l <"$WORK/read.json") + 1))	# and the start record read first
 dropped=$(jq -r .dropped_output <<<"$stats")
 [ "$dropped" -gt 0 ] || fail "nothing counted as dropped: $stats"
 # Records made: start + one per emitted event; all written (read here) or dropped.
