@@ -48,6 +48,8 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	e->port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e->backlog = BPF_CORE_READ(sk, sk_max_ack_backlog);
+	/* The lookup skips a socket bound to another device: keep it for the hints. */
+	e->bound_ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);

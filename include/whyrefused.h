@@ -103,6 +103,7 @@ struct wr_listen_event {
 	__u32 netns;
 	__u32 pid;		/* tgid of the task that made the change */
 	__u32 backlog;		/* listen() backlog (sk_max_ack_backlog) */
+	__u32 bound_ifindex;	/* SO_BINDTODEVICE / VRF: sk_bound_dev_if, 0 if none */
 	__u16 port;		/* host byte order */
 	__u8 family;
 	__u8 flags;		/* WR_LISTEN_* */

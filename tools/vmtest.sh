@@ -148,8 +148,25 @@ echo "WR-VM-UP \$(uname -r)"
 cd /wr
 for b in $BACKENDS; do
 	echo "WR-BACKEND \$b"
-	WR_BACKEND=\$b TESTS="${TESTS:-}" bash tests/integration/run.sh
+	WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="${TESTS:-}" bash tests/integration/run.sh
 	echo "WR-RESULT \$b \$?"
+done
+# The same scenario must give the same facts on every backend: compare each
+# backend's with the first's (a scenario a backend skipped has no file).
+set -- $BACKENDS
+ref=\$1
+shift
+for f in /tmp/facts/\$ref/*; do
+	t=\$(basename \$f)
+	for b in "\$@"; do
+		[ -e /tmp/facts/\$b/\$t ] || { echo "WR-FACTS-SKIPPED \$b \$t"; continue; }
+		if diff /tmp/facts/\$ref/\$t /tmp/facts/\$b/\$t >/tmp/facts.diff; then
+			echo "WR-FACTS-SAME \$ref \$b \$t"
+		else
+			echo "WR-FACTS-DIFF \$ref \$b \$t"
+			sed 's/^/WR-FACTS-DIFF-LINE /' /tmp/facts.diff
+		fi
+	done
 done
 echo WR-VM-DONE
 poweroff -f
@@ -169,7 +186,8 @@ start=$(date +%s)
 timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 2048 \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$VM/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1 net.ifnames=0" </dev/null \
-	| tr -d '\r' | tee "$VM/console.log" | grep -E '^(ok |FAIL|integration:|failed:|WR-|vmtest:|--- )' || true
+	| tr -d '\r' | tee "$VM/console.log" |
+	grep -E '^(ok |FAIL|integration:|failed:|WR-(VM|BACKEND|RESULT|FACTS-DIFF)|vmtest:|--- )' || true
 
 say "guest ran $(($(date +%s) - start)) s; full console in build/vm/console.log"
 status=0
@@ -181,4 +199,10 @@ for b in $BACKENDS; do
 	printf 'vmtest: %-10s %s\n' "$b" "${summary:-no result}"
 	[ "$result" = 0 ] || status=1
 done
+if [ "$(echo $BACKENDS | wc -w)" -gt 1 ]; then
+	same=$(grep -c '^WR-FACTS-SAME ' "$VM/console.log" || true)
+	differ=$(grep -c '^WR-FACTS-DIFF ' "$VM/console.log" || true)
+	say "same facts on every backend: $same scenario pairs agree, $differ differ"
+	[ "$differ" -eq 0 ] || status=1
+fi
 exit $status

@@ -109,6 +109,7 @@ int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_eve
 	rec->l.netns = ev->netns;
 	rec->l.pid = ev->pid;
 	rec->l.wqueue = ev->backlog;
+	rec->l.bound_ifindex = ev->bound_ifindex;
 	rec->l.v6only = rec->l.family == AF_INET6 && (ev->flags & WR_LISTEN_V6ONLY);
 	memcpy(rec->l.comm, ev->comm, sizeof(rec->l.comm));
 	rec->l.comm[sizeof(rec->l.comm) - 1] = '\0';

@@ -92,6 +92,29 @@ static void hint_other_address(struct wr_refusal *r, const struct wr_listener *l
 		wr_add_hint(r, "%s only, not on %s -- bound to the wrong address?", who, r->daddr);
 }
 
+/*
+ * The lookup skips a socket bound to a device (SO_BINDTODEVICE, or a VRF)
+ * unless the SYN came in on it; ss shows such a socket on 0.0.0.0 all the
+ * same. (A VRF-bound socket also takes its slaves' SYNs, but then there is
+ * no refusal to explain.)
+ */
+static bool device_ok(const struct wr_listener *l, const struct wr_refusal *r)
+{
+	return !l->bound_ifindex || l->bound_ifindex == r->ifindex;
+}
+
+static void hint_other_device(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+			      const struct wr_listener *l)
+{
+	char who[128], bound[32], in[32];
+
+	wr_listener_describe(l, who, sizeof(who));
+	ctx->ifname(ctx->arg, r->netns, l->bound_ifindex, bound, sizeof(bound));
+	ctx->ifname(ctx->arg, r->netns, r->ifindex, in, sizeof(in));
+	wr_add_hint(r, "%s, bound to interface %s: this SYN came in on %s -- bound to the wrong "
+		 "interface or VRF?", who, bound, in);
+}
+
 /* 2222 for 22, 8080 for 80, 5433 for 5432: a port someone meant. */
 static bool port_looks_alike(uint16_t a, uint16_t b)
 {
@@ -197,11 +220,15 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (!same_listener_slot(l, r) ||
-		    wr_listener_accepts(l, r->family, r->daddr_raw))
+		if (!same_listener_slot(l, r))
 			continue;
-		add_related(r, l, WR_REL_OTHER_ADDRESS);
-		hint_other_address(r, l);
+		if (!wr_listener_accepts(l, r->family, r->daddr_raw)) {
+			add_related(r, l, WR_REL_OTHER_ADDRESS);
+			hint_other_address(r, l);
+		} else if (!device_ok(l, r)) {
+			add_related(r, l, WR_REL_OTHER_DEVICE);
+			hint_other_device(ctx, r, l);
+		}
 	}
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
@@ -221,7 +248,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		if (l->netns != r->netns || l->port == r->dport)
 			continue;
 		/* Only a port this client could reach is a "wrong port" answer. */
-		if (!wr_listener_accepts(l, r->family, r->daddr_raw))
+		if (!wr_listener_accepts(l, r->family, r->daddr_raw) || !device_ok(l, r))
 			continue;
 		if (!same_program && !port_looks_alike(l->port, r->dport))
 			continue;

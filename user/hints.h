@@ -18,6 +18,8 @@ struct wr_hint_ctx {
 	struct timespec now;
 	/* "netns 4026532300 (/run/netns/web)": fills buf with a readable name. */
 	void (*netns_label)(void *arg, uint32_t netns, char *buf, size_t len);
+	/* "eth1", or "ifindex 7" when the name cannot be found. */
+	void (*ifname)(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len);
 	void *arg;
 };
 

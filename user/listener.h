@@ -15,6 +15,7 @@ struct wr_listener {
 	uint8_t addr[16];	/* bound address, network order; zero = any */
 	uint16_t port;
 	bool v6only;		/* AF_INET6 with IPV6_V6ONLY */
+	uint32_t bound_ifindex;	/* SO_BINDTODEVICE or a VRF: only SYNs from it, 0 = any */
 	uint32_t inode;		/* socket inode (sock_diag), 0 if unknown */
 	uint32_t rqueue;	/* accept queue: connections waiting (sock_diag) */
 	uint32_t wqueue;	/* accept queue limit: listen() backlog */

@@ -137,10 +137,20 @@ static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 	wr_netns_label(&t->netns, netns, buf, len);
 }
 
+static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len)
+{
+	struct tracer *t = arg;
+	const struct wr_netns *ns = wr_netns_lookup(&t->netns, netns);
+
+	if (!ns || wr_netns_ifname(ns, ifindex, buf, len))
+		snprintf(buf, len, "ifindex %u", ifindex);
+}
+
 /* What is there instead: the inventory turns "no socket" into a reason. */
 static void add_context(struct tracer *t, struct wr_refusal *r)
 {
-	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns, .arg = t };
+	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns,
+				    .ifname = label_ifindex, .arg = t };
 
 	clock_gettime(CLOCK_REALTIME, &hctx.now);
 	if (r->kind == WR_EV_UNANSWERED || r->cause == WR_CAUSE_BACKLOG_FULL) {

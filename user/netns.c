@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -228,4 +230,20 @@ int wr_netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen
 	}
 	*inode = (uint32_t)st.st_ino;
 	return 0;
+}
+
+int wr_netns_ifname(const struct wr_netns *ns, uint32_t ifindex, char *buf, size_t len)
+{
+	struct ifreq ifr = { .ifr_ifindex = (int)ifindex };
+	int fd = wr_netns_socket(ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (ioctl(fd, SIOCGIFNAME, &ifr))
+		err = -errno;
+	else
+		snprintf(buf, len, "%.*s", (int)sizeof(ifr.ifr_name), ifr.ifr_name);
+	close(fd);
+	return err;
 }

@@ -39,6 +39,8 @@ void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, si
 uint32_t wr_netns_self(void);
 /* socket(domain, type, protocol) created inside `ns`; -errno on failure. */
 int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protocol);
+/* The name of interface `ifindex` inside `ns` ("eth1"); 0, or -errno. */
+int wr_netns_ifname(const struct wr_netns *ns, uint32_t ifindex, char *buf, size_t len);
 /* Opens `path` (e.g. /proc/thread-self/net/netstat) as seen inside `ns`. */
 int wr_netns_open(const struct wr_netns *ns, const char *path);
 

@@ -125,6 +125,7 @@ static const char *relation_name(enum wr_relation rel)
 	case WR_REL_OTHER_PORT: return "other_port";
 	case WR_REL_OTHER_NETNS: return "other_netns";
 	case WR_REL_TARGET: return "target";
+	case WR_REL_OTHER_DEVICE: return "other_device";
 	}
 	return "other";
 }
@@ -148,6 +149,8 @@ static void json_listener_fields(struct jw *w, const struct wr_listener *l)
 	}
 	if (l->family == AF_INET6)
 		jw_field_bool(w, "v6only", l->v6only);
+	if (l->bound_ifindex)
+		jw_field_uint(w, "bound_ifindex", l->bound_ifindex);
 }
 
 static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)

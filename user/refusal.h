@@ -26,6 +26,7 @@ enum wr_relation {
 	WR_REL_OTHER_PORT,	/* same netns, another port */
 	WR_REL_OTHER_NETNS,	/* same port, another network namespace */
 	WR_REL_TARGET,		/* the listener the SYN reached (backlog_full) */
+	WR_REL_OTHER_DEVICE,	/* same port, netns and address, bound to another interface */
 };
 
 struct wr_related {

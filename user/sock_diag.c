@@ -70,6 +70,7 @@ static int parse_one(const struct nlmsghdr *h, uint32_t netns, struct wr_listene
 	l.inode = d->idiag_inode;
 	l.rqueue = d->idiag_rqueue;
 	l.wqueue = d->idiag_wqueue;
+	l.bound_ifindex = d->id.idiag_if;	/* sk_bound_dev_if */
 
 	alen = (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*d));
 	for (a = (const struct rtattr *)(d + 1); RTA_OK(a, alen); a = RTA_NEXT(a, alen))

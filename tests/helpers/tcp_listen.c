@@ -4,7 +4,7 @@
  * closes every connection. Prints "listening" once listen() returned, so a
  * test knows the socket exists before it connects. ADDR may be 0.0.0.0 or
  * ::. FLAGS, comma-separated: v6only (IPV6_V6ONLY), noaccept (never accept,
- * so the accept queue fills up).
+ * so the accept queue fills up), dev=NAME (SO_BINDTODEVICE, last flag).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	socklen_t len;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: tcp_listen ADDR PORT [BACKLOG [v6only,noaccept]]\n");
+		fprintf(stderr, "usage: tcp_listen ADDR PORT [BACKLOG [v6only,noaccept,dev=NAME]]\n");
 		return 2;
 	}
 	if (inet_pton(AF_INET, argv[1], &sin->sin_addr) == 1) {
@@ -44,6 +44,12 @@ int main(int argc, char **argv)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (strstr(flags, "v6only"))
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (strstr(flags, "dev=") &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, strstr(flags, "dev=") + 4,
+		       (socklen_t)strlen(strstr(flags, "dev=") + 4))) {
+		perror("tcp_listen: SO_BINDTODEVICE");
+		return 1;
+	}
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) || listen(fd, backlog)) {
 		perror("tcp_listen");
 		return 1;

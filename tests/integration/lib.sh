@@ -147,6 +147,25 @@ stop_tracer() {
 	fi
 	wait_json "$OUT" '.event == "stats" and .final == true' 1 >/dev/null ||
 		fail "no final stats record"
+	record_facts
+}
+
+# With WR_FACTS_DIR set (tools/vmtest.sh), keeps what the JSON lines said
+# that must not depend on the backend: cause, reason, reply, listeners, the
+# rule once found... without ports, pids, times or counts that vary from run
+# to run. vmtest compares these files across backends.
+record_facts() {
+	[ -n "${WR_FACTS_DIR:-}" ] || return 0
+	mkdir -p "$WR_FACTS_DIR"
+	jq -c 'select(.event == "refusal") | {
+		cause, reason, family, saddr, daddr, dport, reply, client_sees,
+		listeners: ([.listeners[]? | {addr, port, comm, relation}] | sort),
+		last_listener: (.last_listener | if . then {addr, port, comm} else null end),
+		rule: (.rule | if . == null then null
+			elif .status == "found" then
+				{backend, status, family, table, chain, handle, number, policy, text, verdict}
+			else {backend, status, verdict} end)
+	}' "$OUT" | sort -u >"$WR_FACTS_DIR/$TEST"
 }
 
 # start_listener NETNS ADDR PORT [BACKLOG [FLAGS]]: a real listener, running

@@ -144,6 +144,7 @@ static void test_listen_event_v6only(void **state)
 	ev.netns = 4026532000u;
 	ev.pid = 812;
 	ev.backlog = 511;
+	ev.bound_ifindex = 4;
 	memcpy(ev.comm, "nginx: master pr", 16);	/* the kernel's comm is not terminated */
 	assert_int_equal(wr_decode_listen(&ctx, &ev, &rec), 0);
 	assert_false(rec.stop);
@@ -152,6 +153,7 @@ static void test_listen_event_v6only(void **state)
 	assert_int_equal(rec.l.port, 443);
 	assert_int_equal(rec.l.pid, 812);
 	assert_int_equal(rec.l.wqueue, 511);
+	assert_int_equal(rec.l.bound_ifindex, 4);
 	assert_int_equal(rec.l.netns, 4026532000u);
 	assert_string_equal(rec.l.comm, "nginx: master p");
 	assert_int_equal(rec.ts.tv_sec, 1700000002);

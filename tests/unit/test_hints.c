@@ -69,10 +69,18 @@ static void label(void *arg, uint32_t netns, char *buf, size_t len)
 	snprintf(buf, len, "netns %u (/run/netns/web)", netns);
 }
 
+static void ifname(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len)
+{
+	snprintf(buf, len, "eth%u", ifindex);
+}
+
+#define IFINDEX_IN 3	/* where the test SYNs come in */
+
 /* A SYN to daddr:port in netns, refused with RST, explained and hinted. */
 static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netns)
 {
-	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
+				   .ifname = ifname };
 	struct wr_refusal r;
 
 	memset(&r, 0, sizeof(r));
@@ -85,6 +93,7 @@ static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netn
 	r.sport = 40000;
 	r.dport = port;
 	r.netns = netns;
+	r.ifindex = IFINDEX_IN;
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
 	wr_hints_no_listener(&ctx, &r);
@@ -109,6 +118,39 @@ static void test_same_program_on_another_port(void **state)
 	assert_int_equal(r.n_related, 1);
 	assert_int_equal(r.related[0].relation, WR_REL_OTHER_PORT);
 	assert_false(r.has_last_listener);
+}
+
+/* ss shows 0.0.0.0:22, but the socket only takes SYNs from the interface it is bound to. */
+static void test_listener_bound_to_another_interface(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+
+	l.bound_ifindex = 7;
+	add(l);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_string_equal(r.hints[0], "sshd (pid 812) on 0.0.0.0:22, bound to interface eth7: "
+			    "this SYN came in on eth3 -- bound to the wrong interface or VRF?");
+	assert_int_equal(r.n_related, 1);
+	assert_int_equal(r.related[0].relation, WR_REL_OTHER_DEVICE);
+	assert_false(has_hint(&r, "wrong port"));
+}
+
+/* Bound to the interface the SYN came in on: the device is no reason, nor a port there. */
+static void test_listener_bound_to_this_interface_is_no_device_hint(void **state)
+{
+	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 2222, 812, "sshd");
+	struct wr_listener elsewhere = listener(NS_HOST, "0.0.0.0", 2223, 813, "sshd");
+
+	l.bound_ifindex = IFINDEX_IN;
+	elsewhere.bound_ifindex = 9;	/* a port this SYN could not reach */
+	add(l);
+	add(elsewhere);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_false(has_hint(&r, "bound to interface"));
+	assert_true(has_hint(&r, "sshd (pid 812) on 0.0.0.0:2222 -- wrong port?"));
+	assert_false(has_hint(&r, "0.0.0.0:2223 -- wrong port?"));
 }
 
 static void test_unrelated_port_is_listed_not_called_wrong(void **state)
@@ -335,7 +377,8 @@ static void test_ago(void **state)
 
 static struct wr_refusal unanswered(const struct wr_listener *target, uint64_t overflows)
 {
-	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
+				   .ifname = ifname };
 	struct wr_refusal r;
 
 	memset(&r, 0, sizeof(r));
@@ -399,7 +442,8 @@ static void test_no_listener_found_is_other_drop(void **state)
 
 static void test_final_ack_overflow_is_backlog_full(void **state)
 {
-	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label };
+	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
+				   .ifname = ifname };
 	struct wr_listener l = listener(NS_HOST, "0.0.0.0", 7000, 300, "slow");
 	struct wr_refusal r;
 
@@ -452,6 +496,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_same_program_on_another_port),
+		T(test_listener_bound_to_another_interface),
+		T(test_listener_bound_to_this_interface_is_no_device_hint),
 		T(test_unrelated_port_is_listed_not_called_wrong),
 		T(test_port_list_is_bounded),
 		T(test_nothing_listens_at_all),

@@ -43,8 +43,9 @@ static struct nlmsghdr *put_msg(uint16_t type, size_t payload)
 }
 
 /* One socket record; v6only < 0 means no INET_DIAG_SKV6ONLY attribute. */
-static void put_socket(int family, const char *addr, uint16_t port, uint8_t state,
-		       uint32_t inode, uint32_t rq, uint32_t wq, int v6only)
+static struct inet_diag_msg *put_socket(int family, const char *addr, uint16_t port,
+					uint8_t state, uint32_t inode, uint32_t rq, uint32_t wq,
+					int v6only)
 {
 	size_t attr = v6only >= 0 ? RTA_SPACE(1) : 0;
 	struct nlmsghdr *h = put_msg(SOCK_DIAG_BY_FAMILY, NLMSG_ALIGN(sizeof(struct inet_diag_msg)) + attr);
@@ -64,6 +65,7 @@ static void put_socket(int family, const char *addr, uint16_t port, uint8_t stat
 		a->rta_len = RTA_LENGTH(1);
 		*(uint8_t *)RTA_DATA(a) = (uint8_t)v6only;
 	}
+	return d;
 }
 
 static void put_done(void)
@@ -96,7 +98,8 @@ static void test_v4_and_v6_listeners(void **state)
 	reset();
 	put_socket(AF_INET, "127.0.0.1", 5432, 10, 1111, 0, 244, -1);
 	put_socket(AF_INET6, "::", 443, 10, 2222, 3, 511, 1);
-	put_socket(AF_INET6, "2001:db8::1", 80, 10, 3333, 0, 128, 0);
+	/* SO_BINDTODEVICE: sk_bound_dev_if comes as idiag_if. */
+	put_socket(AF_INET6, "2001:db8::1", 80, 10, 3333, 0, 128, 0)->id.idiag_if = 7;
 	put_done();
 	assert_int_equal(wr_diag_parse(buf, used, 4026532300u, &l), 1);
 	assert_int_equal(l.n, 3);
@@ -117,6 +120,8 @@ static void test_v4_and_v6_listeners(void **state)
 
 	assert_false(l.v[2].v6only);
 	assert_int_equal(l.v[2].addr[15], 1);
+	assert_int_equal(l.v[2].bound_ifindex, 7);
+	assert_int_equal(l.v[1].bound_ifindex, 0);
 	wr_listener_list_free(&l);
 }
 
