@@ -109,6 +109,7 @@ build_initramfs() {
 	# The project: its tests, the static tracer and helpers under their usual names.
 	mkdir -p "$IRD/wr/build/tests" "$IRD/wr/tests"
 	cp -a "$ROOT/tests/integration" "$IRD/wr/tests/"
+	mkdir -p "$IRD/wr/tools" && cp -a "$ROOT/tools/systemd" "$IRD/wr/tools/"
 	cp "$ROOT/build/whyrefused-static" "$IRD/wr/build/whyrefused"
 	for path in "$ROOT"/build/tests/*-static; do
 		cp "$path" "$IRD/wr/build/tests/$(basename "$path" -static)"
@@ -186,8 +187,8 @@ start=$(date +%s)
 timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 2048 \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$VM/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1 net.ifnames=0" </dev/null \
-	| tr -d '\r' | tee "$VM/console.log" |
-	grep -E '^(ok |FAIL|integration:|failed:|WR-(VM|BACKEND|RESULT|FACTS-DIFF)|vmtest:|--- )' || true
+	| stdbuf -oL tr -d '\r' | tee "$VM/console.log" |
+	grep --line-buffered -E '^(ok |FAIL|integration:|failed:|WR-(VM|BACKEND|RESULT|FACTS-DIFF)|vmtest:|--- )' || true
 
 say "guest ran $(($(date +%s) - start)) s; full console in build/vm/console.log"
 status=0
