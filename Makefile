@@ -45,7 +45,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest bench soak
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -63,11 +63,15 @@ help:
 	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 kernel under qemu,'
 	@echo '                    once per backend: fentry, kprobe, tracepoint (root)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
+	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
+	@echo '                    (root, ~7 min; tools/bench/, not part of make test)'
+	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
+	@echo '                    that add up (root)'
 	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'
 	@echo '  make clean        remove build/'
 	@echo 'V=1 shows the commands.'
 
-DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio
@@ -161,6 +165,19 @@ vmtest:
 
 demo: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tools/demo.sh
+
+# Measurements, not tests: ratios against a run without tracer (tools/bench/).
+$(BUILD)/bench/loadgen: tools/bench/loadgen.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+bench: $(BUILD)/whyrefused $(BUILD)/bench/loadgen
+	$(Q)tools/bench/bench.sh
+
+SOAK_SECS ?= 180
+soak: $(BUILD)/whyrefused $(BUILD)/bench/loadgen
+	$(Q)tools/bench/soak.sh $(SOAK_SECS)
 
 # The unit goes where systemd looks for local units (/usr/local/lib/systemd/system).
 UNIT_DIR ?= $(PREFIX)/lib/systemd/system

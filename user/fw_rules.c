@@ -28,6 +28,17 @@
 #define VERDICT_TTL_MS	(60 * 1000)
 #define EXEC_TIMEOUT_MS	3000
 #define SAVE_MAX	(256 * 1024)
+/*
+ * Under a scan or a flood of firewalled SYNs (up to --rate-limit a second),
+ * naming rules must not cost a netlink transaction or a process per SYN:
+ * a namespace starts tracing at most NEW_FLOWS_PER_SEC new flows a second,
+ * runs iptables-legacy-save at most every LEGACY_SAVE_MS, and a rule's text
+ * is listed once per TEXT_TTL_MS.
+ */
+#define NEW_FLOWS_PER_SEC	8
+#define LEGACY_SAVE_MS		100
+#define TEXTS			64
+#define TEXT_TTL_MS		(10 * 1000)
 
 struct traced {
 	struct wr_trace_flow f;
@@ -42,6 +53,16 @@ struct ns_state {
 	size_t n_flows;
 	struct wr_ipt_snapshot ipt[2];	/* iptables-legacy-save -c: [0] IPv4, [1] IPv6 */
 	bool have_ipt[2];
+	long long ipt_ms[2];		/* when that snapshot was taken */
+	long long adds_since_ms;	/* this second's new flows: a budget */
+	unsigned adds;
+};
+
+/* A rule already named: its text from `nft list chain`, for TEXT_TTL_MS. */
+struct rule_text {
+	uint32_t netns;
+	long long ms;
+	struct wr_rule rule;
 };
 
 struct verdict {
@@ -67,6 +88,8 @@ struct wr_fw {
 	size_t n_ns;
 	struct verdict v[VERDICTS];	/* ring */
 	size_t v_next;
+	struct rule_text texts[TEXTS];	/* ring */
+	size_t texts_next;
 	long long last_expire_ms;
 };
 
@@ -255,6 +278,16 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refu
 		if (s->flows[i].last_ms < s->flows[oldest].last_ms)
 			oldest = i;
 	}
+	if (now_ms() - s->adds_since_ms >= 1000) {
+		s->adds_since_ms = now_ms();
+		s->adds = 0;
+	}
+	if (s->adds >= NEW_FLOWS_PER_SEC) {
+		snprintf(err, errlen, "more than %d new refused flows a second in this namespace "
+			 "(a scan or a flood?): this one is not traced", NEW_FLOWS_PER_SEC);
+		return -EBUSY;
+	}
+	s->adds++;
 	i = s->n_flows < FLOWS_PER_NS ? s->n_flows++ : oldest;
 	s->flows[i].f = f;
 	s->flows[i].last_ms = now_ms();
@@ -324,6 +357,27 @@ static void set_verdict(struct wr_refusal *r)
 			 wr_reply_name(r, reply, sizeof(reply)));
 }
 
+static bool same_rule(const struct wr_rule *a, const struct wr_rule *b)
+{
+	return a->handle == b->handle && a->policy == b->policy &&
+	       !strcmp(a->family, b->family) && !strcmp(a->table, b->table) &&
+	       !strcmp(a->chain, b->chain);
+}
+
+static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *r)
+{
+	long long now = now_ms();
+
+	for (size_t i = 0; i < TEXTS; i++) {
+		struct rule_text *t = &fw->texts[i];
+
+		if (t->ms && now - t->ms < TEXT_TTL_MS && t->netns == r->netns &&
+		    same_rule(&t->rule, &r->rule))
+			return t;
+	}
+	return NULL;
+}
+
 /* The rule's text and position, from `nft -s -a list chain` in its netns. */
 static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 {
@@ -331,20 +385,33 @@ static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 	char *argv[] = { "nft", "-s", "-a", "list", "chain", r->rule.family, r->rule.table,
 			 r->rule.chain, NULL };
 	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
+	const struct rule_text *c = cached_text(fw, r);
+	struct rule_text *slot;
 
 	if (r->rule.policy) {
 		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
 		return;
 	}
-	if (ns && wr_netns_exec(ns, argv, listing, sizeof(listing), EXEC_TIMEOUT_MS) == 0)
-		wr_nft_listing_find(listing, r->rule.handle, r->rule.text, sizeof(r->rule.text),
-				    &r->rule.number);
+	if (c) {
+		snprintf(r->rule.text, sizeof(r->rule.text), "%s", c->rule.text);
+		r->rule.number = c->rule.number;
+		return;
+	}
+	if (!ns || wr_netns_exec(ns, argv, listing, sizeof(listing), EXEC_TIMEOUT_MS) ||
+	    wr_nft_listing_find(listing, r->rule.handle, r->rule.text, sizeof(r->rule.text),
+				&r->rule.number))
+		return;
+	slot = &fw->texts[fw->texts_next++ % TEXTS];
+	slot->netns = r->netns;
+	slot->ms = now_ms();
+	slot->rule = r->rule;
 }
 
 static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
 {
 	const struct verdict *v;
 	char err[160];
+	int ret;
 
 	r->rule.backend = "nftables";
 	if (!fw->trace) {
@@ -353,11 +420,12 @@ static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
 	}
 	drain(fw, s);
 	v = find_verdict(fw, r);
-	if (trace_flow(fw, s, r, err, sizeof(err))) {
+	ret = trace_flow(fw, s, r, err, sizeof(err));
+	if (ret) {
 		/* Keep going: what was traced before still names the rule. */
 		if (!v) {
 			snprintf(r->rule.text, sizeof(r->rule.text), "%s", err);
-			r->rule.status = "unavailable";
+			r->rule.status = ret == -EBUSY ? "rate limited" : "unavailable";
 			return;
 		}
 	}
@@ -386,6 +454,13 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 
 	r->rule.backend = "iptables-legacy";
 	snprintf(r->rule.family, sizeof(r->rule.family), "%s", v6 ? "ip6" : "ip");
+	if (s->have_ipt[v6] && now_ms() - s->ipt_ms[v6] < LEGACY_SAVE_MS) {
+		/* The next refusal after the pause diffs over this one too. */
+		r->rule.status = "rate limited";
+		snprintf(r->rule.text, sizeof(r->rule.text), "iptables-legacy-save runs at most "
+			 "every %d ms per namespace", LEGACY_SAVE_MS);
+		return;
+	}
 	if (!ns || wr_netns_exec(ns, argv, save, sizeof(save), EXEC_TIMEOUT_MS) != 0 ||
 	    wr_ipt_parse(save, &now)) {
 		r->rule.status = "unavailable";
@@ -409,6 +484,7 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 	wr_ipt_free(&s->ipt[v6]);
 	s->ipt[v6] = now;
 	s->have_ipt[v6] = true;
+	s->ipt_ms[v6] = now_ms();
 }
 
 /* iptables-legacy tables exist in this namespace for this family. */
@@ -442,6 +518,8 @@ static void describe(struct wr_refusal *r)
 		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
 			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
 				    "the client's next attempt names it");
+		else if (r->rule.status && !strcmp(r->rule.status, "rate limited"))
+			wr_add_hint(r, "rule: not looked up: %s", r->rule.text);
 		return;
 	}
 	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
