@@ -35,11 +35,15 @@ assert_eq "$(connect_from_client $SRV4 22)" refused "connect to 22"
 line=$(wait_refusal '.dport == 22') || fail "no refusal on 22"
 jq -e '.listeners[] | select(.port == 2222 and .comm == "tcp_listen" and .pid > 0)' \
 	<<<"$line" >/dev/null || fail "the listener on 2222 is not named: $line"
-for try in 1 2; do
-	assert_eq "$(connect_from_client $SRV4 3306)" refused "connect to 3306 ($try)"
-	assert_eq "$(connect_from_client $SRV4 8080 300)" timeout "connect to 8080 ($try)"
-	sleep 0.3
-done
+# First attempts; the retries come once the tracer has seen them (and
+# started tracing the nft flow), as a client's retry would.
+assert_eq "$(connect_from_client $SRV4 3306)" refused "connect to 3306"
+assert_eq "$(connect_from_client $SRV4 8080 300)" timeout "connect to 8080"
+wait_refusal '.dport == 3306' >/dev/null || fail "no refusal on 3306"
+wait_refusal '.dport == 8080 and .rule.status == "pending retry"' >/dev/null ||
+	fail "the nft flow is not traced: $(cat "$OUT")"
+assert_eq "$(connect_from_client $SRV4 3306)" refused "retry 3306"
+assert_eq "$(connect_from_client $SRV4 8080 300)" timeout "retry 8080"
 line=$(wait_refusal '.dport == 3306 and .rule.status == "found"') ||
 	fail "iptables-legacy rule not named: $(cat "$OUT")"
 assert_field "$line" rule.number 1
