@@ -57,6 +57,7 @@ struct tracer {
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
 	struct wr_metrics metrics;	/* --metrics, --metrics-file: by cause and port */
 	struct wr_metrics_server msrv;
+	bool final_counters;		/* detached: the counters will not move again */
 };
 
 static void on_hangup(int sig)
@@ -285,11 +286,22 @@ static void resync_if_listens_lost(struct tracer *t)
 	t->stats.resyncs++;
 }
 
+/*
+ * The kernel counts a SYN as seen before its outcome (filtered, folded...):
+ * outcomes are read first and `seen` last, so while traffic flows `seen`
+ * can only run ahead by the SYNs in flight. Once detached (the final
+ * record) they add up exactly.
+ */
 static void read_counters(struct tracer *t)
 {
+	if (t->final_counters)
+		return;
 	clock_gettime(CLOCK_REALTIME, &t->stats.ts);
 	for (uint32_t i = 0; i < WR_CNT_MAX; i++)
-		t->stats.kernel[i] = read_counter(t, i);
+		if (i != WR_CNT_SEEN && i != WR_CNT_LISTEN_SEEN)
+			t->stats.kernel[i] = read_counter(t, i);
+	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
+	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 }
 
 static void render_metrics(FILE *f, void *arg)
@@ -483,11 +495,16 @@ static int run(struct tracer *t)
 		if (deadline && now_ms() >= deadline)
 			break;
 	}
-	/* What the kernel already queued is reported, not lost at exit. */
+	/*
+	 * Detach first: then nothing more is counted or queued, what the kernel
+	 * already queued is reported, and the final counters add up exactly.
+	 */
+	whyrefused_bpf__detach(t->skel);
 	ring_buffer__consume(rb);
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
+	t->final_counters = true;
 	wr_output_stats(&t->out, &t->stats, true);
 	wr_sink_drain(&t->sink, 1000);
 	write_metrics_file(t);

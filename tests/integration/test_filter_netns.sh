@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_tracer --netns "$CLI"
-"$WR" --json --duration 60 --netns "$(srv_netns_inode)" >"$WORK/by_inode.json" \
+"$WR" "${BACKEND_OPT[@]}" --json --duration 60 --netns "$(srv_netns_inode)" >"$WORK/by_inode.json" \
 	2>"$WORK/by_inode.err" &
 PIDS+=($!)
 disown $!

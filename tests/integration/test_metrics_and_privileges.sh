@@ -8,7 +8,7 @@ setup_pair
 srv_input_table wrm "tcp dport 8080 drop"
 port=$((20000 + RANDOM % 20000))
 PROM=$WORK/whyrefused.prom
-"$WR" --json --netns "$SRV" --no-trace --metrics 127.0.0.1:$port --metrics-file "$PROM" \
+"$WR" "${BACKEND_OPT[@]}" --json --netns "$SRV" --no-trace --metrics 127.0.0.1:$port --metrics-file "$PROM" \
 	--stats-interval 200ms >"$OUT" 2>"$ERR" &
 TRACER_PID=$!
 wait_json "$OUT" '.event == "start"' 15 >/dev/null || fail "tracer did not start: $(cat "$ERR")"

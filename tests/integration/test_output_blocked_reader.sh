@@ -7,7 +7,7 @@
 setup_pair
 mkfifo "$WORK/pipe"
 exec 3<>"$WORK/pipe"		# held open, never read until the end
-"$WR" --json --rate-limit 0 --fold-window 1ms >"$WORK/pipe" 2>"$ERR" &
+"$WR" "${BACKEND_OPT[@]}" --json --rate-limit 0 --fold-window 1ms >"$WORK/pipe" 2>"$ERR" &
 TRACER_PID=$!
 # Attached once its start record comes; after that nothing is read.
 read -r -t 30 -u 3 first || true

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v ssh >/dev/null || fail "ssh client missing (make deps)"
 setup_pair
-"$WR" --duration 120 --color never >"$WORK/text.out" 2>"$ERR" &
+"$WR" "${BACKEND_OPT[@]}" --duration 120 --color never >"$WORK/text.out" 2>"$ERR" &
 TRACER_PID=$!
 for ((i = 0; i < 100; i++)); do grep -q 'Ctrl-C to stop' "$ERR" && break; sleep 0.05; done
 grep -q 'Ctrl-C to stop' "$ERR" || fail "no start banner on stderr"

@@ -22,7 +22,7 @@ start_listener "$SRV" 0.0.0.0 2222
 srv iptables-legacy -A INPUT -p tcp --dport 3306 -j REJECT
 srv_input_table wru "tcp dport 8080 drop"
 # shellcheck disable=SC2086 # the unit's options, split as systemd splits them
-setpriv --bounding-set="$spec" --inh-caps=-all "$WR" --json --netns "$SRV" $opts \
+setpriv --bounding-set="$spec" --inh-caps=-all "$WR" "${BACKEND_OPT[@]}" --json --netns "$SRV" $opts \
 	>"$OUT" 2>"$ERR" &
 TRACER_PID=$!
 wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
