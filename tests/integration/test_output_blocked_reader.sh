@@ -37,11 +37,15 @@ stats=$(jq -c 'select(.event == "stats" and .final)' "$WORK/read.json")
 [ -n "$stats" ] || fail "no final stats record"
 lines=$(($(wc -l <"$WORK/read.json") + 1))	# and the start record read first
 dropped=$(jq -r .dropped_output <<<"$stats")
-[ "$dropped" -gt 0 ] || fail "nothing counted as dropped: $stats"
+# Something had to give: whole records at the output, or (a slow machine,
+# e.g. the VM under emulation) events the ring buffer had no room for.
+jq -e '.dropped_output + .ringbuf_full > 0' <<<"$stats" >/dev/null ||
+	fail "nothing counted as dropped: $stats"
 # Records made: start + one per emitted event; all written (read here) or dropped.
 jq -e --argjson lines "$lines" '.written + 1 == $lines and .pending_output == 0 and
 	.written + .dropped_output == 1 + .received' <<<"$stats" >/dev/null ||
 	fail "output accounting does not add up ($lines lines read): $stats"
-jq -e '.emitted + .listen_seen - .listen_lost == .received' <<<"$stats" >/dev/null ||
-	fail "kernel accounting does not add up: $stats"
-pass "$dropped of $(jq -r .received <<<"$stats") records dropped, all counted"
+jq -e '.emitted + .listen_seen - .listen_lost == .received and
+	.seen == .emitted + .ringbuf_full + .filtered + .folded + .rate_limited_no_listener' \
+	<<<"$stats" >/dev/null || fail "kernel accounting does not add up: $stats"
+pass "$dropped of $(jq -r .received <<<"$stats") records dropped at the output, $(jq -r .ringbuf_full <<<"$stats") at the ring buffer, all counted"
