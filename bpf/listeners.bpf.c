@@ -6,6 +6,7 @@
  */
 #include "syn.bpf.h"
 
+#define WR_TCP_CLOSE	7
 #define WR_TCP_LISTEN	10
 #define WR_IPPROTO_TCP_SK 6
 
@@ -20,7 +21,12 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 
 	if (newstate == WR_TCP_LISTEN)
 		kind = WR_EV_LISTEN;
-	else if (oldstate == WR_TCP_LISTEN)
+	/*
+	 * A listener stops with close() or shutdown(): LISTEN -> CLOSE. Every
+	 * child socket cloned from a listener also leaves LISTEN (for SYN_RECV)
+	 * once per accepted connection: not a stop, and not worth an event.
+	 */
+	else if (oldstate == WR_TCP_LISTEN && newstate == WR_TCP_CLOSE)
 		kind = WR_EV_UNLISTEN;
 	else
 		return 0;

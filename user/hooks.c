@@ -52,6 +52,7 @@ static bool fentry_loads(const struct btf *vmlinux)
 /* Functions callable by their own name: a ".isra.0" copy cannot be hooked by it. */
 static unsigned kallsyms_fns(void)
 {
+	static char buf[1 << 16];	/* 120k lines: fewer, larger reads */
 	FILE *f = fopen("/proc/kallsyms", "r");
 	char line[512], name[256];
 	unsigned found = 0;
@@ -59,6 +60,7 @@ static unsigned kallsyms_fns(void)
 
 	if (!f)
 		return 0;
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	while (fgets(line, sizeof(line), f)) {
 		char type;
 
@@ -98,12 +100,14 @@ static unsigned btf_fns(const struct btf *vmlinux)
 	return found;
 }
 
-void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps)
+void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps, bool all)
 {
 	memset(caps, 0, sizeof(*caps));
 	caps->fentry = fentry_loads(vmlinux);
 	caps->kprobe = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
-	caps->callable = kallsyms_fns();
+	/* Reading all of kallsyms is most of our startup: only when it can matter. */
+	if (all || caps->fentry || caps->kprobe)
+		caps->callable = kallsyms_fns();
 	caps->btf = btf_fns(vmlinux);
 }
 

@@ -83,7 +83,8 @@ void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,
 			  const struct wr_hook_plan *plan);
 
 /* hooks.c, against the running kernel. */
-void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps);
+/* `all`: also list callable functions where no function hook could load (--probe). */
+void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps, bool all);
 /* Before load: autoload only the chosen programs, tell them what was chosen. */
 void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *plan);
 /*

@@ -383,7 +383,7 @@ static int run(struct tracer *t)
 		fail("this kernel has no BPF ring buffer (BPF_MAP_TYPE_RINGBUF, Linux 5.8+)");
 		goto cleanup;
 	}
-	wr_hooks_probe_caps(btf, &caps);
+	wr_hooks_probe_caps(btf, &caps, t->opts.probe);
 	if (wr_hooks_plan(btf, &caps, t->opts.backend, plan, err, sizeof(err))) {
 		fail("%s", err);
 		goto cleanup;
@@ -402,6 +402,9 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	t->dctx.symbolize = wr_ksym_name;
+	/* Names are copied: free our parse before libbpf makes its own (peak memory). */
+	btf__free(btf);
+	btf = NULL;
 
 	if (t->opts.btf_path)
 		open_opts.btf_custom_path = t->opts.btf_path;

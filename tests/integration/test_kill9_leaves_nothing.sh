@@ -14,7 +14,7 @@ still_there() { jq -nc --argjson now "$(bpf_ids "$1")" --argjson ours "$2" '$our
 progs=$(bpf_ids prog) links=$(bpf_ids link) maps=$(bpf_ids map)
 rules=$(srv nft list ruleset)
 
-"$WR" "${BACKEND_OPT[@]}" --json >"$OUT" 2>"$ERR" &
+"$WR" "${BACKEND_OPT[@]}" --json --duration 120 >"$OUT" 2>"$ERR" &
 TRACER_PID=$!
 wait_json "$OUT" '.event == "start"' 15 >/dev/null || fail "tracer did not start: $(cat "$ERR")"
 assert_eq "$(connect_from_client $SRV4 22)" refused "attempt"
