@@ -64,7 +64,7 @@ help:
 	@echo '                    once per backend: fentry, kprobe, tracepoint (root)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
-	@echo '                    (root, ~7 min; tools/bench/, not part of make test)'
+	@echo '                    (root, ~8 min; tools/bench/, not part of make test)'
 	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
 	@echo '                    that add up (root)'
 	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'
