@@ -8,15 +8,16 @@
  * SYN is consumed. Userspace names the listener and checks its queue.
  */
 #include "syn.bpf.h"
+#include <bpf/bpf_tracing.h>
 
-SEC("raw_tp/consume_skb")
-int consume_skb_unanswered(struct bpf_raw_tracepoint_args *ctx)
+/* tp_btf: the hot-path exit below is a plain load, not a probe read. */
+SEC("tp_btf/consume_skb")
+int BPF_PROG(consume_skb_unanswered, struct sk_buff *skb)
 {
-	const struct sk_buff *skb = (const struct sk_buff *)ctx->args[0];
 	struct wr_event ev = {};
 
 	/* Hot path: most consumed skbs are not incoming. */
-	if (!BPF_CORE_READ(skb, skb_iif))
+	if (!skb->skb_iif)
 		return 0;
 	if (wr_parse_syn(skb, &ev.flow))
 		return 0;

@@ -94,6 +94,14 @@ struct wr_buckets_map {
 	__type(value, struct wr_bucket);
 };
 
+/* The flow of the SYN this CPU's stack is answering with a RST right now. */
+struct wr_own_rst_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wr_flow);
+};
+
 struct wr_verdicts_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -112,5 +120,6 @@ WR_SHARED struct wr_replies_map replies SEC(".maps");
 WR_SHARED struct wr_synacks_map synacks SEC(".maps");
 WR_SHARED struct wr_verdicts_map verdicts SEC(".maps");
 WR_SHARED struct wr_buckets_map buckets SEC(".maps");
+WR_SHARED struct wr_own_rst_map own_rst SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

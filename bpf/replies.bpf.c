@@ -13,6 +13,7 @@
  * by the listener (backlog.bpf.c).
  */
 #include "syn.bpf.h"
+#include <bpf/bpf_tracing.h>
 
 #define WR_IPPROTO_ICMP		1
 #define WR_IPPROTO_ICMPV6	58
@@ -23,25 +24,22 @@
  * An outgoing RST or SYN-ACK: the SYN it answers is the same flow reversed.
  * Returns 1 for a RST, 2 for a SYN-ACK, -1 for anything else.
  */
-static __always_inline int wr_tcp_answer(const unsigned char *head, int th_off,
-					 const struct wr_flow *out, struct wr_flow *syn)
+static __always_inline int wr_tcp_answer(const struct tcphdr *th, const struct wr_flow *out,
+					 struct wr_flow *syn)
 {
-	struct tcphdr th;
 	int what;
 
-	if (bpf_probe_read_kernel(&th, sizeof(th), head + th_off))
-		return -1;
-	if (th.rst)
+	if (th->rst)
 		what = 1;
-	else if (th.syn && th.ack)
+	else if (th->syn && th->ack)
 		what = 2;
 	else
 		return -1;
 	syn->family = out->family;
 	syn->saddr = out->daddr;
 	syn->daddr = out->saddr;
-	syn->sport = bpf_ntohs(th.dest);
-	syn->dport = bpf_ntohs(th.source);
+	syn->sport = out->dport;
+	syn->dport = out->sport;
 	return what;
 }
 
@@ -70,63 +68,88 @@ static __always_inline int wr_icmp_answer(const unsigned char *head, int icmp_of
 	return 0;
 }
 
-SEC("raw_tp/net_dev_queue")
-int net_dev_queue_reply(struct bpf_raw_tracepoint_args *ctx)
+/* An ICMP/ICMPv6 unreachable leaving the host: fills the SYN it quotes. */
+static __always_inline int wr_icmp_reply(const unsigned char *head, __u16 nh, __u16 proto,
+					 struct wr_flow *syn, struct wr_reply_val *r)
 {
-	const struct sk_buff *skb = (const struct sk_buff *)ctx->args[0];
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 proto = BPF_CORE_READ(skb, protocol);
+	if (proto == bpf_htons(WR_ETH_P_IP)) {
+		struct iphdr iph;
+
+		if (bpf_probe_read_kernel(&iph, sizeof(iph), head + nh) || iph.version != 4 ||
+		    iph.protocol != WR_IPPROTO_ICMP)
+			return -1;
+		return wr_icmp_answer(head, nh + iph.ihl * 4, proto, syn, r);
+	}
+	if (proto == bpf_htons(WR_ETH_P_IPV6)) {
+		struct ipv6hdr ip6h;
+
+		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), head + nh) || ip6h.version != 6 ||
+		    ip6h.nexthdr != WR_IPPROTO_ICMPV6)
+			return -1;
+		return wr_icmp_answer(head, nh + sizeof(ip6h), proto, syn, r);
+	}
+	return -1;
+}
+
+/*
+ * Sent by a socket in a connected state (ESTABLISHED, SYN_SENT, FIN_WAIT1,
+ * FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING): a client's SYN, data,
+ * ACKs, FINs, none of them an answer to an incoming SYN. SYN-ACKs come from
+ * request sockets or listeners, a stack RST from its control socket (CLOSE),
+ * a firewall's answer from no socket at all.
+ */
+#define WR_CONNECTED_STATES \
+	((1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | \
+	 (1u << 11))
+
+/*
+ * tp_btf, not raw_tp: this runs for every packet sent, and the skb and
+ * socket fields of the early exits are plain loads here, not probe reads.
+ */
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
+{
+	const struct sock *sk = skb->sk;
 	struct wr_reply_val r = { .reply = WR_REPLY_TCP_RST };
 	struct wr_flow_key key = {};
 	struct wr_flow out = {};
-	struct iphdr iph;
-	struct ipv6hdr ip6h;
-	__u8 l4;
-	int off;
+	unsigned char *head;
+	struct tcphdr th;
+	__u16 nh, proto;
+	__u32 zero = 0;
+	int what;
 
+	if (sk && (WR_CONNECTED_STATES >> (sk->__sk_common.skc_state & 31)) & 1)
+		return 0;
+	head = skb->head;
+	nh = skb->network_header;
+	proto = skb->protocol;
 	if (nh == WR_NO_HEADER)
 		return 0;
-	/* Cheap exits first: this runs for every packet sent. */
-	if (proto == bpf_htons(WR_ETH_P_IP)) {
-		if (bpf_probe_read_kernel(&iph, sizeof(iph), head + nh) || iph.version != 4)
-			return 0;
-		l4 = iph.protocol;
-		off = nh + iph.ihl * 4;
-		out.family = WR_AF_INET;
-		out.saddr.v4 = iph.saddr;
-		out.daddr.v4 = iph.daddr;
-	} else if (proto == bpf_htons(WR_ETH_P_IPV6)) {
-		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), head + nh) || ip6h.version != 6)
-			return 0;
-		l4 = ip6h.nexthdr;
-		off = nh + sizeof(ip6h);
-		out.family = WR_AF_INET6;
-		__builtin_memcpy(out.saddr.v6, &ip6h.saddr, 16);
-		__builtin_memcpy(out.daddr.v6, &ip6h.daddr, 16);
-	} else {
-		return 0;
-	}
+	if (wr_read_ip_tcp(head, nh, proto, &out, &th) == 0) {
+		struct wr_flow *own;
 
-	if (l4 == WR_IPPROTO_TCP) {
-		int what = wr_tcp_answer(head, off, &out, &key.flow);
-		__u64 now;
-
+		what = wr_tcp_answer(&th, &out, &key.flow);
 		if (what < 0)
 			return 0;
+		key.netns = wr_skb_netns(skb);
 		if (what == 2) {
-			key.netns = wr_skb_netns(skb);
-			now = bpf_ktime_get_ns();
+			__u64 now = bpf_ktime_get_ns();
+
 			bpf_map_update_elem(&synacks, &key, &now, BPF_ANY);
 			return 0;
 		}
-	} else if (l4 == WR_IPPROTO_ICMP || l4 == WR_IPPROTO_ICMPV6) {
-		if (wr_icmp_answer(head, off, proto, &key.flow, &r))
+		/* The stack's own no-socket RST: the reset hook reported that SYN. */
+		own = bpf_map_lookup_elem(&own_rst, &zero);
+		if (own && wr_flow_equal(own, &key.flow)) {
+			own->family = 0;
 			return 0;
+		}
 	} else {
-		return 0;
+		if (wr_icmp_reply(head, nh, proto, &key.flow, &r))
+			return 0;
+		key.netns = wr_skb_netns(skb);
 	}
-	key.netns = wr_skb_netns(skb);
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);
 	return 0;

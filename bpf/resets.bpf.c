@@ -24,6 +24,7 @@ int tcp_send_reset_no_socket(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (wr_parse_syn(skb, &ev.flow))
 		return 0;
+	wr_mark_own_rst(&ev.flow);
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.reason = reason;

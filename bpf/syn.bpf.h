@@ -62,6 +62,50 @@ static __always_inline int wr_read_ip(const unsigned char *head, __u32 off, __u1
 }
 
 /*
+ * Reads the IP and TCP headers at `off` with one probe read where the IP
+ * header has no options (each read costs more than the parsing), fills
+ * `flow` and `th`; returns 0, or -1 when it is not an unfragmented TCP
+ * segment.
+ */
+static __always_inline int wr_read_ip_tcp(const unsigned char *head, __u32 off, __u16 proto,
+					  struct wr_flow *flow, struct tcphdr *th)
+{
+	if (proto == bpf_htons(WR_ETH_P_IP)) {
+		struct { struct iphdr ip; struct tcphdr th; } h;
+
+		if (bpf_probe_read_kernel(&h, sizeof(h), head + off))
+			return -1;
+		if (h.ip.version != 4 || h.ip.protocol != WR_IPPROTO_TCP ||
+		    (h.ip.frag_off & bpf_htons(WR_IP_OFFSET)))
+			return -1;
+		flow->family = WR_AF_INET;
+		flow->saddr.v4 = h.ip.saddr;
+		flow->daddr.v4 = h.ip.daddr;
+		if (h.ip.ihl == 5)
+			*th = h.th;
+		else if (bpf_probe_read_kernel(th, sizeof(*th), head + off + h.ip.ihl * 4))
+			return -1;
+	} else if (proto == bpf_htons(WR_ETH_P_IPV6)) {
+		struct { struct ipv6hdr ip; struct tcphdr th; } h;
+
+		if (bpf_probe_read_kernel(&h, sizeof(h), head + off))
+			return -1;
+		/* Extension headers before TCP are rare on a SYN: not followed. */
+		if (h.ip.version != 6 || h.ip.nexthdr != WR_IPPROTO_TCP)
+			return -1;
+		flow->family = WR_AF_INET6;
+		__builtin_memcpy(flow->saddr.v6, &h.ip.saddr, 16);
+		__builtin_memcpy(flow->daddr.v6, &h.ip.daddr, 16);
+		*th = h.th;
+	} else {
+		return -1;
+	}
+	flow->sport = bpf_ntohs(th->source);
+	flow->dport = bpf_ntohs(th->dest);
+	return 0;
+}
+
+/*
  * Fills `flow` and `th` from an IPv4/IPv6 TCP segment; returns 0, or -1
  * when `skb` is not TCP.
  */
@@ -71,18 +115,10 @@ static __always_inline int wr_parse_tcp(const struct sk_buff *skb, struct wr_flo
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 nh = BPF_CORE_READ(skb, network_header);
 	__u16 proto = BPF_CORE_READ(skb, protocol);
-	int th_off;
 
 	if (nh == WR_NO_HEADER)
 		return -1;
-	th_off = wr_read_ip(head, nh, proto, flow);
-	if (th_off < 0)
-		return -1;
-	if (bpf_probe_read_kernel(th, sizeof(*th), head + th_off))
-		return -1;
-	flow->sport = bpf_ntohs(th->source);
-	flow->dport = bpf_ntohs(th->dest);
-	return 0;
+	return wr_read_ip_tcp(head, nh, proto, flow, th);
 }
 
 /* Fills `flow` and returns 0 when `skb` is a TCP SYN (no ACK, no RST). */
@@ -163,25 +199,58 @@ static __always_inline bool wr_filtered(const struct wr_flow *flow, __u32 netns)
 
 /*
  * A retransmitted SYN of an attempt reported less than fold_window_ns ago
- * is counted, not sent again. Returns true when folded; otherwise stores
- * in *retries the SYNs folded since the attempt's previous report.
+ * is counted, not sent again: returns true when `key` was seen within the
+ * window (and counts the SYN). Otherwise *v is the attempt's entry, if any.
  */
-static __always_inline bool wr_fold(const struct wr_fold_key *key, __u64 now, __u32 *retries)
+static __always_inline bool wr_fold(const struct wr_fold_key *key, __u64 now,
+				    struct wr_fold_val **v)
 {
-	struct wr_fold_val *v = bpf_map_lookup_elem(&folds, key);
-	struct wr_fold_val fresh = { .last_ns = now };
+	*v = bpf_map_lookup_elem(&folds, key);
+	if (!*v || now - (*v)->last_ns >= fold_window_ns)
+		return false;
+	(*v)->last_ns = now;
+	__sync_fetch_and_add(&(*v)->count, 1);
+	return true;
+}
 
-	*retries = 0;
-	if (v) {
-		if (now - v->last_ns < fold_window_ns) {
-			v->last_ns = now;
-			__sync_fetch_and_add(&v->count, 1);
-			return true;
-		}
-		*retries = v->count;
-	}
+/*
+ * An attempt that will be reported starts (or restarts) its fold window;
+ * returns the SYNs folded since its previous report.
+ */
+static __always_inline __u32 wr_fold_start(const struct wr_fold_key *key, __u64 now,
+					   const struct wr_fold_val *v)
+{
+	struct wr_fold_val fresh = { .last_ns = now };
+	__u32 retries = v ? v->count : 0;
+
 	bpf_map_update_elem(&folds, key, &fresh, BPF_ANY);
-	return false;
+	return retries;
+}
+
+/*
+ * The stack's own no-socket RST, about to be sent on this CPU for the SYN
+ * the reset hook just saw: net_dev_queue skips it (only firewall answers
+ * are kept for the drop handler).
+ */
+static __always_inline void wr_mark_own_rst(const struct wr_flow *syn)
+{
+	__u32 zero = 0;
+	struct wr_flow *m = bpf_map_lookup_elem(&own_rst, &zero);
+
+	if (m)
+		*m = *syn;
+}
+
+static __always_inline bool wr_flow_equal(const struct wr_flow *a, const struct wr_flow *b)
+{
+	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < (int)(sizeof(*a) / sizeof(__u32)); i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
 }
 
 /* Declared here so the build does not need a 6.15+ vmlinux.h. */
@@ -248,6 +317,7 @@ static __always_inline bool wr_rate_limited(__u64 now)
 static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event *ev)
 {
 	struct wr_fold_key fkey = {};
+	struct wr_fold_val *fold;
 	struct wr_event *out;
 	__u64 now = bpf_ktime_get_ns();
 
@@ -262,14 +332,21 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 	fkey.fk.flow = ev->flow;
 	fkey.fk.netns = ev->netns;
 	fkey.kind = ev->hdr.kind;
-	if (wr_fold(&fkey, now, &ev->retries)) {
+	if (wr_fold(&fkey, now, &fold)) {
 		wr_count(WR_CNT_FOLDED);
 		return;
 	}
+	/*
+	 * Rate-limited attempts start no fold window: under a flood of new
+	 * flows the fold map keeps the attempts that were reported, and the
+	 * suppressed SYNs cost no map insert (their retries are rate-limited
+	 * again, and counted there).
+	 */
 	if (wr_rate_limited(now)) {
 		wr_count(wr_rl_counter(ev));
 		return;
 	}
+	ev->retries = wr_fold_start(&fkey, now, fold);
 
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
 	if (!out) {

@@ -214,7 +214,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 			"verdicts", fn_hook(verdict, sizeof(verdict), plan, plan->verdict_fns,
 					    true) };
 	if (plan->replies)
-		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "raw_tp/net_dev_queue" };
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "tp_btf/net_dev_queue" };
 	if (plan->listeners)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"listeners", "raw_tp/inet_sock_set_state" };
@@ -222,7 +222,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
-		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "raw_tp/consume_skb" };
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
 	s->backend = wr_backend_name(plan->backend);
 	s->n_notes = 0;
 	for (i = 0; i < plan->n_notes && i < sizeof(s->notes) / sizeof(s->notes[0]); i++)
