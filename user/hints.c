@@ -19,6 +19,43 @@ static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum 
 	r->n_related++;
 }
 
+/*
+ * SO_REUSEPORT: one service may hold several sockets on one address and
+ * port. They are one answer to the user: true when an entry before `i`
+ * is the same service at the same place.
+ */
+static bool listed_before(const struct wr_inventory *inv, size_t i)
+{
+	const struct wr_listener *l = &inv->v[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct wr_listener *o = &inv->v[j];
+
+		if (o->netns == l->netns && o->family == l->family && o->port == l->port &&
+		    o->pid == l->pid && o->bound_ifindex == l->bound_ifindex &&
+		    !memcmp(o->addr, l->addr, sizeof(l->addr)))
+			return true;
+	}
+	return false;
+}
+
+/* The port list names a port and its program once, whatever the addresses. */
+static bool port_listed_before(const struct wr_inventory *inv, size_t i)
+{
+	const struct wr_listener *l = &inv->v[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct wr_listener *o = &inv->v[j];
+
+		if (o->netns == l->netns && o->port == l->port && o->pid == l->pid &&
+		    !strcmp(o->comm, l->comm))
+			return true;
+	}
+	return false;
+}
+
 static void format_addr(int family, const uint8_t *addr, uint16_t port, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -176,7 +213,7 @@ static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 		const struct wr_listener *l = &inv->v[i];
 		char item[48];
 
-		if (l->netns != r->netns)
+		if (l->netns != r->netns || port_listed_before(inv, i))
 			continue;
 		total++;
 		if (shown == 8 || n + 40 >= sizeof(list))
@@ -220,7 +257,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (!same_listener_slot(l, r))
+		if (!same_listener_slot(l, r) || listed_before(inv, i))
 			continue;
 		if (!wr_listener_accepts(l, r->family, r->daddr_raw)) {
 			add_related(r, l, WR_REL_OTHER_ADDRESS);
@@ -233,7 +270,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (l->netns == r->netns || l->port != r->dport)
+		if (l->netns == r->netns || l->port != r->dport || listed_before(inv, i))
 			continue;
 		add_related(r, l, WR_REL_OTHER_NETNS);
 		wr_listener_describe(l, who, sizeof(who));
@@ -245,7 +282,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		const struct wr_listener *l = &inv->v[i];
 		bool same_program = stop && took_over_from(inv, l, stop);
 
-		if (l->netns != r->netns || l->port == r->dport)
+		if (l->netns != r->netns || l->port == r->dport || listed_before(inv, i))
 			continue;
 		/* Only a port this client could reach is a "wrong port" answer. */
 		if (!wr_listener_accepts(l, r->family, r->daddr_raw) || !device_ok(l, r))

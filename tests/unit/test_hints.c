@@ -120,6 +120,28 @@ static void test_same_program_on_another_port(void **state)
 	assert_false(r.has_last_listener);
 }
 
+/* SO_REUSEPORT: one process, two sockets on one address and port, one hint. */
+static void test_reuseport_sockets_are_one_hint(void **state)
+{
+	struct wr_listener a = listener(NS_HOST, "0.0.0.0", 9000, 812, "loadgen");
+	struct wr_listener b = a;
+
+	a.inode = 1001;
+	b.inode = 1002;
+	add(a);
+	add(b);
+	struct wr_refusal r = refused("192.0.2.1", 9001, NS_HOST);
+
+	assert_int_equal(r.n_hints, 1);
+	assert_string_equal(r.hints[0], "loadgen (pid 812) on 0.0.0.0:9000 -- wrong port?");
+	assert_int_equal(r.n_related, 1);
+
+	struct wr_refusal far = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_string_equal(far.hints[0],
+			    "this network namespace listens on TCP port 9000 (loadgen)");
+}
+
 /* ss shows 0.0.0.0:22, but the socket only takes SYNs from the interface it is bound to. */
 static void test_listener_bound_to_another_interface(void **state)
 {
@@ -506,6 +528,7 @@ int main(void)
 		T(test_ipv4_listener_and_ipv6_client),
 		T(test_dual_stack_listener_takes_ipv4),
 		T(test_wrong_port_must_be_reachable),
+		T(test_reuseport_sockets_are_one_hint),
 		T(test_listener_in_another_netns),
 		T(test_stopped_service_comes_first),
 		T(test_restarted_elsewhere_same_program),

@@ -339,7 +339,7 @@ kernel_side() {
 	echo
 	echo "| tracer | load | program | calls/op | ns/call | ns/op | % of a core |"
 	echo "|---|---|---|---|---|---|---|"
-	for cfg in wr bpftrace; do
+	for cfg in wr alt bpftrace; do
 		[[ " ${CONFIGS[*]} " = *" $cfg "* ]] || continue
 		start_tracer "$cfg"
 		sleep 0.5
