@@ -17,15 +17,16 @@ int BPF_PROG(consume_skb_unanswered, struct sk_buff *skb)
 	struct wr_event ev = {};
 
 	/* Hot path: most consumed skbs are not incoming. */
-	if (!skb->skb_iif)
+	ev.ifindex = skb->skb_iif;
+	if (!ev.ifindex)
 		return 0;
-	if (wr_parse_syn(skb, &ev.flow))
+	if (wr_parse_syn_btf(skb, &ev.flow))
 		return 0;
-	ev.netns = wr_skb_netns(skb);
+	ev.netns = wr_skb_netns_btf(skb);
 	if (wr_synack_sent(&ev.flow, ev.netns))
 		return 0;
 	ev.hdr.kind = WR_EV_UNANSWERED;
 	ev.source = WR_SRC_CONSUME_SKB;
-	wr_report(skb, &ev);
+	wr_report(&ev);
 	return 0;
 }

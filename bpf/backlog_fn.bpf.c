@@ -35,7 +35,8 @@ static __always_inline int wr_conn_request(const struct sock *sk, const struct s
 	ev.hdr.kind = WR_EV_UNANSWERED;
 	ev.source = WR_SRC_CONN_REQUEST;
 	ev.netns = wr_sk_netns(sk);
-	wr_report(skb, &ev);
+	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
+	wr_report(&ev);
 	return 0;
 }
 
@@ -48,7 +49,8 @@ static __always_inline int wr_syn_recv_sock(const struct sock *sk, const struct 
 	ev.hdr.kind = WR_EV_UNANSWERED;
 	ev.source = WR_SRC_SYN_RECV_SOCK;
 	ev.netns = wr_sk_netns(sk);
-	wr_report(skb, &ev);
+	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
+	wr_report(&ev);
 	return 0;
 }
 

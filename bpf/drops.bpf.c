@@ -67,7 +67,8 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 		ev.hdr.kind = WR_EV_DROP;
 	}
 	/* Locally built packets have no input interface: only incoming SYNs. */
-	if (!BPF_CORE_READ(skb, skb_iif))
+	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
+	if (!ev.ifindex)
 		return 0;
 	if (wr_is_listen_overflow(reason)) {
 		if (backlog_fn_active)
@@ -91,7 +92,7 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	}
 	else if (ev.hdr.kind == WR_EV_DROP && wr_synack_sent(&ev.flow, ev.netns))
 		return 0;	/* a retransmitted SYN the listener answered again */
-	wr_report(skb, &ev);
+	wr_report(&ev);
 	return 0;
 }
 

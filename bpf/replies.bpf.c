@@ -132,7 +132,7 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 		what = wr_tcp_answer(&th, &out, &key.flow);
 		if (what < 0)
 			return 0;
-		key.netns = wr_skb_netns(skb);
+		key.netns = wr_skb_netns_btf(skb);
 		if (what == 2) {
 			__u64 now = bpf_ktime_get_ns();
 
@@ -148,7 +148,7 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	} else {
 		if (wr_icmp_reply(head, nh, proto, &key.flow, &r))
 			return 0;
-		key.netns = wr_skb_netns(skb);
+		key.netns = wr_skb_netns_btf(skb);
 	}
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);

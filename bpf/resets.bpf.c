@@ -3,32 +3,34 @@
  * RST sent because no socket matched an incoming SYN.
  *
  * tcp:tcp_send_reset(sk, skb, reason) fires with sk == NULL and reason
- * NO_SOCKET for this case since 6.10. Read from raw_tp rather than tp_btf:
- * on 6.10-6.12 the verifier could drop NULL checks on this tracepoint's
- * arguments in tp_btf programs; BPF_CORE_READ survives that. The loader
- * only loads this program where the tracepoint has the reason argument.
+ * NO_SOCKET for this case since 6.10. A tp_btf program, so the skb fields
+ * are plain loads (this runs for every refused SYN of a flood), but it never
+ * tests `sk`: on 6.10-6.12 the verifier took tp_btf pointer arguments for
+ * non-NULL and could drop such a test. NO_SOCKET on a pure SYN is the
+ * no-socket answer on its own. The loader only loads this program where the
+ * tracepoint has the reason argument.
  */
 #include "syn.bpf.h"
+#include <bpf/bpf_tracing.h>
 
-SEC("raw_tp/tcp_send_reset")
-int tcp_send_reset_no_socket(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(tcp_send_reset_no_socket, const struct sock *sk, const struct sk_buff *skb,
+	     enum sk_rst_reason reason)
 {
-	const struct sock *sk = (const struct sock *)ctx->args[0];
-	const struct sk_buff *skb = (const struct sk_buff *)ctx->args[1];
-	__u32 reason = (__u32)ctx->args[2];
 	struct wr_event ev = {};
 
 	if (!bpf_core_enum_value_exists(enum sk_rst_reason, SK_RST_REASON_NO_SOCKET))
 		return 0;
-	if (sk || !skb || reason != bpf_core_enum_value(enum sk_rst_reason, SK_RST_REASON_NO_SOCKET))
+	if ((__u32)reason != bpf_core_enum_value(enum sk_rst_reason, SK_RST_REASON_NO_SOCKET))
 		return 0;
-	if (wr_parse_syn(skb, &ev.flow))
+	if (!skb || wr_parse_syn_btf(skb, &ev.flow))
 		return 0;
 	wr_mark_own_rst(&ev.flow);
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.reason = reason;
-	ev.netns = wr_skb_netns(skb);
-	wr_report(skb, &ev);
+	ev.netns = wr_skb_netns_btf(skb);
+	ev.ifindex = skb->skb_iif;
+	wr_report(&ev);
 	return 0;
 }

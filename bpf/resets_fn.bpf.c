@@ -22,7 +22,8 @@ static __always_inline int wr_reset_fn(const struct sock *sk, const struct sk_bu
 	/* The drop reason the SYN is freed with next: one name on every kernel. */
 	ev.reason = bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET);
 	ev.netns = wr_skb_netns(skb);
-	wr_report(skb, &ev);
+	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
+	wr_report(&ev);
 	return 0;
 }
 

@@ -107,28 +107,50 @@ static __always_inline int wr_read_ip_tcp(const unsigned char *head, __u32 off, 
 
 /*
  * Fills `flow` and `th` from an IPv4/IPv6 TCP segment; returns 0, or -1
- * when `skb` is not TCP.
+ * when `skb` is not TCP. Two ways to read the skb's own fields: probe reads
+ * where `skb` is a plain address (raw_tp, kprobe), plain loads where it is
+ * a BTF pointer (tp_btf, fentry), which cost a fraction of a probe read.
  */
 static __always_inline int wr_parse_tcp(const struct sk_buff *skb, struct wr_flow *flow,
 					struct tcphdr *th)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 proto = BPF_CORE_READ(skb, protocol);
 
 	if (nh == WR_NO_HEADER)
 		return -1;
-	return wr_read_ip_tcp(head, nh, proto, flow, th);
+	return wr_read_ip_tcp(BPF_CORE_READ(skb, head), nh, BPF_CORE_READ(skb, protocol), flow,
+			      th);
 }
 
-/* Fills `flow` and returns 0 when `skb` is a TCP SYN (no ACK, no RST). */
+static __always_inline int wr_parse_tcp_btf(const struct sk_buff *skb, struct wr_flow *flow,
+					    struct tcphdr *th)
+{
+	__u16 nh = skb->network_header;
+
+	if (nh == WR_NO_HEADER)
+		return -1;
+	return wr_read_ip_tcp(skb->head, nh, skb->protocol, flow, th);
+}
+
+/* A TCP SYN: no ACK, no RST. */
+static __always_inline bool wr_is_syn(const struct tcphdr *th)
+{
+	return th->syn && !th->ack && !th->rst;
+}
+
+/* Fills `flow` and returns 0 when `skb` is a TCP SYN. */
 static __always_inline int wr_parse_syn(const struct sk_buff *skb, struct wr_flow *flow)
 {
 	struct tcphdr th;
 
-	if (wr_parse_tcp(skb, flow, &th) || !th.syn || th.ack || th.rst)
-		return -1;
-	return 0;
+	return wr_parse_tcp(skb, flow, &th) || !wr_is_syn(&th) ? -1 : 0;
+}
+
+static __always_inline int wr_parse_syn_btf(const struct sk_buff *skb, struct wr_flow *flow)
+{
+	struct tcphdr th;
+
+	return wr_parse_tcp_btf(skb, flow, &th) || !wr_is_syn(&th) ? -1 : 0;
 }
 
 /* Fills `flow` and returns 0 when `skb` is a handshake's final ACK candidate. */
@@ -146,18 +168,31 @@ static __always_inline int wr_parse_ack(const struct sk_buff *skb, struct wr_flo
  * incoming segment before the socket layer handles it (the field is reused),
  * so fall back to the input route's device, which lives in the same netns.
  */
+static __always_inline __u32 wr_dst_netns(unsigned long refdst)
+{
+	const struct dst_entry *dst = (const struct dst_entry *)(refdst & ~1UL);
+
+	if (!dst)
+		return 0;
+	return BPF_CORE_READ(dst, dev, nd_net.net, ns.inum);
+}
+
 static __always_inline __u32 wr_skb_netns(const struct sk_buff *skb)
 {
 	const struct net_device *dev = BPF_CORE_READ(skb, dev);
-	const struct dst_entry *dst;
 
-	if (!dev) {
-		dst = (const struct dst_entry *)(BPF_CORE_READ(skb, _skb_refdst) & ~1UL);
-		if (!dst)
-			return 0;
-		dev = BPF_CORE_READ(dst, dev);
-	}
+	if (!dev)
+		return wr_dst_netns(BPF_CORE_READ(skb, _skb_refdst));
 	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+static __always_inline __u32 wr_skb_netns_btf(const struct sk_buff *skb)
+{
+	const struct net_device *dev = skb->dev;
+
+	if (!dev)
+		return wr_dst_netns(skb->_skb_refdst);
+	return dev->nd_net.net->ns.inum;
 }
 
 /*
@@ -310,11 +345,11 @@ static __always_inline bool wr_rate_limited(__u64 now)
 
 /*
  * The common report path for an incoming SYN the kernel refused. `ev`
- * arrives with flow, netns, kind, source and reason set (the callers need
+ * arrives with flow, netns, ifindex, kind, source and reason set (the callers need
  * the netns first, to match replies and SYN-ACKs); this fills the rest,
  * applies filters and folding, and writes it to the ring buffer.
  */
-static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event *ev)
+static __always_inline void wr_report(struct wr_event *ev)
 {
 	struct wr_fold_key fkey = {};
 	struct wr_fold_val *fold;
@@ -327,7 +362,6 @@ static __always_inline void wr_report(const struct sk_buff *skb, struct wr_event
 		return;
 	}
 	ev->hdr.ts_ns = now;
-	ev->ifindex = BPF_CORE_READ(skb, skb_iif);
 
 	fkey.fk.flow = ev->flow;
 	fkey.fk.netns = ev->netns;

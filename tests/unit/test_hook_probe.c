@@ -103,7 +103,7 @@ static void test_linux_6_18_tracepoints_only(void **state)
 	assert_int_equal(plan.n_notes, 0);
 	wr_hooks_describe(&plan, &s);
 	assert_int_equal(s.n_hooks, 5);
-	assert_string_equal(s.hooks[0].hook, "raw_tp/tcp_send_reset");
+	assert_string_equal(s.hooks[0].hook, "tp_btf/tcp_send_reset");
 	assert_string_equal(s.hooks[4].hook, "tp_btf/consume_skb");
 	assert_string_equal(s.backend, "auto");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_TCP_SEND_RESET, WR_AF_INET),
