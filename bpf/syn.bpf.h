@@ -318,18 +318,21 @@ static __always_inline __u32 wr_rl_counter(const struct wr_event *ev)
 /*
  * --rate-limit: a token bucket per CPU holding one second of events. Credit
  * is kept in event-nanoseconds so slow rates refill without rounding away.
+ * Refills, and returns the bucket when it holds a token (NULL when it is
+ * empty); with no limit, a bucket that never runs out.
  */
-static __always_inline bool wr_rate_limited(__u64 now)
+static __always_inline struct wr_bucket *wr_token(__u64 now)
 {
+	static struct wr_bucket unlimited;	/* never written */
 	__u32 zero = 0;
 	struct wr_bucket *b;
 	__u64 elapsed, cap = rate_per_cpu * 1000000000ULL;
 
 	if (!rate_per_cpu)
-		return false;
+		return &unlimited;
 	b = bpf_map_lookup_elem(&buckets, &zero);
 	if (!b)
-		return false;
+		return &unlimited;
 	elapsed = now - b->last_ns;
 	if (elapsed > 1000000000ULL || !b->last_ns)
 		elapsed = 1000000000ULL;	/* a full bucket at most */
@@ -337,31 +340,27 @@ static __always_inline bool wr_rate_limited(__u64 now)
 	b->credit += elapsed * rate_per_cpu;
 	if (b->credit > cap)
 		b->credit = cap;
-	if (b->credit < 1000000000ULL)
-		return true;
-	b->credit -= 1000000000ULL;
-	return false;
+	return b->credit < 1000000000ULL ? NULL : b;
+}
+
+static __always_inline void wr_token_take(struct wr_bucket *b)
+{
+	if (rate_per_cpu)
+		b->credit -= 1000000000ULL;
 }
 
 /*
- * The common report path for an incoming SYN the kernel refused. `ev`
- * arrives with flow, netns, ifindex, kind, source and reason set (the callers need
- * the netns first, to match replies and SYN-ACKs); this fills the rest,
- * applies filters and folding, and writes it to the ring buffer.
+ * The rare part of the report path: folding, and the ring buffer. A
+ * subprogram of its own, JITed apart, so the path every suppressed SYN of a
+ * flood takes stays a few cache lines long (inlined, the whole program cost
+ * twice as much per SYN).
  */
-static __always_inline void wr_report(struct wr_event *ev)
+static __noinline void wr_emit(struct wr_event *ev, struct wr_bucket *bucket)
 {
 	struct wr_fold_key fkey = {};
 	struct wr_fold_val *fold;
 	struct wr_event *out;
-	__u64 now = bpf_ktime_get_ns();
-
-	wr_count(WR_CNT_SEEN);
-	if (wr_filtered(&ev->flow, ev->netns)) {
-		wr_count(WR_CNT_FILTERED);
-		return;
-	}
-	ev->hdr.ts_ns = now;
+	__u64 now = ev->hdr.ts_ns;
 
 	fkey.fk.flow = ev->flow;
 	fkey.fk.netns = ev->netns;
@@ -370,16 +369,7 @@ static __always_inline void wr_report(struct wr_event *ev)
 		wr_count(WR_CNT_FOLDED);
 		return;
 	}
-	/*
-	 * Rate-limited attempts start no fold window: under a flood of new
-	 * flows the fold map keeps the attempts that were reported, and the
-	 * suppressed SYNs cost no map insert (their retries are rate-limited
-	 * again, and counted there).
-	 */
-	if (wr_rate_limited(now)) {
-		wr_count(wr_rl_counter(ev));
-		return;
-	}
+	wr_token_take(bucket);
 	ev->retries = wr_fold_start(&fkey, now, fold);
 
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
@@ -390,6 +380,37 @@ static __always_inline void wr_report(struct wr_event *ev)
 	__builtin_memcpy(out, ev, sizeof(*out));
 	bpf_ringbuf_submit(out, 0);
 	wr_count(WR_CNT_EMITTED);
+}
+
+/*
+ * The common report path for an incoming SYN the kernel refused. `ev`
+ * arrives with flow, netns, ifindex, kind, source and reason set (the
+ * callers need the netns first, to match replies and SYN-ACKs); this
+ * applies filters, the rate limit and folding, and writes it to the ring
+ * buffer.
+ */
+static __always_inline void wr_report(struct wr_event *ev)
+{
+	struct wr_bucket *bucket;
+
+	wr_count(WR_CNT_SEEN);
+	if (wr_filtered(&ev->flow, ev->netns)) {
+		wr_count(WR_CNT_FILTERED);
+		return;
+	}
+	ev->hdr.ts_ns = bpf_ktime_get_ns();
+	/*
+	 * An empty bucket first: under a flood the suppressed SYNs cost no
+	 * fold-map lookup (a cache miss on a map as large as the fold map).
+	 * A retransmission of a reported attempt that arrives then is counted
+	 * as rate-limited, not folded.
+	 */
+	bucket = wr_token(ev->hdr.ts_ns);
+	if (!bucket) {
+		wr_count(wr_rl_counter(ev));
+		return;
+	}
+	wr_emit(ev, bucket);
 }
 
 #endif /* WR_SYN_BPF_H */
