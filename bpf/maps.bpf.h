@@ -94,6 +94,14 @@ struct wr_buckets_map {
 	__type(value, struct wr_bucket);
 };
 
+/* When this CPU last woke the reader (ns); see wr_wakeup_flags(). */
+struct wr_wakeups_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
 /* The flow of the SYN this CPU's stack is answering with a RST right now. */
 struct wr_own_rst_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -121,5 +129,6 @@ WR_SHARED struct wr_synacks_map synacks SEC(".maps");
 WR_SHARED struct wr_verdicts_map verdicts SEC(".maps");
 WR_SHARED struct wr_buckets_map buckets SEC(".maps");
 WR_SHARED struct wr_own_rst_map own_rst SEC(".maps");
+WR_SHARED struct wr_wakeups_map wakeups SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

@@ -350,6 +350,25 @@ static __always_inline void wr_token_take(struct wr_bucket *b)
 }
 
 /*
+ * Wake the reader for the first event after 10 ms of quiet (an isolated
+ * refusal is printed at once), not for every event of a burst: those wait
+ * for the reader's next poll, at most 100 ms. At 1000 events/s the wakeups,
+ * not the work, were most of the reader's CPU.
+ */
+static __always_inline __u64 wr_wakeup_flags(__u64 now)
+{
+	__u32 zero = 0;
+	__u64 *last = bpf_map_lookup_elem(&wakeups, &zero);
+
+	if (!last || now - *last >= 10000000ULL) {
+		if (last)
+			*last = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
  * The rare part of the report path: folding, and the ring buffer. A
  * subprogram of its own, JITed apart, so the path every suppressed SYN of a
  * flood takes stays a few cache lines long (inlined, the whole program cost
@@ -378,7 +397,7 @@ static __noinline void wr_emit(struct wr_event *ev, struct wr_bucket *bucket)
 		return;
 	}
 	__builtin_memcpy(out, ev, sizeof(*out));
-	bpf_ringbuf_submit(out, 0);
+	bpf_ringbuf_submit(out, wr_wakeup_flags(now));
 	wr_count(WR_CNT_EMITTED);
 }
 

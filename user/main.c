@@ -478,6 +478,8 @@ static int run(struct tracer *t)
 			wr_output_error(&t->out, &start.ts, err);
 			goto cleanup;
 		}
+		/* Events of a burst are submitted without a wakeup: read them too. */
+		ring_buffer__consume(rb);
 		resync_if_listens_lost(t);
 		wr_fw_poll(t->fw);
 		reopen_if_asked(t);
