@@ -121,6 +121,8 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 
 	if (sk && (WR_CONNECTED_STATES >> (sk->__sk_common.skc_state & 31)) & 1)
 		return 0;
+	/* A packet being queued has its device: plain loads, once (see syn.bpf.h). */
+	key.netns = wr_skb_netns_btf(skb);
 	head = skb->head;
 	nh = skb->network_header;
 	proto = skb->protocol;
@@ -132,7 +134,6 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 		what = wr_tcp_answer(&th, &out, &key.flow);
 		if (what < 0)
 			return 0;
-		key.netns = wr_skb_netns_btf(skb);
 		if (what == 2) {
 			__u64 now = bpf_ktime_get_ns();
 
@@ -148,7 +149,6 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	} else {
 		if (wr_icmp_reply(head, nh, proto, &key.flow, &r))
 			return 0;
-		key.netns = wr_skb_netns_btf(skb);
 	}
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);

@@ -23,13 +23,15 @@ int BPF_PROG(tcp_send_reset_no_socket, const struct sock *sk, const struct sk_bu
 		return 0;
 	if ((__u32)reason != bpf_core_enum_value(enum sk_rst_reason, SK_RST_REASON_NO_SOCKET))
 		return 0;
-	if (!skb || wr_parse_syn_btf(skb, &ev.flow))
+	if (!skb)
+		return 0;
+	ev.netns = wr_skb_netns_btf(skb);	/* before any branch: see wr_skb_netns_btf() */
+	if (wr_parse_syn_btf(skb, &ev.flow))
 		return 0;
 	wr_mark_own_rst(&ev.flow);
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.reason = reason;
-	ev.netns = wr_skb_netns_btf(skb);
 	ev.ifindex = skb->skb_iif;
 	wr_report(&ev);
 	return 0;

@@ -186,6 +186,12 @@ static __always_inline __u32 wr_skb_netns(const struct sk_buff *skb)
 	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 }
 
+/*
+ * For tp_btf and fentry. Call it once per program, before any branch: for
+ * every path it verifies through a load of a pointer field from a trusted
+ * pointer (skb->dev), the verifier searches the kernel's whole BTF by name,
+ * a millisecond or more of start-up each.
+ */
 static __always_inline __u32 wr_skb_netns_btf(const struct sk_buff *skb)
 {
 	const struct net_device *dev = skb->dev;
