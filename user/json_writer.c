@@ -155,8 +155,17 @@ void json_escape(struct jw *w, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		char esc[8];
-		size_t len;
+		size_t len, run;
 
+		/* Plain printable ASCII, the usual case: one copy per run. */
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
+			      s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			jw_raw(w, (const char *)s + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (c) {
 		case '"':  jw_raw(w, "\\\"", 2); i++; continue;
 		case '\\': jw_raw(w, "\\\\", 2); i++; continue;
