@@ -108,7 +108,12 @@ void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps,
 	/* Reading all of kallsyms is most of our startup: only when it can matter. */
 	if (all || caps->fentry || caps->kprobe)
 		caps->callable = kallsyms_fns();
-	caps->btf = btf_fns(vmlinux);
+	/*
+	 * Only fentry needs the functions' BTF: each one is a scan of the
+	 * kernel's BTF (and of a module's, parsed for it), 10 ms in all.
+	 */
+	if (all || caps->fentry)
+		caps->btf = btf_fns(vmlinux);
 }
 
 /*
