@@ -22,7 +22,8 @@ int BPF_PROG(consume_skb_unanswered, struct sk_buff *skb)
 		return 0;
 	if (wr_parse_syn_btf(skb, &ev.flow))
 		return 0;
-	ev.netns = wr_skb_netns(skb);	/* SYNs only: probe reads are fine here */
+	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */
+	ev.netns = wr_skb_netns(skb);
 	if (wr_synack_sent(&ev.flow, ev.netns))
 		return 0;
 	ev.hdr.kind = WR_EV_UNANSWERED;

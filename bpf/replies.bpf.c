@@ -44,12 +44,12 @@ static __always_inline int wr_tcp_answer(const struct tcphdr *th, const struct w
 }
 
 /* An ICMP error quotes the SYN's IP header and its first 8 TCP bytes. */
-static __always_inline int wr_icmp_answer(const unsigned char *head, int icmp_off, __u16 proto,
+static __always_inline int wr_icmp_answer(const unsigned char *head, __u32 icmp_off, __u16 proto,
 					  struct wr_flow *syn, struct wr_reply_val *r)
 {
 	struct { __u8 type, code; __u16 csum; __u32 unused; } icmp;
-	struct { __be16 source, dest; } ports;
-	int inner;
+	struct tcphdr th;
+	__u32 inner_off;
 
 	if (bpf_probe_read_kernel(&icmp, sizeof(icmp), head + icmp_off))
 		return -1;
@@ -57,38 +57,14 @@ static __always_inline int wr_icmp_answer(const unsigned char *head, int icmp_of
 		return -1;
 	if (proto == bpf_htons(WR_ETH_P_IPV6) && icmp.type != WR_ICMPV6_DEST_UNREACH)
 		return -1;
-	inner = wr_read_ip(head, icmp_off + sizeof(icmp), proto, syn);
-	if (inner < 0 || bpf_probe_read_kernel(&ports, sizeof(ports), head + inner))
+	/* Fills the ports too: they are the quote's first bytes. */
+	if (wr_read_ip(head, icmp_off + sizeof(icmp), proto, syn, &th, &inner_off) !=
+	    WR_IPPROTO_TCP)
 		return -1;
-	syn->sport = bpf_ntohs(ports.source);
-	syn->dport = bpf_ntohs(ports.dest);
 	r->reply = proto == bpf_htons(WR_ETH_P_IP) ? WR_REPLY_ICMP : WR_REPLY_ICMP6;
 	r->icmp_type = icmp.type;
 	r->icmp_code = icmp.code;
 	return 0;
-}
-
-/* An ICMP/ICMPv6 unreachable leaving the host: fills the SYN it quotes. */
-static __always_inline int wr_icmp_reply(const unsigned char *head, __u16 nh, __u16 proto,
-					 struct wr_flow *syn, struct wr_reply_val *r)
-{
-	if (proto == bpf_htons(WR_ETH_P_IP)) {
-		struct iphdr iph;
-
-		if (bpf_probe_read_kernel(&iph, sizeof(iph), head + nh) || iph.version != 4 ||
-		    iph.protocol != WR_IPPROTO_ICMP)
-			return -1;
-		return wr_icmp_answer(head, nh + iph.ihl * 4, proto, syn, r);
-	}
-	if (proto == bpf_htons(WR_ETH_P_IPV6)) {
-		struct ipv6hdr ip6h;
-
-		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), head + nh) || ip6h.version != 6 ||
-		    ip6h.nexthdr != WR_IPPROTO_ICMPV6)
-			return -1;
-		return wr_icmp_answer(head, nh + sizeof(ip6h), proto, syn, r);
-	}
-	return -1;
 }
 
 /*
@@ -116,8 +92,8 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	unsigned char *head;
 	struct tcphdr th;
 	__u16 nh, proto;
-	__u32 zero = 0;
-	int what;
+	__u32 zero = 0, l4_off;
+	int l4, what;
 
 	if (sk && (WR_CONNECTED_STATES >> (sk->__sk_common.skc_state & 31)) & 1)
 		return 0;
@@ -128,7 +104,8 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	proto = skb->protocol;
 	if (nh == WR_NO_HEADER)
 		return 0;
-	if (wr_read_ip_tcp(head, nh, proto, &out, &th) == 0) {
+	l4 = wr_read_ip(head, nh, proto, &out, &th, &l4_off);
+	if (l4 == WR_IPPROTO_TCP) {
 		struct wr_flow *own;
 
 		what = wr_tcp_answer(&th, &out, &key.flow);
@@ -146,9 +123,11 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 			own->family = 0;
 			return 0;
 		}
-	} else {
-		if (wr_icmp_reply(head, nh, proto, &key.flow, &r))
+	} else if (l4 == WR_IPPROTO_ICMP || l4 == WR_IPPROTO_ICMPV6) {
+		if (wr_icmp_answer(head, l4_off, proto, &key.flow, &r))
 			return 0;
+	} else {
+		return 0;
 	}
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);

@@ -26,83 +26,61 @@ static __always_inline void wr_count(__u32 idx)
 }
 
 /*
- * Reads the IP header at `off` from `head` into `flow` and returns the
- * offset of the transport header, or -1 if it is not TCP.
+ * Reads the IP header at `off` and the 20 bytes after it with one probe
+ * read (each read costs more than the parsing): fills the addresses of
+ * `flow` and *l4_off, and for TCP `th` and the ports. Returns the transport
+ * protocol, or -1 when it is not IPv4/IPv6 or a later fragment. IPv6
+ * extension headers are not followed: rare on a SYN and on its answers.
  */
 static __always_inline int wr_read_ip(const unsigned char *head, __u32 off, __u16 proto,
-				      struct wr_flow *flow)
+				      struct wr_flow *flow, struct tcphdr *th, __u32 *l4_off)
 {
-	if (proto == bpf_htons(WR_ETH_P_IP)) {
-		struct iphdr iph;
+	int l4;
 
-		if (bpf_probe_read_kernel(&iph, sizeof(iph), head + off))
-			return -1;
-		if (iph.version != 4 || iph.protocol != WR_IPPROTO_TCP ||
-		    (iph.frag_off & bpf_htons(WR_IP_OFFSET)))
-			return -1;
-		flow->family = WR_AF_INET;
-		flow->saddr.v4 = iph.saddr;
-		flow->daddr.v4 = iph.daddr;
-		return off + iph.ihl * 4;
-	}
-	if (proto == bpf_htons(WR_ETH_P_IPV6)) {
-		struct ipv6hdr ip6h;
-
-		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), head + off))
-			return -1;
-		/* Extension headers before TCP are rare on a SYN: not followed. */
-		if (ip6h.version != 6 || ip6h.nexthdr != WR_IPPROTO_TCP)
-			return -1;
-		flow->family = WR_AF_INET6;
-		__builtin_memcpy(flow->saddr.v6, &ip6h.saddr, 16);
-		__builtin_memcpy(flow->daddr.v6, &ip6h.daddr, 16);
-		return off + sizeof(ip6h);
-	}
-	return -1;
-}
-
-/*
- * Reads the IP and TCP headers at `off` with one probe read where the IP
- * header has no options (each read costs more than the parsing), fills
- * `flow` and `th`; returns 0, or -1 when it is not an unfragmented TCP
- * segment.
- */
-static __always_inline int wr_read_ip_tcp(const unsigned char *head, __u32 off, __u16 proto,
-					  struct wr_flow *flow, struct tcphdr *th)
-{
 	if (proto == bpf_htons(WR_ETH_P_IP)) {
 		struct { struct iphdr ip; struct tcphdr th; } h;
 
-		if (bpf_probe_read_kernel(&h, sizeof(h), head + off))
-			return -1;
-		if (h.ip.version != 4 || h.ip.protocol != WR_IPPROTO_TCP ||
+		if (bpf_probe_read_kernel(&h, sizeof(h), head + off) || h.ip.version != 4 ||
 		    (h.ip.frag_off & bpf_htons(WR_IP_OFFSET)))
 			return -1;
 		flow->family = WR_AF_INET;
 		flow->saddr.v4 = h.ip.saddr;
 		flow->daddr.v4 = h.ip.daddr;
+		l4 = h.ip.protocol;
+		*l4_off = off + h.ip.ihl * 4;
 		if (h.ip.ihl == 5)
 			*th = h.th;
-		else if (bpf_probe_read_kernel(th, sizeof(*th), head + off + h.ip.ihl * 4))
+		else if (l4 == WR_IPPROTO_TCP &&
+			 bpf_probe_read_kernel(th, sizeof(*th), head + *l4_off))
 			return -1;
 	} else if (proto == bpf_htons(WR_ETH_P_IPV6)) {
 		struct { struct ipv6hdr ip; struct tcphdr th; } h;
 
-		if (bpf_probe_read_kernel(&h, sizeof(h), head + off))
-			return -1;
-		/* Extension headers before TCP are rare on a SYN: not followed. */
-		if (h.ip.version != 6 || h.ip.nexthdr != WR_IPPROTO_TCP)
+		if (bpf_probe_read_kernel(&h, sizeof(h), head + off) || h.ip.version != 6)
 			return -1;
 		flow->family = WR_AF_INET6;
 		__builtin_memcpy(flow->saddr.v6, &h.ip.saddr, 16);
 		__builtin_memcpy(flow->daddr.v6, &h.ip.daddr, 16);
+		l4 = h.ip.nexthdr;
+		*l4_off = off + sizeof(h.ip);
 		*th = h.th;
 	} else {
 		return -1;
 	}
-	flow->sport = bpf_ntohs(th->source);
-	flow->dport = bpf_ntohs(th->dest);
-	return 0;
+	if (l4 == WR_IPPROTO_TCP) {
+		flow->sport = bpf_ntohs(th->source);
+		flow->dport = bpf_ntohs(th->dest);
+	}
+	return l4;
+}
+
+/* wr_read_ip() for TCP only: 0, or -1 when it is anything else. */
+static __always_inline int wr_read_ip_tcp(const unsigned char *head, __u32 off, __u16 proto,
+					  struct wr_flow *flow, struct tcphdr *th)
+{
+	__u32 l4_off;
+
+	return wr_read_ip(head, off, proto, flow, th, &l4_off) == WR_IPPROTO_TCP ? 0 : -1;
 }
 
 /*
@@ -329,7 +307,7 @@ static __always_inline __u32 wr_rl_counter(const struct wr_event *ev)
  */
 static __always_inline struct wr_bucket *wr_token(__u64 now)
 {
-	static struct wr_bucket unlimited;	/* never written */
+	static struct wr_bucket unlimited;	/* no credit, never written */
 	__u32 zero = 0;
 	struct wr_bucket *b;
 	__u64 elapsed, cap = rate_per_cpu * 1000000000ULL;
@@ -349,9 +327,10 @@ static __always_inline struct wr_bucket *wr_token(__u64 now)
 	return b->credit < 1000000000ULL ? NULL : b;
 }
 
+/* Takes the token wr_token() found (the unlimited bucket holds none: untouched). */
 static __always_inline void wr_token_take(struct wr_bucket *b)
 {
-	if (rate_per_cpu)
+	if (b->credit >= 1000000000ULL)
 		b->credit -= 1000000000ULL;
 }
 

@@ -19,40 +19,30 @@ static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum 
 	r->n_related++;
 }
 
-/*
- * SO_REUSEPORT: one service may hold several sockets on one address and
- * port. They are one answer to the user: true when an entry before `i`
- * is the same service at the same place.
- */
-static bool listed_before(const struct wr_inventory *inv, size_t i)
+/* The same service at the same place: SO_REUSEPORT sockets, one answer to the user. */
+static bool same_place(const struct wr_listener *a, const struct wr_listener *b)
 {
-	const struct wr_listener *l = &inv->v[i];
-	size_t j;
-
-	for (j = 0; j < i; j++) {
-		const struct wr_listener *o = &inv->v[j];
-
-		if (o->netns == l->netns && o->family == l->family && o->port == l->port &&
-		    o->pid == l->pid && o->bound_ifindex == l->bound_ifindex &&
-		    !memcmp(o->addr, l->addr, sizeof(l->addr)))
-			return true;
-	}
-	return false;
+	return a->netns == b->netns && a->family == b->family && a->port == b->port &&
+	       a->pid == b->pid && a->bound_ifindex == b->bound_ifindex &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
 /* The port list names a port and its program once, whatever the addresses. */
-static bool port_listed_before(const struct wr_inventory *inv, size_t i)
+static bool same_port_and_program(const struct wr_listener *a, const struct wr_listener *b)
 {
-	const struct wr_listener *l = &inv->v[i];
+	return a->netns == b->netns && a->port == b->port && a->pid == b->pid &&
+	       !strcmp(a->comm, b->comm);
+}
+
+/* True when an entry before `i` is `same` as entry `i`: it was listed already. */
+static bool listed_before(const struct wr_inventory *inv, size_t i,
+			  bool (*same)(const struct wr_listener *, const struct wr_listener *))
+{
 	size_t j;
 
-	for (j = 0; j < i; j++) {
-		const struct wr_listener *o = &inv->v[j];
-
-		if (o->netns == l->netns && o->port == l->port && o->pid == l->pid &&
-		    !strcmp(o->comm, l->comm))
+	for (j = 0; j < i; j++)
+		if (same(&inv->v[j], &inv->v[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -213,7 +203,7 @@ static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 		const struct wr_listener *l = &inv->v[i];
 		char item[48];
 
-		if (l->netns != r->netns || port_listed_before(inv, i))
+		if (l->netns != r->netns || listed_before(inv, i, same_port_and_program))
 			continue;
 		total++;
 		if (shown == 8 || n + 40 >= sizeof(list))
@@ -257,7 +247,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (!same_listener_slot(l, r) || listed_before(inv, i))
+		if (!same_listener_slot(l, r) || listed_before(inv, i, same_place))
 			continue;
 		if (!wr_listener_accepts(l, r->family, r->daddr_raw)) {
 			add_related(r, l, WR_REL_OTHER_ADDRESS);
@@ -270,7 +260,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (l->netns == r->netns || l->port != r->dport || listed_before(inv, i))
+		if (l->netns == r->netns || l->port != r->dport || listed_before(inv, i, same_place))
 			continue;
 		add_related(r, l, WR_REL_OTHER_NETNS);
 		wr_listener_describe(l, who, sizeof(who));
@@ -282,7 +272,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		const struct wr_listener *l = &inv->v[i];
 		bool same_program = stop && took_over_from(inv, l, stop);
 
-		if (l->netns != r->netns || l->port == r->dport || listed_before(inv, i))
+		if (l->netns != r->netns || l->port == r->dport || listed_before(inv, i, same_place))
 			continue;
 		/* Only a port this client could reach is a "wrong port" answer. */
 		if (!wr_listener_accepts(l, r->family, r->daddr_raw) || !device_ok(l, r))

@@ -247,30 +247,21 @@ rate_row() {
 	echo "$line"
 }
 
-# Tracer CPU at the paced rate, scaled linearly to 100k refusals/s.
-cpu_per_100k_row() {
-	local cfg rate cpu line="| cpu per 100k refusals/s (paced, scaled linearly) | - |"
+# Tracer CPU during measurement $2, in row $1. "scaled": at the paced rate,
+# scaled linearly to 100k refusals/s; "at": as measured, with the rate it
+# kept up with (with a --rate-limit, userspace sees at most that many
+# events/s whatever the flood, so this is its cost at the highest rate).
+cpu_row() {
+	local label=$1 what=$2 how=$3 cfg rate cpu line
+	line="| $label | - |"
 	for cfg in "${CONFIGS[@]}"; do
 		[ "$cfg" = none ] && continue
-		read -r rate _ _ < <(col M "$cfg" refuse_paced 5 | stats3)
-		read -r cpu _ _ < <(col M "$cfg" refuse_paced 6 | stats3)
-		line+=$(awk -v r="$rate" -v c="$cpu" 'BEGIN {
-			if (r > 0) printf " %.1f%% of a core |", c * 100000 / r; else printf " - |" }')
-	done
-	echo "$line"
-}
-
-# Tracer CPU flat out, with the rate it kept up with: with a --rate-limit,
-# userspace sees at most that many events/s whatever the flood, so this,
-# not the linear scaling above, is its cost at the highest rate reached.
-cpu_flat_out_row() {
-	local cfg rate cpu line="| cpu at the highest refusal rate | - |"
-	for cfg in "${CONFIGS[@]}"; do
-		[ "$cfg" = none ] && continue
-		read -r rate _ _ < <(col M "$cfg" refuse_max 5 | stats3)
-		read -r cpu _ _ < <(col M "$cfg" refuse_max 6 | stats3)
-		line+=$(awk -v r="$rate" -v c="$cpu" 'BEGIN {
-			if (r > 0) printf " %.1f%% at %.0f/s |", c, r; else printf " - |" }')
+		read -r rate _ _ < <(col M "$cfg" "$what" 5 | stats3)
+		read -r cpu _ _ < <(col M "$cfg" "$what" 6 | stats3)
+		line+=$(awk -v r="$rate" -v c="$cpu" -v how="$how" 'BEGIN {
+			if (!(r > 0)) printf " - |"
+			else if (how == "scaled") printf " %.1f%% of a core |", c * 100000 / r
+			else printf " %.1f%% at %.0f/s |", c, r }')
 	done
 	echo "$line"
 }
@@ -303,8 +294,10 @@ print_table() {
 	echo "$head"
 	echo "$sep"
 	for what in "${MEASURES[@]}"; do rate_row "$what"; done
-	[[ " ${MEASURES[*]} " = *" refuse_paced "* ]] && cpu_per_100k_row
-	[[ " ${MEASURES[*]} " = *" refuse_max "* ]] && cpu_flat_out_row
+	[[ " ${MEASURES[*]} " = *" refuse_paced "* ]] &&
+		cpu_row "cpu per 100k refusals/s (paced, scaled linearly)" refuse_paced scaled
+	[[ " ${MEASURES[*]} " = *" refuse_max "* ]] &&
+		cpu_row "cpu at the highest refusal rate" refuse_max at
 	life_row "startup to start record" 4 ms
 	life_row "peak RSS (VmHWM)" 5 MiB
 	echo
