@@ -4,8 +4,8 @@
  * counts ListenOverflows and drops the SYN, which is then *consumed*, not
  * freed with a drop reason (even on 6.18). Without fentry/kprobes on
  * tcp_conn_request, it shows as an incoming SYN passed to consume_skb with
- * no SYN-ACK sent for it: replies.bpf.c notes every SYN-ACK just before the
- * SYN is consumed. Userspace names the listener and checks its queue.
+ * no SYN-ACK sent for it: replies.bpf.c notes every SYN-ACK on its CPU just
+ * before the SYN is consumed there. Userspace names the listener and checks its queue.
  */
 #include "syn.bpf.h"
 #include <bpf/bpf_tracing.h>
@@ -20,12 +20,10 @@ int BPF_PROG(consume_skb_unanswered, struct sk_buff *skb)
 	ev.ifindex = skb->skb_iif;
 	if (!ev.ifindex)
 		return 0;
-	if (wr_parse_syn_btf(skb, &ev.flow))
+	if (wr_parse_syn_btf(skb, &ev.flow) || wr_mark_take(&synack_sent, &ev.flow))
 		return 0;
-	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */
+	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), rare. */
 	ev.netns = wr_skb_netns(skb);
-	if (wr_synack_sent(&ev.flow, ev.netns))
-		return 0;
 	ev.hdr.kind = WR_EV_UNANSWERED;
 	ev.source = WR_SRC_CONSUME_SKB;
 	wr_report(&ev);

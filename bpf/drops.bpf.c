@@ -8,11 +8,12 @@
  * queue full, the one non-SYN segment reported; anything else is another
  * kernel drop.
  *
- * The tracepoint gained rx_sk in 6.11. A raw_tp program may not read past
- * the tracepoint's arguments, so there are two variants and the loader
- * keeps the one matching btf_trace_kfree_skb.
+ * The tracepoint gained rx_sk in 6.11. A program may not read past the
+ * tracepoint's arguments, so there are two variants and the loader keeps
+ * the one matching btf_trace_kfree_skb.
  */
 #include "nf_calls.bpf.h"
+#include <bpf/bpf_tracing.h>
 
 static __always_inline void wr_attach_reply(struct wr_event *ev)
 {
@@ -57,7 +58,7 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 					   __u32 reason, const struct sock *rx_sk)
 {
 	struct wr_event ev = {};
-	int not_ours;
+	struct tcphdr th;
 
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
 		if (reset_hook_active)
@@ -67,45 +68,47 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 		ev.hdr.kind = WR_EV_DROP;
 	}
 	/* Locally built packets have no input interface: only incoming SYNs. */
-	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
-	if (!ev.ifindex)
+	ev.ifindex = skb->skb_iif;
+	if (!ev.ifindex || wr_parse_tcp_btf(skb, &ev.flow, &th))
 		return 0;
 	if (wr_is_listen_overflow(reason)) {
-		if (backlog_fn_active)
-			return 0;	/* backlog_fn.bpf.c reported it */
-		not_ours = wr_parse_ack(skb, &ev.flow);
-	}
-	else
-		not_ours = wr_parse_syn(skb, &ev.flow);
-	if (not_ours)
+		if (backlog_fn_active || !wr_is_ack(&th))
+			return 0;	/* backlog_fn.bpf.c reported it, or not a final ACK */
+	} else if (!wr_is_syn(&th)) {
 		return 0;
+	}
 	ev.source = WR_SRC_KFREE_SKB;
 	ev.reason = reason;
 	ev.location = location;
+	/* A probe read: rx_sk may be NULL, and some verifiers drop that test. */
 	if (rx_sk)
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
+	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */
 	ev.netns = wr_skb_netns(skb);
 	ev.hdr.ts_ns = bpf_ktime_get_ns();
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP)) {
 		wr_attach_reply(&ev);
 		wr_attach_verdict(skb, &ev);
 	}
-	else if (ev.hdr.kind == WR_EV_DROP && wr_synack_sent(&ev.flow, ev.netns))
+	else if (ev.hdr.kind == WR_EV_DROP && wr_mark_take(&synack_sent, &ev.flow))
 		return 0;	/* a retransmitted SYN the listener answered again */
 	wr_report(&ev);
 	return 0;
 }
 
-SEC("raw_tp/kfree_skb")
-int kfree_skb_v3(struct bpf_raw_tracepoint_args *ctx)
+/*
+ * tp_btf, not raw_tp: every packet the kernel frees passes here, and the
+ * early exits above are plain loads, not probe reads.
+ */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(kfree_skb_v3, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
-	return wr_handle_kfree((const struct sk_buff *)ctx->args[0], ctx->args[1],
-			       (__u32)ctx->args[2], NULL);
+	return wr_handle_kfree(skb, (__u64)location, (__u32)reason, NULL);
 }
 
-SEC("raw_tp/kfree_skb")
-int kfree_skb_v4(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(kfree_skb_v4, struct sk_buff *skb, void *location, enum skb_drop_reason reason,
+	     struct sock *rx_sk)
 {
-	return wr_handle_kfree((const struct sk_buff *)ctx->args[0], ctx->args[1],
-			       (__u32)ctx->args[2], (const struct sock *)ctx->args[3]);
+	return wr_handle_kfree(skb, (__u64)location, (__u32)reason, rx_sk);
 }

@@ -79,14 +79,6 @@ struct wr_replies_map {
 	__type(value, struct wr_reply_val);
 };
 
-/* SYN-ACKs sent, keyed by the flow of the SYN they answer, valued by time. */
-struct wr_synacks_map {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct wr_flow_key);
-	__type(value, __u64);
-};
-
 struct wr_buckets_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -102,12 +94,20 @@ struct wr_wakeups_map {
 	__type(value, __u64);
 };
 
-/* The flow of the SYN this CPU's stack is answering with a RST right now. */
-struct wr_own_rst_map {
+/*
+ * A note one hook leaves for the next on the same CPU: the SYN whose answer
+ * is being sent right now (see wr_mark() in syn.bpf.h).
+ */
+struct wr_cpu_mark {
+	struct wr_flow syn;	/* the SYN's flow, as the SYN travelled */
+	__u64 jiffies;
+};
+
+struct wr_cpu_mark_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct wr_flow);
+	__type(value, struct wr_cpu_mark);
 };
 
 struct wr_verdicts_map {
@@ -125,10 +125,10 @@ WR_SHARED struct wr_netns_filter_map netns_filter SEC(".maps");
 WR_SHARED struct wr_src6_filter_map src6_filter SEC(".maps");
 WR_SHARED struct wr_fold_map folds SEC(".maps");
 WR_SHARED struct wr_replies_map replies SEC(".maps");
-WR_SHARED struct wr_synacks_map synacks SEC(".maps");
 WR_SHARED struct wr_verdicts_map verdicts SEC(".maps");
 WR_SHARED struct wr_buckets_map buckets SEC(".maps");
-WR_SHARED struct wr_own_rst_map own_rst SEC(".maps");
+WR_SHARED struct wr_cpu_mark_map own_rst SEC(".maps");	/* the stack's no-socket RST */
+WR_SHARED struct wr_cpu_mark_map synack_sent SEC(".maps");	/* a SYN-ACK for that SYN */
 WR_SHARED struct wr_wakeups_map wakeups SEC(".maps");
 
 #endif /* WR_MAPS_BPF_H */

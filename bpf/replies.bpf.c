@@ -9,8 +9,8 @@
  * network namespace, synchronously inside the REJECT. Answers are stored
  * under the flow of the SYN they answer; drops.bpf.c consumes them.
  *
- * SYN-ACKs are noted too: a SYN a listener consumed without one was dropped
- * by the listener (backlog.bpf.c).
+ * SYN-ACKs are noted too, per CPU: a SYN a listener consumed without one
+ * was dropped by the listener (backlog.bpf.c).
  */
 #include "syn.bpf.h"
 #include <bpf/bpf_tracing.h>
@@ -92,13 +92,11 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	unsigned char *head;
 	struct tcphdr th;
 	__u16 nh, proto;
-	__u32 zero = 0, l4_off;
+	__u32 l4_off;
 	int l4, what;
 
 	if (sk && (WR_CONNECTED_STATES >> (sk->__sk_common.skc_state & 31)) & 1)
 		return 0;
-	/* A packet being queued has its device: plain loads, once (see syn.bpf.h). */
-	key.netns = wr_skb_netns_btf(skb);
 	head = skb->head;
 	nh = skb->network_header;
 	proto = skb->protocol;
@@ -106,29 +104,24 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 		return 0;
 	l4 = wr_read_ip(head, nh, proto, &out, &th, &l4_off);
 	if (l4 == WR_IPPROTO_TCP) {
-		struct wr_flow *own;
-
 		what = wr_tcp_answer(&th, &out, &key.flow);
 		if (what < 0)
 			return 0;
 		if (what == 2) {
-			__u64 now = bpf_ktime_get_ns();
-
-			bpf_map_update_elem(&synacks, &key, &now, BPF_ANY);
+			wr_mark(&synack_sent, &key.flow);
 			return 0;
 		}
 		/* The stack's own no-socket RST: the reset hook reported that SYN. */
-		own = bpf_map_lookup_elem(&own_rst, &zero);
-		if (own && wr_flow_equal(own, &key.flow)) {
-			own->family = 0;
+		if (wr_mark_take(&own_rst, &key.flow))
 			return 0;
-		}
 	} else if (l4 == WR_IPPROTO_ICMP || l4 == WR_IPPROTO_ICMPV6) {
 		if (wr_icmp_answer(head, l4_off, proto, &key.flow, &r))
 			return 0;
 	} else {
 		return 0;
 	}
+	/* A firewall's answer, rare: probe reads, no verifier BTF search (syn.bpf.h). */
+	key.netns = wr_skb_netns(skb);
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);
 	return 0;

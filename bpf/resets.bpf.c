@@ -28,7 +28,7 @@ int BPF_PROG(tcp_send_reset_no_socket, const struct sock *sk, const struct sk_bu
 	ev.netns = wr_skb_netns_btf(skb);	/* before any branch: see wr_skb_netns_btf() */
 	if (wr_parse_syn_btf(skb, &ev.flow))
 		return 0;
-	wr_mark_own_rst(&ev.flow);
+	wr_mark(&own_rst, &ev.flow);
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_TCP_SEND_RESET;
 	ev.reason = reason;

@@ -16,7 +16,7 @@ static __always_inline int wr_reset_fn(const struct sock *sk, const struct sk_bu
 
 	if (sk || !skb || wr_parse_syn(skb, &ev.flow))
 		return 0;
-	wr_mark_own_rst(&ev.flow);
+	wr_mark(&own_rst, &ev.flow);
 	ev.hdr.kind = WR_EV_RESET;
 	ev.source = WR_SRC_SEND_RESET_FN;
 	/* The drop reason the SYN is freed with next: one name on every kernel. */

@@ -131,14 +131,18 @@ static __always_inline int wr_parse_syn_btf(const struct sk_buff *skb, struct wr
 	return wr_parse_tcp_btf(skb, flow, &th) || !wr_is_syn(&th) ? -1 : 0;
 }
 
+/* A handshake's final ACK candidate: ACK, no SYN, no RST. */
+static __always_inline bool wr_is_ack(const struct tcphdr *th)
+{
+	return th->ack && !th->syn && !th->rst;
+}
+
 /* Fills `flow` and returns 0 when `skb` is a handshake's final ACK candidate. */
 static __always_inline int wr_parse_ack(const struct sk_buff *skb, struct wr_flow *flow)
 {
 	struct tcphdr th;
 
-	if (wr_parse_tcp(skb, flow, &th) || th.syn || !th.ack || th.rst)
-		return -1;
-	return 0;
+	return wr_parse_tcp(skb, flow, &th) || !wr_is_ack(&th) ? -1 : 0;
 }
 
 /*
@@ -177,22 +181,6 @@ static __always_inline __u32 wr_skb_netns_btf(const struct sk_buff *skb)
 	if (!dev)
 		return wr_dst_netns(skb->_skb_refdst);
 	return dev->nd_net.net->ns.inum;
-}
-
-/*
- * True when a SYN-ACK answered this SYN in the last second: the listener
- * took it (or retransmitted its SYN-ACK for a pending handshake), so it was
- * not refused, whatever happens to the skb afterwards. Consumes the mark.
- */
-static __always_inline bool wr_synack_sent(const struct wr_flow *flow, __u32 netns)
-{
-	struct wr_flow_key key = { .flow = *flow, .netns = netns };
-	__u64 *ts = bpf_map_lookup_elem(&synacks, &key);
-	bool answered = ts && bpf_ktime_get_ns() - *ts < 1000000000ULL;
-
-	if (ts)
-		bpf_map_delete_elem(&synacks, &key);
-	return answered;
 }
 
 /* --port, --netns and --src, all map lookups; true when the flow is excluded. */
@@ -246,20 +234,6 @@ static __always_inline __u32 wr_fold_start(const struct wr_fold_key *key, __u64 
 	return retries;
 }
 
-/*
- * The stack's own no-socket RST, about to be sent on this CPU for the SYN
- * the reset hook just saw: net_dev_queue skips it (only firewall answers
- * are kept for the drop handler).
- */
-static __always_inline void wr_mark_own_rst(const struct wr_flow *syn)
-{
-	__u32 zero = 0;
-	struct wr_flow *m = bpf_map_lookup_elem(&own_rst, &zero);
-
-	if (m)
-		*m = *syn;
-}
-
 static __always_inline bool wr_flow_equal(const struct wr_flow *a, const struct wr_flow *b)
 {
 	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
@@ -270,6 +244,43 @@ static __always_inline bool wr_flow_equal(const struct wr_flow *a, const struct 
 		if (x[i] != y[i])
 			return false;
 	return true;
+}
+
+/*
+ * Per-CPU notes between hooks. An answer to a SYN is sent synchronously
+ * while the SYN is handled, on its CPU: the stack's no-socket RST inside
+ * tcp_v4_send_reset (own_rst: net_dev_queue skips it, only a firewall's
+ * answers are kept), a listener's SYN-ACK inside tcp_conn_request before
+ * the SYN is consumed, or a SYN-ACK resent for a retransmitted SYN before
+ * it is freed (synack_sent: the SYN was answered). So one slot per CPU
+ * does what a map shared by all CPUs would, without hashing and locking on
+ * every accepted connection. A note is taken once, so it is never matched
+ * to another SYN, even of the same 4-tuple in another netns; its age (a
+ * tick, read from jiffies: a clock read costs more than the rest) bounds a
+ * note nobody took (an answer dropped before it reached a device, a
+ * SYN-ACK resent by the timer).
+ */
+static __always_inline void wr_mark(void *map, const struct wr_flow *syn)
+{
+	__u32 zero = 0;
+	struct wr_cpu_mark *m = bpf_map_lookup_elem(map, &zero);
+
+	if (!m)
+		return;
+	m->syn = *syn;
+	m->jiffies = bpf_jiffies64();
+}
+
+/* True, once, when this CPU's note is for `syn` and from this tick or the last. */
+static __always_inline bool wr_mark_take(void *map, const struct wr_flow *syn)
+{
+	__u32 zero = 0;
+	struct wr_cpu_mark *m = bpf_map_lookup_elem(map, &zero);
+
+	if (!m || !wr_flow_equal(&m->syn, syn))
+		return false;
+	m->syn.family = 0;	/* taken: no flow has family 0 */
+	return bpf_jiffies64() - m->jiffies <= 1;
 }
 
 /* Declared here so the build does not need a 6.15+ vmlinux.h. */

@@ -206,9 +206,9 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 		fn_hook(reset, sizeof(reset), plan, RESET_FNS, false);
 	else
 		snprintf(reset, sizeof(reset), "%s", plan->reset == WR_ATTACH_TRACEPOINT ?
-			 "tp_btf/tcp_send_reset" : "raw_tp/kfree_skb");
+			 "tp_btf/tcp_send_reset" : "tp_btf/kfree_skb");
 	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "no_socket", reset };
-	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "drops", "raw_tp/kfree_skb" };
+	s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "drops", "tp_btf/kfree_skb" };
 	if (plan->verdict != WR_ATTACH_NONE)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"verdicts", fn_hook(verdict, sizeof(verdict), plan, plan->verdict_fns,

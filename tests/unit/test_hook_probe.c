@@ -170,7 +170,7 @@ static void test_linux_6_1_each_backend_forced(void **state)
 	assert_int_equal(plan.n_notes, 1);
 	assert_non_null(strstr(plan.notes[0], "skb:kfree_skb NO_SOCKET"));
 	wr_hooks_describe(&plan, &s);
-	assert_string_equal(s.hooks[0].hook, "raw_tp/kfree_skb");
+	assert_string_equal(s.hooks[0].hook, "tp_btf/kfree_skb");
 	assert_string_equal(s.notes[0], plan.notes[0]);
 	btf__free(btf);
 }

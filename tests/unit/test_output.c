@@ -174,7 +174,7 @@ static void test_start_and_stats_records(void **state)
 	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.1.0", .backend = "auto" };
 	struct wr_stats st = { .ts = { 1795995902, 0 } };
 
-	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "raw_tp/kfree_skb" };
+	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "tp_btf/kfree_skb" };
 	s.notes[s.n_notes++] = "no-listener refusals come from skb:kfree_skb NO_SOCKET";
 	s.notes[s.n_notes++] = "no kprobes";
 	st.kernel[WR_CNT_SEEN] = 6;
@@ -187,7 +187,7 @@ static void test_start_and_stats_records(void **state)
 	assert_string_equal(text(),
 		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
 		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"hooks\":{\"no_socket\":"
-		"\"raw_tp/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
+		"\"tp_btf/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
 		"skb:kfree_skb NO_SOCKET; no kprobes\"}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
 		"\"seen\":6,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
