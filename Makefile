@@ -172,11 +172,24 @@ $(BUILD)/bench/loadgen: tools/bench/loadgen.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
-bench: $(BUILD)/whyrefused $(BUILD)/bench/loadgen
+# The floor: empty programs on the same tracepoints (bench.sh's `empty`).
+$(BUILD)/bench/empty.bpf.o: tools/bench/empty.bpf.c $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/empty_tracer: tools/bench/empty_tracer.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
+
+BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/empty_tracer
+
+bench: $(BUILD)/whyrefused $(BENCH_TOOLS)
 	$(Q)tools/bench/bench.sh
 
 SOAK_SECS ?= 180
-soak: $(BUILD)/whyrefused $(BUILD)/bench/loadgen
+soak: $(BUILD)/whyrefused $(BENCH_TOOLS)
 	$(Q)tools/bench/soak.sh $(SOAK_SECS)
 
 # The unit goes where systemd looks for local units (/usr/local/lib/systemd/system).

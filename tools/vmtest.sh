@@ -76,7 +76,7 @@ copy_with_libs() {
 # What the suite runs, taken from the host (GNU tools: the suite's dialect).
 GUEST_TOOLS="bash env cat cp mv rm ln ls mkdir mkfifo mktemp stat sleep timeout kill head tail
 	wc sort uniq tr cut sed grep date dirname basename id uname printf true false seq tee
-	pwd readlink chmod touch find awk setpriv jq ip ss nstat nft bpftool ssh ssh-keygen sshd sysctl curl
+	pwd readlink chmod touch find awk setpriv taskset jq ip ss nstat nft bpftool ssh ssh-keygen sshd sysctl curl
 	iptables ip6tables iptables-save ip6tables-save iptables-nft ip6tables-nft
 	iptables-legacy ip6tables-legacy iptables-legacy-save ip6tables-legacy-save
 	iptables-nft-save ip6tables-nft-save xtables-nft-multi xtables-legacy-multi rsyslogd"

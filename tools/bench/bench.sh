@@ -11,6 +11,9 @@
 #   file on tmpfs is what lets startup and the accounting be checked;
 #   alt: another build, BENCH_ALT=/path/to/whyrefused, as wr: a change
 #   measured side by side with the current build in one run)
+#   (empty: programs that do nothing, on the tracepoints whyrefused uses
+#   here (tools/bench/empty.bpf.c): the floor, what being attached costs;
+#   empty-xN: N copies of each, so a rate shows what one call costs)
 #   bpftrace  a bpftrace one-liner on tcp:tcp_send_reset printing each
 #             refusal and counting them (the same job, by hand)
 # it measures
@@ -21,6 +24,7 @@
 #   refuse_paced  refused SYNs/s paced at BENCH_REFUSE_RATE (default 100000,
 #                 capped at 80% of what the machine reaches without tracer),
 #                 so the tracers' CPU is compared at one rate
+# and for each: the busy time of all CPUs per operation (steal excluded),
 # and per tracer run: the tracer's CPU (utime + stime of /proc/PID/stat over
 # each measurement), its peak RSS (VmHWM), startup (exec to the `start`
 # record), and whether every refusal is accounted for (the stats add up).
@@ -118,6 +122,15 @@ start_tracer() {
 		ts=$(head -n 1 "$OUT" | jq -r .ts)
 		STARTUP_MS=$(echo "($(rfc3339_to_epoch "$ts") - $t0) * 1000" | bc -l)
 		;;
+	empty | empty-x*)
+		t0=$EPOCHREALTIME
+		"$ROOT/build/bench/empty_tracer" "$ROOT/build/bench/empty.bpf.o" \
+			"$([ "$cfg" = empty ] && echo 1 || echo "${cfg#empty-x}")" >"$OUT" 2>"$OUT.err" &
+		TRACER_PID=$!
+		KILL_PIDS+=("$TRACER_PID")
+		wait_line "$OUT" '^attached' 20 || die "empty_tracer: $(cat "$OUT.err")"
+		STARTUP_MS=$(echo "($EPOCHREALTIME - $t0) * 1000" | bc -l)
+		;;
 	bpftrace)
 		t0=$EPOCHREALTIME
 		# Not -o: bpftrace buffers a file until exit, its stdout it flushes.
@@ -134,16 +147,21 @@ start_tracer() {
 
 # Runs one measurement under the current tracer; appends an M line to $RAW.
 measure() {
-	local round=$1 cfg=$2 what=$3 c0=0 c1=0 res rate n cpu foreign
+	local round=$1 cfg=$2 what=$3 c0=0 c1=0 b0 b1 res rate n cpu per_op foreign
 	[ -n "$TRACER_PID" ] && c0=$(cpu_ticks "$TRACER_PID")
+	b0=$(busy_ticks)
 	res=$(run_load "$what")
+	b1=$(busy_ticks)
 	[ -n "$TRACER_PID" ] && c1=$(cpu_ticks "$TRACER_PID")
 	rate=$(jq -r .rate <<<"$res")
 	n=$(jq -r '(.refused // 0)' <<<"$res")
 	CLIENT_REFUSED=$((CLIENT_REFUSED + n))
 	cpu=$(echo "($c1 - $c0) * 100 / $CLK_TCK / $(jq -r .seconds <<<"$res")" | bc -l)
+	# Every CPU's busy time (kernel and user, softirqs, the tracer; not steal) per operation.
+	per_op=$(echo "($b1 - $b0) * 1000000 / $CLK_TCK / $(ops_of "$res")" | bc -l)
 	foreign=$(other_load)	# someone else's tracer or a VM taxes this run
-	printf 'M\t%s\t%s\t%s\t%s\t%.2f\t%s%s\n' "$round" "$cfg" "$what" "$rate" "$cpu" \
+	printf 'M\t%s\t%s\t%s\t%s\t%.2f\t%.3f\t%s%s\n' "$round" "$cfg" "$what" "$rate" "$cpu" \
+		"$per_op" \
 		"$(jq -r '"unexpected=\(.unexpected) timeouts=\(.timeouts) errors=\(.errors)"' <<<"$res")" \
 		"$foreign" >>"$RAW"
 }
@@ -247,6 +265,23 @@ rate_row() {
 	echo "$line"
 }
 
+# CPU time per operation, all CPUs: the baseline in us, each tracer as a
+# ratio. Unlike a rate, steal (the hypervisor running another guest) is not
+# in it, so it shows the cost an attached tracer adds to each operation.
+op_cpu_row() {
+	local what=$1 cfg bmed b1 b2 med lo hi line
+	read -r bmed b1 b2 < <(col M none "$what" 7 | stats3)
+	line=$(printf '| %s: CPU per op | %.2f us (%.2f-%.2f) |' "$what" "$bmed" "$b1" "$b2")
+	for cfg in "${CONFIGS[@]}"; do
+		[ "$cfg" = none ] && continue
+		read -r med lo hi < <(col M "$cfg" "$what" 7 | stats3)
+		line+=$(awk -v m="$med" -v l="$lo" -v h="$hi" -v b="$bmed" 'BEGIN {
+			if (b > 0 && m != "-") printf " %.3f (%.3f-%.3f) |", m / b, l / b, h / b
+			else printf " - |" }')
+	done
+	echo "$line"
+}
+
 # Tracer CPU during measurement $2, in row $1. "scaled": at the paced rate,
 # scaled linearly to 100k refusals/s; "at": as measured, with the rate it
 # kept up with (with a --rate-limit, userspace sees at most that many
@@ -294,6 +329,7 @@ print_table() {
 	echo "$head"
 	echo "$sep"
 	for what in "${MEASURES[@]}"; do rate_row "$what"; done
+	for what in "${MEASURES[@]}"; do op_cpu_row "$what"; done
 	[[ " ${MEASURES[*]} " = *" refuse_paced "* ]] &&
 		cpu_row "cpu per 100k refusals/s (paced, scaled linearly)" refuse_paced scaled
 	[[ " ${MEASURES[*]} " = *" refuse_max "* ]] &&
@@ -303,6 +339,7 @@ print_table() {
 	echo
 	echo "Ratios: median rate with the tracer / median without (min-max over $ROUNDS rounds);"
 	echo "cpu: the tracer process's utime+stime over the measurement, % of one core (median)."
+	echo "CPU per op: busy time of all CPUs (not idle, not steal) / operations; ratios as above."
 	echo
 	echo "Accounting, per tracer run (client_refused: ECONNREFUSED seen by the load generator):"
 	awk -F'\t' '$1 == "L" && $3 != "none" { printf "  round %s %-9s %s\n", $2, $3, $7 }' "$RAW"
@@ -312,10 +349,10 @@ print_table() {
 
 # Load generator errors, and measurements that shared the machine, in short.
 print_anomalies() {
-	awk -F'\t' '$1 == "M" && $7 ~ /(unexpected|timeouts|errors)=[1-9]/ {
-		printf "  load errors: round %s %s %s: %s\n", $2, $3, $4, $7 }' "$RAW"
-	awk -F'\t' '$1 == "M" && $7 ~ /foreign|qemu/ {
-		n++; sub(/.*errors=[0-9]+ */, "", $7); what[$7]++; who[$2 " " $3]++ }
+	awk -F'\t' '$1 == "M" && $8 ~ /(unexpected|timeouts|errors)=[1-9]/ {
+		printf "  load errors: round %s %s %s: %s\n", $2, $3, $4, $8 }' "$RAW"
+	awk -F'\t' '$1 == "M" && $8 ~ /foreign|qemu/ {
+		n++; sub(/.*errors=[0-9]+ */, "", $8); what[$8]++; who[$2 " " $3]++ }
 		END { if (!n) exit
 		      printf "  WARNING: %d measurements shared the machine (", n
 		      for (w in what) printf "%s: %d; ", w, what[w]
@@ -348,7 +385,7 @@ kernel_side() {
 	echo
 	echo "| tracer | load | program | calls/op | ns/call | ns/op | % of a core |"
 	echo "|---|---|---|---|---|---|---|"
-	for cfg in wr alt bpftrace; do
+	for cfg in wr alt empty bpftrace; do
 		[[ " ${CONFIGS[*]} " = *" $cfg "* ]] || continue
 		start_tracer "$cfg"
 		sleep 0.5
@@ -357,7 +394,7 @@ kernel_side() {
 			before=$(prog_times "$ids")
 			res=$(run_load "$what")
 			after=$(prog_times "$ids")
-			ops=$(jq -r '(.accepted // .refused // (.bytes / 65536))' <<<"$res")
+			ops=$(ops_of "$res")
 			join <(echo "$before") <(echo "$after") | awk -v c="$cfg" -v w="$what" \
 				-v ops="$ops" -v s="$(jq -r .seconds <<<"$res")" '{
 				n = $7 - $4; t = $6 - $3

@@ -49,7 +49,8 @@ cli() { ip netns exec "$CLI" "$@"; }
 need_root() { [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, BPF)"; }
 
 build_tools() {
-	make -s -C "$ROOT" build/whyrefused build/bench/loadgen
+	make -s -C "$ROOT" build/whyrefused build/bench/loadgen build/bench/empty.bpf.o \
+		build/bench/empty_tracer
 }
 
 setup_netns() {
@@ -88,6 +89,20 @@ cpu_ticks() {
 	stat=${stat##*) }	# comm may hold spaces: fields after it
 	set -- $stat
 	echo $((${12} + ${13}))
+}
+
+# Busy ticks of all CPUs (/proc/stat: user, nice, system, irq, softirq; guest
+# time is inside user): idle, iowait and steal, the time a hypervisor gave
+# to someone else, left out.
+busy_ticks() {
+	local _cpu user nice system idle iowait irq softirq rest
+	read -r _cpu user nice system idle iowait irq softirq rest </proc/stat
+	echo $((user + nice + system + irq + softirq))
+}
+
+# The operations in loadgen's JSON line $1: connections, refusals, or 64 KiB.
+ops_of() {
+	jq -r '(.accepted // .refused // (.bytes / 65536))' <<<"$1"
 }
 
 # kB of a /proc/PID/status field (VmHWM: peak RSS, VmRSS: now).
