@@ -2,7 +2,8 @@
 /*
  * An incoming SYN freed with a drop reason: skb:kfree_skb(skb, location,
  * reason[, rx_sk]). NETFILTER_DROP is a firewall rule (DROP or REJECT: a
- * REJECT's answer was recorded by replies.bpf.c just before the free);
+ * REJECT's answer was recorded by replies.bpf.c or icmp_replies.bpf.c just
+ * before the free);
  * NO_SOCKET is the no-listener fallback where tcp_send_reset cannot be used;
  * TCP_LISTEN_OVERFLOW (6.15+) is the handshake's final ACK finding the accept
  * queue full, the one non-SYN segment reported; anything else is another
@@ -59,6 +60,7 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 {
 	struct wr_event ev = {};
 	struct tcphdr th;
+	bool netfilter;
 
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
 		if (reset_hook_active)
@@ -83,15 +85,17 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	/* A probe read: rx_sk may be NULL, and some verifiers drop that test. */
 	if (rx_sk)
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
+	netfilter = reason == bpf_core_enum_value(enum skb_drop_reason,
+						  SKB_DROP_REASON_NETFILTER_DROP);
+	if (!netfilter && ev.hdr.kind == WR_EV_DROP && wr_mark_take(&synack_sent, &ev.flow))
+		return 0;	/* a retransmitted SYN the listener answered again */
 	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */
 	ev.netns = wr_skb_netns(skb);
 	ev.hdr.ts_ns = bpf_ktime_get_ns();
-	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP)) {
+	if (netfilter) {
 		wr_attach_reply(&ev);
 		wr_attach_verdict(skb, &ev);
 	}
-	else if (ev.hdr.kind == WR_EV_DROP && wr_mark_take(&synack_sent, &ev.flow))
-		return 0;	/* a retransmitted SYN the listener answered again */
 	wr_report(&ev);
 	return 0;
 }

@@ -42,6 +42,10 @@ static const char usage_text[] =
 "      --backend KIND       auto (default), fentry, kprobe or tracepoint: how\n"
 "                           programs attach; auto takes the richest hook the\n"
 "                           kernel allows for each signal\n"
+"      --light              for weeks of tracing on busy servers: attach only the\n"
+"                           hooks refused SYNs pass (no per-packet, per-connection\n"
+"                           ones); listeners are polled each second, and a\n"
+"                           firewall's answer may be unknown (firewall_blocked)\n"
 "      --probe              print what this kernel offers and which hooks would\n"
 "                           be chosen, then exit without attaching\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
@@ -234,7 +238,7 @@ const char *wr_backend_name(enum wr_backend b)
 }
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE };
+       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -248,6 +252,7 @@ static const struct option long_opts[] = {
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "light", no_argument, NULL, OPT_LIGHT },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
@@ -411,6 +416,9 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			break;
 		case OPT_PROBE:
 			o->probe = true;
+			break;
+		case OPT_LIGHT:
+			o->light = true;
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;

@@ -49,6 +49,7 @@ struct wr_options {
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;
 	bool probe;			/* --probe: print the hook plan, attach nothing */
+	bool light;			/* --light: no per-packet or per-connection hooks */
 	bool metrics;			/* --metrics ADDR:PORT given */
 	struct wr_sockaddr metrics_addr;	/* where to serve Prometheus text */
 	const char *metrics_file;	/* --metrics-file PATH (node_exporter textfile) */

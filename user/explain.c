@@ -14,6 +14,7 @@ const char *wr_cause_name(enum wr_cause c)
 	case WR_CAUSE_FIREWALL_DROP: return "firewall_drop";
 	case WR_CAUSE_BACKLOG_FULL: return "backlog_full";
 	case WR_CAUSE_OTHER_DROP: return "other_drop";
+	case WR_CAUSE_FIREWALL_BLOCKED: return "firewall_blocked";
 	}
 	return "other_drop";
 }
@@ -26,6 +27,7 @@ const char *wr_cause_label(enum wr_cause c)
 	case WR_CAUSE_FIREWALL_DROP: return "DROPPED";
 	case WR_CAUSE_BACKLOG_FULL: return "BACKLOG";
 	case WR_CAUSE_OTHER_DROP: return "DROPPED";
+	case WR_CAUSE_FIREWALL_BLOCKED: return "BLOCKED";
 	}
 	return "DROPPED";
 }
@@ -171,7 +173,13 @@ static void explain_netfilter(struct wr_refusal *r)
 	char reply[64];
 	const struct icmp_meaning *m;
 
-	if (r->reply == WR_REPLY_NONE) {
+	if (r->reply == WR_REPLY_NONE && r->answers_unwatched) {
+		r->cause = WR_CAUSE_FIREWALL_BLOCKED;
+		r->client_sees = "Connection refused or a timeout";
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a firewall rule rejected or dropped the SYN (--light does not watch "
+			 "what it answered); the client sees Connection refused or a timeout");
+	} else if (r->reply == WR_REPLY_NONE) {
 		r->cause = WR_CAUSE_FIREWALL_DROP;
 		r->client_sees = "Connection timed out";
 		snprintf(r->explanation, WR_TEXT_LEN,
@@ -256,4 +264,71 @@ void wr_rule_from_verdict(struct wr_refusal *r)
 		snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", builtin[r->nf_hook]);
 	else
 		snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", r->nf_chain);
+}
+
+/* iptables spellings that differ from icmp_meaning's names. */
+static const struct { const char *alias, *name; } icmp_aliases[] = {
+	{ "adm-prohibited", "admin-prohibited" },
+	{ "host-prohib", "host-prohibited" },
+	{ "net-prohib", "net-prohibited" },
+	{ "port-unreach", "port-unreachable" },
+	{ "host-unreach", "host-unreachable" },
+	{ "net-unreach", "net-unreachable" },
+};
+
+/* The ICMP code a reject rule's text names; port-unreachable by default. */
+static uint8_t icmp_code_in(const char *text, bool v6)
+{
+	const struct icmp_meaning *t = v6 ? icmp6 : icmp4;
+	size_t n = v6 ? sizeof(icmp6) / sizeof(icmp6[0]) : sizeof(icmp4) / sizeof(icmp4[0]);
+	const char *name = NULL;
+	size_t i;
+
+	/* Full names first: "port-unreach" is a prefix of "port-unreachable". */
+	for (i = 0; i < n; i++)
+		if (strstr(text, t[i].name))
+			return t[i].code;
+	for (i = 0; i < sizeof(icmp_aliases) / sizeof(icmp_aliases[0]) && !name; i++)
+		if (strstr(text, icmp_aliases[i].alias))
+			name = icmp_aliases[i].name;
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].code;
+	return v6 ? 4 : 3;
+}
+
+bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool policy_drop)
+{
+	char reply[64];
+	bool v6 = r->family == AF_INET6;
+	size_t n_hints;
+
+	if (r->cause != WR_CAUSE_FIREWALL_BLOCKED)
+		return false;
+	if (!policy_drop && (strstr(text, "reject") || strstr(text, "REJECT"))) {
+		if (strstr(text, "tcp reset") || strstr(text, "tcp-reset")) {
+			r->reply = WR_REPLY_TCP_RST;
+		} else {
+			r->reply = v6 ? WR_REPLY_ICMP6 : WR_REPLY_ICMP;
+			r->icmp_type = v6 ? 1 : 3;	/* destination unreachable */
+			r->icmp_code = icmp_code_in(text, v6);
+		}
+	} else if (!policy_drop && !strstr(text, "drop") && !strstr(text, "DROP")) {
+		return false;
+	}
+	/* As if it had been seen, then say it was read from the rule. */
+	r->answers_unwatched = false;
+	n_hints = r->n_hints;
+	explain_netfilter(r);
+	r->n_hints = n_hints;	/* its hints are there already */
+	if (r->reply == WR_REPLY_NONE)
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a firewall rule dropped the SYN silently (its verdict; --light does not "
+			 "watch answers); the client sees a timeout, not a refusal");
+	else
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "a firewall rule rejected the SYN with %s (its verdict; --light does not "
+			 "watch answers); the client sees %s",
+			 wr_reply_name(r, reply, sizeof(reply)), r->client_sees);
+	return true;
 }

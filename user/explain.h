@@ -24,5 +24,11 @@ void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
  * r->rule. iptables reports the hook; its builtin chain is named here.
  */
 void wr_rule_from_verdict(struct wr_refusal *r);
+/*
+ * firewall_blocked (--light) once its rule is named: the rule's text says
+ * reject (with what) or drop, and the cause becomes firewall_reject or
+ * firewall_drop. Returns false, changing nothing, when the text says neither.
+ */
+bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool policy_drop);
 
 #endif /* WR_EXPLAIN_H */

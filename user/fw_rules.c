@@ -348,7 +348,9 @@ static void set_verdict(struct wr_refusal *r)
 {
 	char reply[64];
 
-	if (r->reply == WR_REPLY_TCP_RST)
+	if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
+		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject or drop");
+	else if (r->reply == WR_REPLY_TCP_RST)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject with tcp reset");
 	else if (r->reply == WR_REPLY_NONE)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "drop");
@@ -547,7 +549,8 @@ void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
 {
 	struct ns_state *s;
 
-	if (r->cause != WR_CAUSE_FIREWALL_REJECT && r->cause != WR_CAUSE_FIREWALL_DROP)
+	if (r->cause != WR_CAUSE_FIREWALL_REJECT && r->cause != WR_CAUSE_FIREWALL_DROP &&
+	    r->cause != WR_CAUSE_FIREWALL_BLOCKED)
 		return;
 	memset(&r->rule, 0, sizeof(r->rule));
 	r->rule.present = true;
@@ -570,5 +573,7 @@ void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
 		name_nft(fw, s, r);
 	if (!r->rule.found)
 		wr_rule_from_verdict(r);
+	else if (wr_explain_blocked_by_rule(r, r->rule.text, r->rule.policy))
+		set_verdict(r);
 	describe(r);
 }

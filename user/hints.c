@@ -241,8 +241,17 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		localtime_r(&stop->ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		wr_format_ago(&stop->ts, &ctx->now, ago, sizeof(ago));
-		wr_add_hint(r, "%s stopped listening at %s, %s -- service stopped or crashed?", who,
-			 when, ago);
+		if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
+			char after[16];
+
+			localtime_r(&stop->after.tv_sec, &tm);
+			strftime(after, sizeof(after), "%H:%M:%S", &tm);
+			wr_add_hint(r, "%s stopped listening between %s and %s, %s -- service "
+				    "stopped or crashed?", who, after, when, ago);
+		} else {
+			wr_add_hint(r, "%s stopped listening at %s, %s -- service stopped or "
+				    "crashed?", who, when, ago);
+		}
 	}
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];

@@ -152,13 +152,33 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	}
 	if (!plan->replies)
 		add_note(plan, "net:net_dev_queue is missing: firewall REJECT and DROP "
-			 "cannot be told apart, both are reported as firewall_drop");
+			 "cannot be told apart, both are firewall_blocked until the rule is named");
 	set_fns(plan, RESET_FNS, plan->reset);
 	set_fns(plan, BACKLOG_FNS, plan->backlog);
 	set_fns(plan, plan->verdict_fns, plan->verdict);
 	/* Some kernels load a fentry program but refuse to attach it to a function. */
 	plan->kprobe_standby = caps->kprobe && backend != WR_BACKEND_TRACEPOINT;
 	return 0;
+}
+
+void wr_hooks_lighten(const struct btf *btf, struct wr_hook_plan *plan)
+{
+	plan->light = true;
+	plan->replies = false;
+	plan->listeners = false;
+	if (plan->backlog == WR_ATTACH_TRACEPOINT)
+		plan->backlog = WR_ATTACH_NONE;
+	plan->icmp_replies = tracepoint_nargs(btf, "icmp_send") >= 3;
+	add_note(plan, "--light: listeners are read with sock_diag once a second, not as "
+		 "they change: a stop is timed to the second, its owner known if seen running");
+	add_note(plan, plan->icmp_replies ?
+		 "--light: a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked "
+		 "until its rule is named (icmp:icmp_send shows IPv4 ICMP answers)" :
+		 "--light: a REJECT and a DROP are firewall_blocked until the rule is named "
+		 "(no icmp:icmp_send before Linux 6.10)");
+	if (plan->backlog == WR_ATTACH_NONE)
+		add_note(plan, "--light: a SYN dropped for a full accept queue is not seen "
+			 "(tcp_conn_request cannot be hooked here); its final-ACK drops are");
 }
 
 static const char *fn_prefix(enum wr_attach a, bool ret)
@@ -215,6 +235,8 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 					    true) };
 	if (plan->replies)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "tp_btf/net_dev_queue" };
+	else if (plan->icmp_replies)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "replies", "tp_btf/icmp_send" };
 	if (plan->listeners)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"listeners", "raw_tp/inet_sock_set_state" };
@@ -224,6 +246,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
 	s->backend = wr_backend_name(plan->backend);
+	s->light = plan->light;
 	s->n_notes = 0;
 	for (i = 0; i < plan->n_notes && i < sizeof(s->notes) / sizeof(s->notes[0]); i++)
 		s->notes[s->n_notes++] = plan->notes[i];

@@ -142,6 +142,7 @@ static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, stru
 	TP(kfree_skb_v4, p->kfree_rx_sk);
 	TP(kfree_skb_v3, !p->kfree_rx_sk);
 	TP(net_dev_queue_reply, p->replies);
+	TP(icmp_send_reply, p->icmp_replies);
 	TP(inet_sock_set_state_listen, p->listeners);
 	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT);
 	FN(fentry_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_FENTRY);

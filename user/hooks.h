@@ -51,7 +51,7 @@ enum wr_attach {
 	WR_ATTACH_KPROBE,
 };
 
-#define WR_MAX_NOTES 4
+#define WR_MAX_NOTES 8
 
 struct wr_hook_plan {
 	enum wr_backend backend;	/* what was asked for */
@@ -67,6 +67,8 @@ struct wr_hook_plan {
 	bool kfree_rx_sk;		/* skb:kfree_skb has rx_sk (6.11+) */
 	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
 	bool listeners;			/* sock:inet_sock_set_state */
+	bool light;			/* --light: see wr_hooks_lighten() */
+	bool icmp_replies;		/* --light: icmp:icmp_send, IPv4 REJECT answers */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
 	size_t n_notes;
 	char attach_note[160];		/* storage for the note attach may add */
@@ -75,6 +77,12 @@ struct wr_hook_plan {
 /* hook_probe.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
 int wr_hooks_plan(const struct btf *vmlinux, const struct wr_kernel_caps *caps,
 		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen);
+/*
+ * --light: drops the hooks every packet or connection passes (net_dev_queue,
+ * inet_sock_set_state, consume_skb); keeps those refused SYNs pass, adds
+ * icmp:icmp_send where it exists, and notes what the user loses.
+ */
+void wr_hooks_lighten(const struct btf *vmlinux, struct wr_hook_plan *plan);
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
 /* The hook that produced an event from `source` (enum wr_source), for output. */
 const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family);

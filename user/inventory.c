@@ -70,12 +70,80 @@ int wr_inv_replace_netns(struct wr_inventory *inv, uint32_t netns,
 	return 0;
 }
 
-int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
+static void history_add(struct wr_inventory *inv, const struct wr_listen_record *rec)
 {
 	inv->hist[inv->hist_next] = *rec;
 	inv->hist_next = (inv->hist_next + 1) % WR_HISTORY_MAX;
 	if (inv->hist_n < WR_HISTORY_MAX)
 		inv->hist_n++;
+}
+
+/* The same socket still there: same place and, where both are known, same inode. */
+static bool still_there(const struct wr_listener *old, const struct wr_listener *fresh)
+{
+	return wr_listener_same_socket(old, fresh) &&
+	       (!old->inode || !fresh->inode || old->inode == fresh->inode);
+}
+
+struct wr_listener *wr_inv_find_socket(struct wr_inventory *inv, const struct wr_listener *l)
+{
+	for (size_t i = 0; i < inv->n; i++)
+		if (still_there(&inv->v[i], l))
+			return &inv->v[i];
+	return NULL;
+}
+
+int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_listener *fresh,
+		      size_t n, const struct timespec *now, const struct timespec *prev)
+{
+	struct wr_listen_record rec = { .ts = *now, .after = *prev };
+	size_t i = 0, j;
+	bool kept;
+
+	/* Gone since the last poll: a stop, owned by whoever was seen running it. */
+	while (i < inv->n) {
+		if (inv->v[i].netns != netns) {
+			i++;
+			continue;
+		}
+		for (j = 0, kept = false; j < n && !kept; j++)
+			kept = still_there(&inv->v[i], &fresh[j]);
+		if (kept) {
+			i++;
+			continue;
+		}
+		rec.stop = true;
+		rec.l = inv->v[i];
+		history_add(inv, &rec);
+		inv->v[i] = inv->v[--inv->n];
+	}
+	for (j = 0; j < n; j++) {
+		struct wr_listener *old = wr_inv_find_socket(inv, &fresh[j]);
+
+		if (old) {	/* fresh queue lengths; the owner as first seen */
+			uint32_t pid = old->pid;
+			char comm[WR_COMM_MAX];
+
+			memcpy(comm, old->comm, sizeof(comm));
+			*old = fresh[j];
+			if (!old->pid) {
+				old->pid = pid;
+				memcpy(old->comm, comm, sizeof(comm));
+			}
+			continue;
+		}
+		rec.stop = false;
+		rec.l = fresh[j];
+		history_add(inv, &rec);
+		if (wr_inv_add(inv, &fresh[j]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
+{
+	history_add(inv, rec);
 	if (rec->stop) {
 		wr_inv_remove(inv, &rec->l);
 		return 0;

@@ -43,6 +43,52 @@ int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
 	return 0;
 }
 
+/* --light: one namespace's poll; a namespace that vanished has no listeners left. */
+static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_netns *ns,
+		    const struct timespec *prev, const struct timespec *now)
+{
+	struct wr_listener_list l = { 0 };
+	int fd = ns ? wr_netns_socket(ns, AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) : -ENOENT;
+	int err = 0;
+	size_t i;
+
+	if (fd >= 0) {
+		err = wr_diag_dump_listeners(fd, netns, &l);
+		close(fd);
+	}
+	/* Owners of new listeners now, while they run: a stop is reported with them. */
+	for (i = 0; !err && i < l.n; i++)
+		if (l.v[i].inode && !wr_inv_find_socket(inv, &l.v[i]))
+			wr_owner_lookup(l.v[i].inode, &l.v[i].pid, l.v[i].comm,
+					sizeof(l.v[i].comm));
+	if (!err)	/* a failed dump says nothing about what stopped */
+		err = wr_inv_poll_netns(inv, netns, l.v, l.n, now, prev);
+	wr_listener_list_free(&l);
+	return err;
+}
+
+int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl,
+		const struct timespec *prev, const struct timespec *now)
+{
+	size_t i;
+	int err = wr_netns_scan(nsl);
+
+	if (err)
+		return err;
+	for (i = 0; i < nsl->n; i++)
+		poll_one(inv, nsl->v[i].inode, &nsl->v[i], prev, now);
+	/* Listeners of a namespace no process holds any more: it is gone, they stopped. */
+	for (i = 0; i < inv->n;) {
+		if (wr_netns_find(nsl, inv->v[i].netns)) {
+			i++;
+			continue;
+		}
+		poll_one(inv, inv->v[i].netns, NULL, prev, now);
+		i = 0;
+	}
+	return 0;
+}
+
 int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns)
 {
 	const struct wr_netns *ns = wr_netns_lookup(nsl, netns);

@@ -26,6 +26,8 @@ struct wr_listener {
 /* One LISTEN transition, kept in the history. */
 struct wr_listen_record {
 	struct timespec ts;	/* wall clock */
+	struct timespec after;	/* --light polls: it happened after this (the poll
+				   before), not at ts; zero for a LISTEN event */
 	bool stop;		/* left LISTEN (closed, or its process exited) */
 	struct wr_listener l;
 };

@@ -51,6 +51,8 @@ struct tracer {
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
+	struct timespec last_poll;	/* --light: the last listener poll, wall clock */
+	uint64_t last_poll_ms;		/* the same, monotonic */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
@@ -147,6 +149,20 @@ static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf
 		snprintf(buf, len, "ifindex %u", ifindex);
 }
 
+/* --light: what listens, by sock_diag instead of LISTEN events. */
+static void poll_listeners(struct tracer *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	wr_poll_all(&t->inv, &t->netns, &t->last_poll, &now);
+	t->last_poll = now;
+	t->last_poll_ms = now_ms();
+}
+
+#define LIGHT_POLL_MS		1000
+#define LIGHT_POLL_MIN_MS	200	/* a refusal flood polls no more often */
+
 /* What is there instead: the inventory turns "no socket" into a reason. */
 static void add_context(struct tracer *t, struct wr_refusal *r)
 {
@@ -161,6 +177,9 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 		wr_hints_backlog(&hctx, r, wr_reached_listener(&t->inv, r),
 				 wr_listen_overflows_delta(&t->netns, r->netns));
 	} else if (r->cause == WR_CAUSE_NO_LISTENER) {
+		/* --light: what listens now, and a stop since the last poll, timed. */
+		if (t->plan.light && now_ms() - t->last_poll_ms >= LIGHT_POLL_MIN_MS)
+			poll_listeners(t);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
 	}
@@ -195,6 +214,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 		return;
 	}
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
+	r.answers_unwatched = !t->plan.replies;
 	wr_explain(&r);
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
@@ -388,6 +408,8 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	if (t->opts.light)
+		wr_hooks_lighten(btf, plan);
 	if (t->opts.probe) {
 		uname(&uts);
 		printf("kernel %s, BTF %s\n", uts.release, btf_path);
@@ -450,6 +472,11 @@ static int run(struct tracer *t)
 	}
 	/* Attached first, then dumped: a listener that changes in between is in both. */
 	wr_sync_all(&t->inv, &t->netns);
+	if (plan->light) {	/* owners now: a service that stops is named by them */
+		wr_sync_owners(&t->inv, 0);
+		clock_gettime(CLOCK_REALTIME, &t->last_poll);
+		t->last_poll_ms = now_ms();
+	}
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
 		fail("failed to create the ring buffer reader: %s", strerror(errno));
@@ -481,6 +508,8 @@ static int run(struct tracer *t)
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
 		resync_if_listens_lost(t);
+		if (plan->light && now_ms() - t->last_poll_ms >= LIGHT_POLL_MS)
+			poll_listeners(t);
 		wr_fw_poll(t->fw);
 		reopen_if_asked(t);
 		wr_sink_flush(&t->sink);

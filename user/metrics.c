@@ -35,7 +35,7 @@ void wr_metrics_count(struct wr_metrics *m, enum wr_cause cause, uint16_t port, 
 	size_t lo = 0, hi = m->n;
 	struct wr_metric_series *s;
 
-	if ((unsigned)cause > WR_CAUSE_OTHER_DROP)
+	if ((unsigned)cause > WR_CAUSE_LAST)
 		return;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -87,7 +87,7 @@ static void by_cause_port(FILE *f, const struct wr_metrics *m, const char *name,
 			wr_cause_name((enum wr_cause)m->series[i].cause), m->series[i].port,
 			(unsigned long long)(retries ? m->series[i].retries :
 					     m->series[i].refusals));
-	for (c = 0; c <= WR_CAUSE_OTHER_DROP; c++)
+	for (c = 0; c <= WR_CAUSE_LAST; c++)
 		if (m->other_refusals[c])
 			fprintf(f, "%s{cause=\"%s\",port=\"other\"} %llu\n", name,
 				wr_cause_name((enum wr_cause)c),

@@ -28,8 +28,8 @@ struct wr_metrics {
 	struct wr_metric_series *series;	/* sorted by cause, then port */
 	size_t n, cap;
 	size_t max_series;			/* WR_METRICS_MAX_SERIES; tests lower it */
-	uint64_t other_refusals[WR_CAUSE_OTHER_DROP + 1];	/* past max_series */
-	uint64_t other_retries[WR_CAUSE_OTHER_DROP + 1];
+	uint64_t other_refusals[WR_CAUSE_LAST + 1];	/* past max_series */
+	uint64_t other_retries[WR_CAUSE_LAST + 1];
 	struct timespec started;
 };
 

@@ -82,7 +82,7 @@ static void json_end(struct wr_output *o)
 
 void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 {
-	char line[1024];
+	char line[2048];
 	size_t i, n;
 
 	if (o->json) {
@@ -91,6 +91,7 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		jw_field_string(&o->jw, "kernel", s->kernel);
 		if (s->backend)
 			jw_field_string(&o->jw, "backend", s->backend);
+		jw_field_string(&o->jw, "mode", s->light ? "light" : "full");
 		jw_key(&o->jw, "hooks");
 		jw_object_begin(&o->jw);
 		for (i = 0; i < s->n_hooks; i++)
@@ -107,7 +108,8 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 	}
 	n = (size_t)snprintf(line, sizeof(line),
 			     "whyrefused %s: watching refused TCP connections in every network "
-			     "namespace (kernel %s; hooks:", WR_VERSION, s->kernel);
+			     "namespace (kernel %s%s; hooks:", WR_VERSION, s->kernel,
+			     s->light ? ", light mode" : "");
 	for (i = 0; i < s->n_hooks && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%s", s->hooks[i].signal,
 				      s->hooks[i].hook);
@@ -175,6 +177,10 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 		jw_object_begin(&o->jw);
 		json_listener_fields(&o->jw, &r->last_listener.l);
 		jw_field_string(&o->jw, "stopped_at", when);
+		if (r->last_listener.after.tv_sec) {	/* --light: between two polls */
+			wr_format_rfc3339(&r->last_listener.after, when, sizeof(when));
+			jw_field_string(&o->jw, "stopped_after", when);
+		}
 		jw_object_end(&o->jw);
 	}
 	for (i = 0; i < r->n_related; i++) {
@@ -253,6 +259,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 	jw_field_string(&o->jw, "client_sees", r->client_sees);
 	if (r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP)
 		jw_field_string(&o->jw, "reply", wr_reply_name(r, reply, sizeof(reply)));
+	else if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
+		jw_field_string(&o->jw, "reply", "unknown");
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
 	jw_field_string(&o->jw, "hook", r->hook ? r->hook :
@@ -266,7 +274,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 
 static const char *label_color(enum wr_cause c)
 {
-	return c == WR_CAUSE_FIREWALL_DROP || c == WR_CAUSE_OTHER_DROP ? COLOR_YELLOW : COLOR_RED;
+	return c == WR_CAUSE_FIREWALL_DROP || c == WR_CAUSE_OTHER_DROP ||
+	       c == WR_CAUSE_FIREWALL_BLOCKED ? COLOR_YELLOW : COLOR_RED;
 }
 
 /*

@@ -28,7 +28,8 @@ struct wr_start_info {
 	struct wr_hook_choice hooks[WR_MAX_HOOKS];
 	size_t n_hooks;
 	const char *backend;		/* --backend asked for: auto, fentry, ... */
-	const char *notes[4];		/* why a preferred hook was not used */
+	bool light;			/* --light */
+	const char *notes[8];		/* why a preferred hook was not used */
 	size_t n_notes;
 };
 

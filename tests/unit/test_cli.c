@@ -42,14 +42,17 @@ static void test_defaults(void **state)
 	assert_true(opts.trace);
 	assert_int_equal(opts.backend, WR_BACKEND_AUTO);
 	assert_false(opts.probe);
+	assert_false(opts.light);
 	assert_int_equal(opts.rate_limit, 1000);
 }
 
 static void test_backend(void **state)
 {
-	assert_int_equal(PARSE("--backend", "kprobe", "--probe"), WR_CLI_RUN);
+	assert_int_equal(PARSE("--backend", "kprobe", "--probe", "--light"), WR_CLI_RUN);
 	assert_int_equal(opts.backend, WR_BACKEND_KPROBE);
 	assert_true(opts.probe);
+	assert_true(opts.light);
+	assert_int_equal(PARSE("--light=yes"), WR_CLI_USAGE);
 	assert_int_equal(PARSE("--backend=fentry"), WR_CLI_RUN);
 	assert_int_equal(opts.backend, WR_BACKEND_FENTRY);
 	assert_int_equal(PARSE("--backend", "tracepoint"), WR_CLI_RUN);

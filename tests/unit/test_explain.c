@@ -189,6 +189,107 @@ static void test_verdict_hook_names_table_and_chain(void **state)
 	assert_string_equal(r.rule.chain, "");
 }
 
+/* --light: no answer seen may still be a REJECT. */
+static struct wr_refusal blocked(int family)
+{
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_DROP;
+	r.family = family;
+	r.reason = "NETFILTER_DROP";
+	r.answers_unwatched = true;
+	wr_explain(&r);
+	return r;
+}
+
+static void test_unwatched_answer_is_blocked_not_drop(void **state)
+{
+	struct wr_refusal r = blocked(AF_INET);
+
+	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_BLOCKED);
+	assert_string_equal(wr_cause_name(r.cause), "firewall_blocked");
+	assert_string_equal(r.client_sees, "Connection refused or a timeout");
+	assert_non_null(strstr(r.explanation, "rejected or dropped"));
+}
+
+static void test_unwatched_but_seen_icmp_is_still_reject(void **state)
+{
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_DROP;
+	r.family = AF_INET;
+	r.reason = "NETFILTER_DROP";
+	r.answers_unwatched = true;	/* icmp:icmp_send saw it anyway */
+	r.reply = WR_REPLY_ICMP;
+	r.icmp_type = 3;
+	r.icmp_code = 13;
+	wr_explain(&r);
+	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
+	assert_string_equal(r.client_sees, "No route to host");
+}
+
+static void test_rule_text_tells_blocked_apart(void **state)
+{
+	static const struct {
+		int family;
+		const char *text;
+		bool policy;
+		enum wr_cause cause;
+		const char *reply, *client_sees;
+	} cases[] = {
+		{ AF_INET, "tcp dport 22 reject with tcp reset", false, WR_CAUSE_FIREWALL_REJECT,
+		  "tcp-reset", "Connection refused" },
+		{ AF_INET, "-A INPUT -p tcp -j REJECT --reject-with tcp-reset", false,
+		  WR_CAUSE_FIREWALL_REJECT, "tcp-reset", "Connection refused" },
+		{ AF_INET, "tcp dport 22 reject", false, WR_CAUSE_FIREWALL_REJECT,
+		  "icmp port-unreachable", "Connection refused" },
+		{ AF_INET, "reject with icmp host-unreachable", false, WR_CAUSE_FIREWALL_REJECT,
+		  "icmp host-unreachable", "No route to host" },
+		{ AF_INET, "-j REJECT --reject-with icmp-host-prohibited", false,
+		  WR_CAUSE_FIREWALL_REJECT, "icmp host-prohibited", "No route to host" },
+		{ AF_INET, "-j REJECT --reject-with icmp-port-unreach", false,
+		  WR_CAUSE_FIREWALL_REJECT, "icmp port-unreachable", "Connection refused" },
+		{ AF_INET6, "-j REJECT --reject-with icmp6-adm-prohibited", false,
+		  WR_CAUSE_FIREWALL_REJECT, "icmpv6 admin-prohibited", "Permission denied" },
+		{ AF_INET6, "reject", false, WR_CAUSE_FIREWALL_REJECT, "icmpv6 port-unreachable",
+		  "Connection refused" },
+		{ AF_INET, "ip saddr 198.51.100.0/24 counter drop", false, WR_CAUSE_FIREWALL_DROP,
+		  "none", "Connection timed out" },
+		{ AF_INET, "-A INPUT -p tcp -j DROP", false, WR_CAUSE_FIREWALL_DROP, "none",
+		  "Connection timed out" },
+		{ AF_INET, "chain input policy drop", true, WR_CAUSE_FIREWALL_DROP, "none",
+		  "Connection timed out" },
+	};
+	char reply[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wr_refusal r = blocked(cases[i].family);
+
+		assert_true(wr_explain_blocked_by_rule(&r, cases[i].text, cases[i].policy));
+		assert_int_equal(r.cause, cases[i].cause);
+		assert_string_equal(wr_reply_name(&r, reply, sizeof(reply)), cases[i].reply);
+		assert_string_equal(r.client_sees, cases[i].client_sees);
+		assert_non_null(strstr(r.explanation, "(its verdict; --light"));
+		assert_int_equal(r.n_hints, 1);	/* not doubled */
+	}
+}
+
+static void test_rule_text_saying_neither_changes_nothing(void **state)
+{
+	struct wr_refusal r = blocked(AF_INET);
+	struct wr_refusal before = r;
+
+	assert_false(wr_explain_blocked_by_rule(&r, "tcp dport 22 counter", false));
+	assert_memory_equal(&r, &before, sizeof(r));
+	/* Not blocked: a seen answer is never overruled by a rule's text. */
+	r = make(WR_EV_DROP, "NETFILTER_DROP", WR_REPLY_TCP_RST, 0);
+	assert_false(wr_explain_blocked_by_rule(&r, "drop", false));
+	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +304,10 @@ int main(void)
 		cmocka_unit_test(test_location_becomes_a_hint_for_other_drops),
 		cmocka_unit_test(test_explaining_twice_does_not_pile_up_hints),
 		cmocka_unit_test(test_verdict_hook_names_table_and_chain),
+		cmocka_unit_test(test_unwatched_answer_is_blocked_not_drop),
+		cmocka_unit_test(test_unwatched_but_seen_icmp_is_still_reject),
+		cmocka_unit_test(test_rule_text_tells_blocked_apart),
+		cmocka_unit_test(test_rule_text_saying_neither_changes_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,54 @@ static void test_enum_names_are_read_without_prefix(void **state)
 	btf__free(btf);
 }
 
+/* --light on 6.18: nothing per packet or per connection; icmp_send where it exists. */
+static void test_light_keeps_only_what_refused_syns_pass(void **state)
+{
+	struct btf *btf = kernel_btf(4, 3, true, true);
+	struct wr_hook_plan plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
+	struct wr_start_info s = { 0 };
+	size_t i;
+
+	wr_hooks_lighten(btf, &plan);
+	assert_true(plan.light);
+	assert_false(plan.replies);
+	assert_false(plan.listeners);
+	assert_int_equal(plan.backlog, WR_ATTACH_NONE);
+	assert_false(plan.icmp_replies);	/* this BTF has no icmp_send */
+	assert_int_equal(plan.reset, WR_ATTACH_TRACEPOINT);
+	wr_hooks_describe(&plan, &s);
+	assert_true(s.light);
+	assert_int_equal(s.n_hooks, 2);	/* no_socket, drops */
+	for (i = 0; i < s.n_notes; i++)
+		if (strstr(s.notes[i], "firewall_blocked until the rule is named (no icmp:icmp_send"))
+			break;
+	assert_true(i < s.n_notes);
+	btf__free(btf);
+
+	btf = kernel_btf(4, 3, true, true);
+	add_tracepoint(btf, "icmp_send", 3);
+	plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
+	wr_hooks_lighten(btf, &plan);
+	assert_true(plan.icmp_replies);
+	wr_hooks_describe(&plan, &s);
+	assert_int_equal(s.n_hooks, 3);
+	assert_string_equal(s.hooks[2].hook, "tp_btf/icmp_send");
+	btf__free(btf);
+}
+
+/* --light on 6.1: function hooks still name full accept queues (one call per SYN). */
+static void test_light_keeps_function_hooks_for_backlog(void **state)
+{
+	struct btf *btf = kernel_btf(3, 3, false, true);
+	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_AUTO);
+
+	wr_hooks_lighten(btf, &plan);
+	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
+	assert_false(plan.replies);
+	assert_false(plan.listeners);
+	btf__free(btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +312,8 @@ int main(void)
 		cmocka_unit_test(test_missing_functions_fall_back_per_signal),
 		cmocka_unit_test(test_kernel_without_drop_reasons_is_refused),
 		cmocka_unit_test(test_enum_names_are_read_without_prefix),
+		cmocka_unit_test(test_light_keeps_only_what_refused_syns_pass),
+		cmocka_unit_test(test_light_keeps_function_hooks_for_backlog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

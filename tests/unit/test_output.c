@@ -186,7 +186,7 @@ static void test_start_and_stats_records(void **state)
 	wr_output_stats(&out, &st, true);
 	assert_string_equal(text(),
 		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
-		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"hooks\":{\"no_socket\":"
+		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"mode\":\"full\",\"hooks\":{\"no_socket\":"
 		"\"tp_btf/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
 		"skb:kfree_skb NO_SOCKET; no kprobes\"}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"

@@ -6,6 +6,7 @@
 # In namespaces of its own (lib.sh), for each tracer configuration
 #   none      no tracer: the baseline
 #   wr        build/whyrefused --json --output FILE (default --rate-limit 1000)
+#   wr-light  the same with --light: only the hooks refused SYNs pass
 #   wr-rl0    the same with --rate-limit 0: every refusal reaches userspace
 #   (optional: wr-null, wr-rl0-null: the same with --output /dev/null; the
 #   file on tmpfs is what lets startup and the accounting be checked;
@@ -42,7 +43,7 @@
 SECS=${BENCH_SECS:-6}
 ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_REFUSE_RATE:-100000}
-read -ra CONFIGS <<<"${BENCH_CONFIGS:-none wr wr-rl0 bpftrace}"
+read -ra CONFIGS <<<"${BENCH_CONFIGS:-none wr wr-light wr-rl0 bpftrace}"
 read -ra MEASURES <<<"${BENCH_MEASURES:-accept stream_lo stream_veth refuse_max refuse_paced}"
 OUTDIR=${BENCH_OUT:-$ROOT/build/bench/results}
 RAW=$WORK/raw.tsv
@@ -112,8 +113,9 @@ start_tracer() {
 		sleep 1.5	# attached well within this (see the startup row)
 		return 0
 		;;
-	wr | wr-rl0 | alt)
+	wr | wr-rl0 | wr-light | alt)
 		[ "$cfg" = wr-rl0 ] && extra=(--rate-limit 0)
+		[ "$cfg" = wr-light ] && extra=(--light)
 		t0=$EPOCHREALTIME
 		"${bin:-$WR}" --json --output "$OUT" "${extra[@]}" 2>"$OUT.err" &
 		TRACER_PID=$!
@@ -385,7 +387,7 @@ kernel_side() {
 	echo
 	echo "| tracer | load | program | calls/op | ns/call | ns/op | % of a core |"
 	echo "|---|---|---|---|---|---|---|"
-	for cfg in wr alt empty bpftrace; do
+	for cfg in wr wr-light alt empty bpftrace; do
 		[[ " ${CONFIGS[*]} " = *" $cfg "* ]] || continue
 		start_tracer "$cfg"
 		sleep 0.5

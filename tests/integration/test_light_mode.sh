@@ -1,0 +1,100 @@
+#!/bin/bash
+# --light attaches only what refused SYNs pass: no per-packet or
+# per-connection hook. Listeners come from sock_diag polls (a stopped
+# service is still named, timed between two polls), and a firewall's answer
+# the kernel did not show is firewall_blocked until the rule's text is read.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+start_listener "$SRV" 0.0.0.0 8080
+srv nft -f - <<'NFT'
+table inet wrlight {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 5432 reject with tcp reset
+		tcp dport 6379 drop
+	}
+}
+NFT
+srv iptables -A INPUT -p tcp --dport 3307 -j REJECT --reject-with icmp-admin-prohibited
+start_tracer --light
+
+start=$(jq -c 'select(.event == "start")' "$OUT")
+assert_field "$start" mode light
+# Function hooks on tcp_conn_request (6.1) stay: one call per SYN, like kfree_skb.
+jq -e '.hooks | (has("listeners") or (.backlog // "" | test("consume_skb"))) | not' \
+	<<<"$start" >/dev/null || fail "--light attached a per-packet hook: $start"
+replies=$(jq -r '.hooks.replies // "none"' <<<"$start")
+case "$replies" in tp_btf/icmp_send | none) ;; *) fail "--light replies hook: $replies" ;; esac
+assert_contains "$(jq -r .fallback <<<"$start")" "--light: listeners are read with sock_diag"
+
+# Accepted connections: nothing to say.
+assert_eq "$(connect_from_client $SRV4 8080)" connected "the open port"
+
+# No listener: what listens instead comes from the poll, not from events.
+assert_eq "$(connect_from_client $SRV4 8081)" refused "the wrong port"
+line=$(wait_refusal '.dport == 8081') || fail "no refusal for 8081"
+assert_refusal_contract "$line"
+assert_field "$line" cause no_listener
+assert_eq "$(jq -r '[.listeners[] | select(.port == 8080)][0].comm' <<<"$line")" tcp_listen \
+	"the listener on 8080, named"
+
+# A service started after the tracer and killed: the poll saw it run, so the
+# stop names it, between two polls.
+start_listener "$SRV" 0.0.0.0 8090
+SERVICE_PID=$LISTENER_PID
+sleep 1.5	# at least one poll while it runs
+kill -9 "$SERVICE_PID"
+for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -q ':8090 ' || break; sleep 0.05; done
+assert_eq "$(connect_from_client $SRV4 8090)" refused "after the kill"
+line=$(wait_refusal '.dport == 8090') || fail "no refusal for 8090"
+assert_field "$line" last_listener.pid "$SERVICE_PID"
+assert_field "$line" last_listener.comm tcp_listen
+after=$(date -d "$(jq -r .last_listener.stopped_after <<<"$line")" +%s.%N)
+at=$(date -d "$(jq -r .last_listener.stopped_at <<<"$line")" +%s.%N)
+awk -v a="$after" -v b="$at" 'BEGIN { exit !(a < b && b - a < 2) }' ||
+	fail "stopped between $after and $at: not one poll apart"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
+	"tcp_listen (pid $SERVICE_PID) on 0.0.0.0:8090 stopped listening between "
+
+# REJECT with tcp reset: the answer is not watched, so firewall_blocked...
+assert_eq "$(connect_from_client $SRV4 5432)" refused "first attempt on 5432"
+line=$(wait_refusal '.dport == 5432') || fail "no refusal for 5432"
+assert_refusal_contract "$line"
+assert_field "$line" cause firewall_blocked
+assert_field "$line" reply unknown
+assert_field "$line" rule.verdict "reject or drop"
+assert_field "$line" client_sees "Connection refused or a timeout"
+assert_text "BLOCKED"
+# ...until the retry names the rule, whose text says what it answered.
+assert_eq "$(connect_from_client $SRV4 5432)" refused "second attempt on 5432"
+line=$(wait_refusal '.dport == 5432 and .rule.status == "found"') ||
+	fail "the retry did not name the rule"
+assert_field "$line" cause firewall_reject
+assert_field "$line" reply tcp-reset
+assert_field "$line" client_sees "Connection refused"
+assert_field "$line" rule.verdict "reject with tcp reset"
+assert_contains "$(jq -r .explanation <<<"$line")" "(its verdict; --light does not watch answers)"
+
+# DROP: the same, ending in firewall_drop.
+assert_eq "$(connect_from_client $SRV4 6379 300)" timeout "first attempt on 6379"
+line=$(wait_refusal '.dport == 6379') || fail "no refusal for 6379"
+assert_field "$line" cause firewall_blocked
+assert_eq "$(connect_from_client $SRV4 6379 300)" timeout "second attempt on 6379"
+line=$(wait_refusal '.dport == 6379 and .rule.status == "found"') ||
+	fail "the retry did not name the drop rule"
+assert_field "$line" cause firewall_drop
+assert_field "$line" client_sees "Connection timed out"
+assert_field "$line" rule.verdict drop
+
+# An ICMP REJECT: icmp:icmp_send (6.10+) shows the answer at once.
+assert_eq "$(connect_from_client $SRV4 3307)" "error: No route to host" "client on 3307"
+line=$(wait_refusal '.dport == 3307') || fail "no refusal for 3307"
+if [ "$replies" = tp_btf/icmp_send ]; then
+	assert_field "$line" cause firewall_reject
+	assert_field "$line" reply "icmp admin-prohibited"
+	assert_field "$line" client_sees "No route to host"
+else
+	assert_field "$line" cause firewall_blocked
+fi
+stop_tracer
+pass
