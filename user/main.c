@@ -177,8 +177,12 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 		wr_hints_backlog(&hctx, r, wr_reached_listener(&t->inv, r),
 				 wr_listen_overflows_delta(&t->netns, r->netns));
 	} else if (r->cause == WR_CAUSE_NO_LISTENER) {
-		/* --light: what listens now, and a stop since the last poll, timed. */
-		if (t->plan.light && now_ms() - t->last_poll_ms >= LIGHT_POLL_MIN_MS)
+		/*
+		 * --light: what listens now, and a stop since the last poll, timed.
+		 * A listener that would have taken this SYN is gone: poll at once.
+		 */
+		if (t->plan.light && (now_ms() - t->last_poll_ms >= LIGHT_POLL_MIN_MS ||
+				      wr_reached_listener(&t->inv, r)))
 			poll_listeners(t);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
