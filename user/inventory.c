@@ -94,9 +94,9 @@ struct wr_listener *wr_inv_find_socket(struct wr_inventory *inv, const struct wr
 }
 
 int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_listener *fresh,
-		      size_t n, const struct timespec *now, const struct timespec *prev)
+		      size_t n, const struct timespec *now)
 {
-	struct wr_listen_record rec = { .ts = *now, .after = *prev };
+	struct wr_listen_record rec = { .ts = *now };
 	size_t i = 0, j;
 	bool kept;
 
@@ -114,6 +114,7 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 		}
 		rec.stop = true;
 		rec.l = inv->v[i];
+		rec.after = inv->v[i].seen;
 		history_add(inv, &rec);
 		inv->v[i] = inv->v[--inv->n];
 	}
@@ -126,6 +127,7 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 
 			memcpy(comm, old->comm, sizeof(comm));
 			*old = fresh[j];
+			old->seen = *now;
 			if (!old->pid) {
 				old->pid = pid;
 				memcpy(old->comm, comm, sizeof(comm));
@@ -134,8 +136,10 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 		}
 		rec.stop = false;
 		rec.l = fresh[j];
+		rec.l.seen = *now;
+		rec.after = (struct timespec){ 0 };
 		history_add(inv, &rec);
-		if (wr_inv_add(inv, &fresh[j]))
+		if (wr_inv_add(inv, &rec.l))
 			return -ENOMEM;
 	}
 	return 0;

@@ -31,12 +31,13 @@ bool wr_inv_remove(struct wr_inventory *inv, const struct wr_listener *l);
 int wr_inv_replace_netns(struct wr_inventory *inv, uint32_t netns,
 			 const struct wr_listener *fresh, size_t n);
 /*
- * --light: a fresh dump of `netns` replaces its listeners; what is gone since
- * the previous poll (at `prev`) is recorded as a stop with the owner it had,
- * what is new as a start. A listener found again keeps its owner.
+ * --light: a fresh dump of `netns` replaces its listeners; what is gone is
+ * recorded as a stop with the owner it had, between the last poll that found
+ * it (`seen`) and `now`; what is new as a start. A listener found again keeps
+ * its owner.
  */
 int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_listener *fresh,
-		      size_t n, const struct timespec *now, const struct timespec *prev);
+		      size_t n, const struct timespec *now);
 /* The listener at the same place with the same inode (where both are known). */
 struct wr_listener *wr_inv_find_socket(struct wr_inventory *inv, const struct wr_listener *l);
 /* Applies a LISTEN event: add or remove, and record it in the history. */

@@ -45,7 +45,7 @@ int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
 
 /* --light: one namespace's poll; a namespace that vanished has no listeners left. */
 static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_netns *ns,
-		    const struct timespec *prev, const struct timespec *now)
+		    const struct timespec *now)
 {
 	struct wr_listener_list l = { 0 };
 	int fd = ns ? wr_netns_socket(ns, AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) : -ENOENT;
@@ -62,13 +62,18 @@ static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_ne
 			wr_owner_lookup(l.v[i].inode, &l.v[i].pid, l.v[i].comm,
 					sizeof(l.v[i].comm));
 	if (!err)	/* a failed dump says nothing about what stopped */
-		err = wr_inv_poll_netns(inv, netns, l.v, l.n, now, prev);
+		err = wr_inv_poll_netns(inv, netns, l.v, l.n, now);
 	wr_listener_list_free(&l);
 	return err;
 }
 
-int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl,
-		const struct timespec *prev, const struct timespec *now)
+int wr_poll_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns,
+		  const struct timespec *now)
+{
+	return poll_one(inv, netns, wr_netns_lookup(nsl, netns), now);
+}
+
+int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl, const struct timespec *now)
 {
 	size_t i;
 	int err = wr_netns_scan(nsl);
@@ -76,14 +81,14 @@ int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl,
 	if (err)
 		return err;
 	for (i = 0; i < nsl->n; i++)
-		poll_one(inv, nsl->v[i].inode, &nsl->v[i], prev, now);
+		poll_one(inv, nsl->v[i].inode, &nsl->v[i], now);
 	/* Listeners of a namespace no process holds any more: it is gone, they stopped. */
 	for (i = 0; i < inv->n;) {
 		if (wr_netns_find(nsl, inv->v[i].netns)) {
 			i++;
 			continue;
 		}
-		poll_one(inv, inv->v[i].netns, NULL, prev, now);
+		poll_one(inv, inv->v[i].netns, NULL, now);
 		i = 0;
 	}
 	return 0;

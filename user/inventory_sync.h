@@ -13,10 +13,12 @@
 int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl);
 /*
  * --light, instead of LISTEN events: rescans namespaces and diffs each one's
- * listeners against the last poll (at `prev`), recording starts and stops.
+ * listeners against the last poll, recording starts and stops.
  */
-int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl,
-		const struct timespec *prev, const struct timespec *now);
+int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl, const struct timespec *now);
+/* The same for one namespace (before a no_listener hint). */
+int wr_poll_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns,
+		  const struct timespec *now);
 /* Re-dumps one namespace (fresh accept queue lengths). */
 int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns);
 /* Names the owner of every listener of `netns` (0: all) still unnamed. */

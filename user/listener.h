@@ -21,13 +21,14 @@ struct wr_listener {
 	uint32_t wqueue;	/* accept queue limit: listen() backlog */
 	uint32_t pid;		/* owner, 0 if unknown */
 	char comm[WR_COMM_MAX];
+	struct timespec seen;	/* --light: the last poll that found it */
 };
 
 /* One LISTEN transition, kept in the history. */
 struct wr_listen_record {
 	struct timespec ts;	/* wall clock */
-	struct timespec after;	/* --light polls: it happened after this (the poll
-				   before), not at ts; zero for a LISTEN event */
+	struct timespec after;	/* --light: a stop happened after this (the last
+				   poll that found it), not at ts; else zero */
 	bool stop;		/* left LISTEN (closed, or its process exited) */
 	struct wr_listener l;
 };

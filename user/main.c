@@ -51,8 +51,8 @@ struct tracer {
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
-	struct timespec last_poll;	/* --light: the last listener poll, wall clock */
-	uint64_t last_poll_ms;		/* the same, monotonic */
+	uint64_t next_poll_ms;		/* --light: the next poll of every namespace */
+	uint64_t last_netns_poll_ms;	/* --light: the last poll before a hint */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
@@ -149,19 +149,36 @@ static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf
 		snprintf(buf, len, "ifindex %u", ifindex);
 }
 
-/* --light: what listens, by sock_diag instead of LISTEN events. */
+#define LIGHT_POLL_MS		1000
+#define LIGHT_POLL_SHARE	100	/* every namespace: at most 1% of a core */
+#define LIGHT_POLL_MIN_MS	200	/* a refusal flood polls no more often */
+
+/*
+ * --light: what listens, by sock_diag instead of LISTEN events. Each second,
+ * or less often where namespaces are many: a poll costs ~0.3 ms per
+ * namespace here, so 1000 containers stretch it to every 30 s.
+ */
 static void poll_listeners(struct tracer *t)
+{
+	struct timespec now;
+	uint64_t t0 = now_ms(), took;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	wr_poll_all(&t->inv, &t->netns, &now);
+	took = now_ms() - t0;
+	t->next_poll_ms = now_ms() + (took * LIGHT_POLL_SHARE > LIGHT_POLL_MS ?
+				      took * LIGHT_POLL_SHARE : LIGHT_POLL_MS);
+}
+
+/* --light, before a no_listener hint: the refused namespace, now. */
+static void poll_netns(struct tracer *t, uint32_t netns)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	wr_poll_all(&t->inv, &t->netns, &t->last_poll, &now);
-	t->last_poll = now;
-	t->last_poll_ms = now_ms();
+	wr_poll_netns(&t->inv, &t->netns, netns, &now);
+	t->last_netns_poll_ms = now_ms();
 }
-
-#define LIGHT_POLL_MS		1000
-#define LIGHT_POLL_MIN_MS	200	/* a refusal flood polls no more often */
 
 /* What is there instead: the inventory turns "no socket" into a reason. */
 static void add_context(struct tracer *t, struct wr_refusal *r)
@@ -181,9 +198,9 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 		 * --light: what listens now, and a stop since the last poll, timed.
 		 * A listener that would have taken this SYN is gone: poll at once.
 		 */
-		if (t->plan.light && (now_ms() - t->last_poll_ms >= LIGHT_POLL_MIN_MS ||
+		if (t->plan.light && (now_ms() - t->last_netns_poll_ms >= LIGHT_POLL_MIN_MS ||
 				      wr_reached_listener(&t->inv, r)))
-			poll_listeners(t);
+			poll_netns(t, r->netns);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
 	}
@@ -475,12 +492,10 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	/* Attached first, then dumped: a listener that changes in between is in both. */
-	wr_sync_all(&t->inv, &t->netns);
-	if (plan->light) {	/* owners now: a service that stops is named by them */
-		wr_sync_owners(&t->inv, 0);
-		clock_gettime(CLOCK_REALTIME, &t->last_poll);
-		t->last_poll_ms = now_ms();
-	}
+	if (plan->light)	/* owners too: a service that stops is named by them */
+		poll_listeners(t);
+	else
+		wr_sync_all(&t->inv, &t->netns);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
 		fail("failed to create the ring buffer reader: %s", strerror(errno));
@@ -512,7 +527,7 @@ static int run(struct tracer *t)
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
 		resync_if_listens_lost(t);
-		if (plan->light && now_ms() - t->last_poll_ms >= LIGHT_POLL_MS)
+		if (plan->light && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		wr_fw_poll(t->fw);
 		reopen_if_asked(t);
