@@ -169,8 +169,9 @@ void wr_hooks_lighten(const struct btf *btf, struct wr_hook_plan *plan)
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		plan->backlog = WR_ATTACH_NONE;
 	plan->icmp_replies = tracepoint_nargs(btf, "icmp_send") >= 3;
-	add_note(plan, "--light: listeners are read with sock_diag once a second, not as "
-		 "they change: a stop is timed to the second, its owner known if seen running");
+	add_note(plan, "--light: listeners are read with sock_diag each second (less often "
+		 "with many namespaces), not as they change: a stop is timed between two polls, "
+		 "its owner known if seen running");
 	add_note(plan, plan->icmp_replies ?
 		 "--light: a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked "
 		 "until its rule is named (icmp:icmp_send shows IPv4 ICMP answers)" :

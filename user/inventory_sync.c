@@ -36,11 +36,16 @@ int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
 
 	if (err)
 		return err;
-	for (i = 0; i < nsl->n; i++) {
+	for (i = 0; i < nsl->n; i++)
 		dump_one(inv, &nsl->v[i]);
-		wr_listen_overflows_delta(nsl, nsl->v[i].inode);	/* the baseline */
-	}
+	wr_listen_overflows_baselines(nsl);
 	return 0;
+}
+
+void wr_listen_overflows_baselines(struct wr_netns_list *nsl)
+{
+	for (size_t i = 0; i < nsl->n; i++)
+		wr_listen_overflows_delta(nsl, nsl->v[i].inode);
 }
 
 /* --light: one namespace's poll; a namespace that vanished has no listeners left. */

@@ -25,6 +25,8 @@ int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t 
 void wr_sync_owners(struct wr_inventory *inv, uint32_t netns);
 /* TcpExt ListenOverflows of a namespace, or -1. */
 int64_t wr_listen_overflows(struct wr_netns_list *nsl, uint32_t netns);
+/* The starting point of every namespace scanned (wr_sync_all does it too). */
+void wr_listen_overflows_baselines(struct wr_netns_list *nsl);
 /* How much it rose since the last call for this namespace (or the initial sync). */
 uint64_t wr_listen_overflows_delta(struct wr_netns_list *nsl, uint32_t netns);
 

@@ -492,9 +492,10 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	/* Attached first, then dumped: a listener that changes in between is in both. */
-	if (plan->light)	/* owners too: a service that stops is named by them */
+	if (plan->light) {	/* owners too: a service that stops is named by them */
 		poll_listeners(t);
-	else
+		wr_listen_overflows_baselines(&t->netns);
+	} else
 		wr_sync_all(&t->inv, &t->netns);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
