@@ -45,7 +45,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest bench soak
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench soak
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -162,6 +162,10 @@ check: unit fuzz integration
 
 vmtest:
 	$(Q)tools/vmtest.sh
+
+# A bare busybox server with no kernel module at all, each backend forced.
+vmsmoke:
+	$(Q)tools/vmsmoke.sh
 
 demo: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tools/demo.sh
