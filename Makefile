@@ -27,10 +27,10 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/line_sink.c user/metrics.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
-BTF_SRCS   := user/hook_probe.c user/kernel_names.c
+BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
-	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c
+	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c user/nf_late.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -99,7 +99,20 @@ $(BUILD)/whyrefused.skel.h: $(BUILD)/whyrefused.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name whyrefused_bpf > $@
 
+# The same kfree_skb and verdict programs again, loaded when a netfilter
+# module appears after start (user/nf_late.c), sharing the first object's maps.
+NF_LATE_OBJS := $(BUILD)/bpf/maps.bpf.o $(BUILD)/bpf/drops.bpf.o $(BUILD)/bpf/verdicts.bpf.o
+
+$(BUILD)/whyrefused_nf.bpf.o: $(NF_LATE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/whyrefused_nf.skel.h: $(BUILD)/whyrefused_nf.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name whyrefused_nf_bpf > $@
+
 $(BUILD)/user/hooks.o $(BUILD)/user/main.o: $(BUILD)/whyrefused.skel.h
+$(BUILD)/user/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
 
 $(BUILD)/%.o: %.c
 	$(call msg,CC,$@)

@@ -62,6 +62,10 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	struct tcphdr th;
 	bool netfilter;
 
+	netfilter = reason == bpf_core_enum_value(enum skb_drop_reason,
+						  SKB_DROP_REASON_NETFILTER_DROP);
+	if (netfilter_only ? !netfilter : netfilter && nf_late_active)
+		return 0;	/* the other object reports it (see maps.bpf.h) */
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
 		if (reset_hook_active)
 			return 0;	/* tcp_send_reset reports this SYN */
@@ -85,8 +89,6 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	/* A probe read: rx_sk may be NULL, and some verifiers drop that test. */
 	if (rx_sk)
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
-	netfilter = reason == bpf_core_enum_value(enum skb_drop_reason,
-						  SKB_DROP_REASON_NETFILTER_DROP);
 	if (!netfilter && ev.hdr.kind == WR_EV_DROP && wr_mark_take(&synack_sent, &ev.flow))
 		return 0;	/* a retransmitted SYN the listener answered again */
 	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */

@@ -22,6 +22,14 @@ WR_SHARED const volatile bool reset_hook_active = false;	/* kfree_skb skips NO_S
 WR_SHARED const volatile bool backlog_fn_active = false;	/* kfree_skb skips LISTEN_OVERFLOW */
 WR_SHARED const volatile __u64 fold_window_ns = 10ULL * 1000 * 1000 * 1000;
 WR_SHARED const volatile __u64 rate_per_cpu = 0;	/* events/s on each CPU; 0: no limit */
+/*
+ * The object loaded when a netfilter module appears after start
+ * (user/nf_late.c) reports firewall drops only, naming the table; once it
+ * is attached the loader sets nf_late_active and the first object leaves
+ * those drops to it.
+ */
+WR_SHARED const volatile bool netfilter_only = false;
+WR_SHARED volatile __u32 nf_late_active = 0;
 
 struct wr_ringbuf_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

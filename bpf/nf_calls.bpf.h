@@ -91,7 +91,17 @@ static __always_inline struct wr_nf_call *wr_nf_top(const struct sk_buff *skb)
 	return &s->calls[d];
 }
 
-/* Table and chain names of a call: nft names both; iptables the table only. */
+/*
+ * Table and chain names of a call: nft names both; iptables the table only.
+ *
+ * struct nft_chain and struct xt_table live in the nf_tables and ip_tables
+ * modules: on a kernel where netfilter is modular and not loaded when we
+ * start, their BTF does not exist and libbpf turns each read into an
+ * invalid instruction. The kfree_skb programs that reach this always load,
+ * so every such read sits behind bpf_core_type_exists(): resolved to 0 at
+ * load, the verifier never walks that branch. (Nothing can push a call
+ * then: the verdict hooks need the module's functions.)
+ */
 static __always_inline void wr_nf_names(const struct wr_nf_call *c, __u8 *hook, char *table,
 					char *chain)
 {
@@ -101,11 +111,15 @@ static __always_inline void wr_nf_names(const struct wr_nf_call *c, __u8 *hook, 
 	if (c->backend == WR_NF_NFTABLES) {
 		const struct nft_chain *ch = (const struct nft_chain *)c->obj;
 
+		if (!bpf_core_type_exists(struct nft_chain))
+			return;
 		bpf_probe_read_kernel_str(table, WR_NF_NAME_LEN, BPF_CORE_READ(ch, table, name));
 		bpf_probe_read_kernel_str(chain, WR_NF_NAME_LEN, BPF_CORE_READ(ch, name));
 	} else {
 		const struct xt_table *t = (const struct xt_table *)c->obj;
 
+		if (!bpf_core_type_exists(struct xt_table))
+			return;
 		/* The builtin chain follows from the hook (userspace names it). */
 		bpf_probe_read_kernel_str(table, WR_NF_NAME_LEN,
 					  __builtin_preserve_access_index(&t->name));

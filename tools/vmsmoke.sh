@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/tools/vm/kernel.sh"
 SERIES=${*:-6.1 6.12}
-BACKENDS="auto fentry kprobe tracepoint"
+BACKENDS=${SMOKE_BACKENDS:-auto fentry kprobe tracepoint}
 
 [ "$(id -u)" -eq 0 ] || vm_die "needs root (apt)"
 
@@ -56,6 +56,8 @@ for b in $BACKENDS; do
 	else
 		echo "WR-SMOKE FAIL \$b (client: \$seen, exit \$rc)"
 		sed 's/^/WR-SMOKE-OUT /' /tmp/out /tmp/err | head -n 40
+		mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null &&
+			sed 's/^/WR-SMOKE-OUT kprobe_profile: /' /sys/kernel/tracing/kprobe_profile
 	fi
 	grep '"event":"start"' /tmp/out | sed 's/^/WR-SMOKE-START /'
 done

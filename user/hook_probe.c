@@ -50,7 +50,7 @@ static int tracepoint_nargs(const struct btf *btf, const char *name)
 	return btf_vlen(t) - 1;
 }
 
-static void add_note(struct wr_hook_plan *plan, const char *note)
+void wr_hooks_note(struct wr_hook_plan *plan, const char *note)
 {
 	if (plan->n_notes < WR_MAX_NOTES)
 		plan->notes[plan->n_notes++] = note;
@@ -128,10 +128,10 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 		    wr_btf_enum_value(btf, "sk_rst_reason", "SK_RST_REASON_NO_SOCKET") >= 0)
 			plan->reset = WR_ATTACH_TRACEPOINT;
 		else
-			add_note(plan, "no-listener refusals come from skb:kfree_skb NO_SOCKET "
+			wr_hooks_note(plan, "no-listener refusals come from skb:kfree_skb NO_SOCKET "
 				 "(tcp:tcp_send_reset reports them only on Linux 6.10+)");
 		if (forced_fn)
-			add_note(plan, "tcp_v4_send_reset/tcp_v6_send_reset cannot be hooked "
+			wr_hooks_note(plan, "tcp_v4_send_reset/tcp_v6_send_reset cannot be hooked "
 				 "(inlined or missing): tracepoints used for no-listener refusals");
 	}
 	plan->backlog = choose_fn(caps, backend, BACKLOG_FNS, false, &fns);
@@ -140,18 +140,15 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 		if (plan->replies && tracepoint_nargs(btf, "consume_skb") >= 1)
 			plan->backlog = WR_ATTACH_TRACEPOINT;
 		if (forced_fn)
-			add_note(plan, "tcp_conn_request/tcp_v4_syn_recv_sock cannot be hooked: "
+			wr_hooks_note(plan, "tcp_conn_request/tcp_v4_syn_recv_sock cannot be hooked: "
 				 "full accept queues are inferred from skb:consume_skb");
 	}
 	if (backend != WR_BACKEND_TRACEPOINT) {
 		plan->verdict = choose_fn(caps, backend, VERDICT_FNS, true, &fns);
 		plan->verdict_fns = fns;
-		if (plan->verdict == WR_ATTACH_NONE && (caps->fentry || caps->kprobe))
-			add_note(plan, "nft_do_chain/ipt_do_table not hookable (modules not "
-				 "loaded at start?): tables are named by tracing only");
 	}
 	if (!plan->replies)
-		add_note(plan, "net:net_dev_queue is missing: firewall REJECT and DROP "
+		wr_hooks_note(plan, "net:net_dev_queue is missing: firewall REJECT and DROP "
 			 "cannot be told apart, both are firewall_blocked until the rule is named");
 	set_fns(plan, RESET_FNS, plan->reset);
 	set_fns(plan, BACKLOG_FNS, plan->backlog);
@@ -169,16 +166,16 @@ void wr_hooks_lighten(const struct btf *btf, struct wr_hook_plan *plan)
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		plan->backlog = WR_ATTACH_NONE;
 	plan->icmp_replies = tracepoint_nargs(btf, "icmp_send") >= 3;
-	add_note(plan, "--light: listeners are read with sock_diag each second (less often "
+	wr_hooks_note(plan, "--light: listeners are read with sock_diag each second (less often "
 		 "with many namespaces), not as they change: a stop is timed between two polls, "
 		 "its owner known if seen running");
-	add_note(plan, plan->icmp_replies ?
+	wr_hooks_note(plan, plan->icmp_replies ?
 		 "--light: a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked "
 		 "until its rule is named (icmp:icmp_send shows IPv4 ICMP answers)" :
 		 "--light: a REJECT and a DROP are firewall_blocked until the rule is named "
 		 "(no icmp:icmp_send before Linux 6.10)");
 	if (plan->backlog == WR_ATTACH_NONE)
-		add_note(plan, "--light: a SYN dropped for a full accept queue is not seen "
+		wr_hooks_note(plan, "--light: a SYN dropped for a full accept queue is not seen "
 			 "(tcp_conn_request cannot be hooked here); its final-ACK drops are");
 }
 

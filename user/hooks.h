@@ -82,6 +82,8 @@ int wr_hooks_plan(const struct btf *vmlinux, const struct wr_kernel_caps *caps,
  * inet_sock_set_state, consume_skb); keeps those refused SYNs pass, adds
  * icmp:icmp_send where it exists, and notes what the user loses.
  */
+/* Adds a note for the start record (at most WR_MAX_NOTES; `note` must outlive the plan). */
+void wr_hooks_note(struct wr_hook_plan *plan, const char *note);
 void wr_hooks_lighten(const struct btf *vmlinux, struct wr_hook_plan *plan);
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
 /* The hook that produced an event from `source` (enum wr_source), for output. */

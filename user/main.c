@@ -32,6 +32,8 @@
 #include "proc_owner.h"
 #include "metrics.h"
 #include "metrics_export.h"
+#include "nf_late.h"
+#include "nf_modules.h"
 #include "output.h"
 #include "privileges.h"
 #include "whyrefused.skel.h"
@@ -60,6 +62,10 @@ struct tracer {
 	struct wr_metrics metrics;	/* --metrics, --metrics-file: by cause and port */
 	struct wr_metrics_server msrv;
 	bool final_counters;		/* detached: the counters will not move again */
+	struct wr_nf_modules nf_mods;	/* netfilter modules at start */
+	char nf_note[512];		/* what their absence costs (start record) */
+	struct wr_nf_late *nf_late;	/* their hooks, when they load after start */
+	uint64_t next_nf_poll_ms;
 };
 
 static void on_hangup(int sig)
@@ -396,6 +402,39 @@ static uint64_t rate_per_cpu(uint64_t rate)
 	return (rate + (uint64_t)cpus - 1) / (uint64_t)cpus;
 }
 
+/* The start record's netfilter_modules, as they are now. */
+static void describe_modules(const struct wr_nf_modules *m, struct wr_start_info *s)
+{
+	int i;
+
+	s->n_modules = 0;
+	for (i = 0; i < WR_MOD_MAX; i++) {
+		s->modules[s->n_modules].name = wr_nf_mod_names[i];
+		s->modules[s->n_modules++].state = wr_mod_state_name(m->state[i]);
+	}
+}
+
+/*
+ * Once a second: a netfilter module that loaded since start gets its
+ * verdict hooks (nf_late.c), and an `attach` record says so.
+ */
+static void watch_netfilter_modules(struct tracer *t, struct wr_start_info *s)
+{
+	char msg[256];
+	int rc;
+
+	if (!t->nf_late || now_ms() < t->next_nf_poll_ms)
+		return;
+	t->next_nf_poll_ms = now_ms() + 1000;
+	rc = wr_nf_late_poll(t->nf_late, msg, sizeof(msg));
+	if (!rc)
+		return;
+	clock_gettime(CLOCK_REALTIME, &s->ts);
+	wr_hooks_describe(&t->plan, s);
+	describe_modules(wr_nf_late_modules(t->nf_late), s);
+	wr_output_attach(&t->out, s, msg);
+}
+
 static int run(struct tracer *t)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
@@ -431,9 +470,19 @@ static int run(struct tracer *t)
 	}
 	if (t->opts.light)
 		wr_hooks_lighten(btf, plan);
+	/* Debian's kernels load netfilter modules on first use: say which are missing. */
+	wr_nf_modules_read(btf, "", &t->nf_mods);
+	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT &&
+			       (caps.fentry || caps.kprobe), t->nf_note, sizeof(t->nf_note)))
+		wr_hooks_note(plan, t->nf_note);
+	describe_modules(&t->nf_mods, &start);
 	if (t->opts.probe) {
 		uname(&uts);
 		printf("kernel %s, BTF %s\n", uts.release, btf_path);
+		printf("netfilter modules:     ");
+		for (size_t i = 0; i < start.n_modules; i++)
+			printf("%s%s %s", i ? ", " : "", start.modules[i].name, start.modules[i].state);
+		printf("\n");
 		wr_hooks_print_probe(stdout, &caps, plan);
 		ret = 0;
 		goto cleanup;
@@ -477,6 +526,7 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->fw = wr_fw_new(&t->netns, t->opts.trace);
 	if (!t->fw) {
 		fail("out of memory");
@@ -531,6 +581,7 @@ static int run(struct tracer *t)
 		if (plan->light && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		wr_fw_poll(t->fw);
+		watch_netfilter_modules(t, &start);
 		reopen_if_asked(t);
 		wr_sink_flush(&t->sink);
 		wr_metrics_serve(&t->msrv, render_metrics, t);
@@ -554,6 +605,8 @@ static int run(struct tracer *t)
 	 * already queued is reported, and the final counters add up exactly.
 	 */
 	whyrefused_bpf__detach(t->skel);
+	wr_nf_late_free(t->nf_late);
+	t->nf_late = NULL;
 	ring_buffer__consume(rb);
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
@@ -569,6 +622,7 @@ cleanup:
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
 	wr_fw_free(t->fw);	/* our trace tables go with their sockets */
+	wr_nf_late_free(t->nf_late);
 	whyrefused_bpf__destroy(t->skel);
 	wr_enum_table_free(&t->dctx.drop_reasons);
 	wr_enum_table_free(&t->dctx.rst_reasons);

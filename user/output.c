@@ -97,6 +97,13 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		for (i = 0; i < s->n_hooks; i++)
 			jw_field_string(&o->jw, s->hooks[i].signal, s->hooks[i].hook);
 		jw_object_end(&o->jw);
+		if (s->n_modules) {	/* why a verdict hook is missing, and whether it may come */
+			jw_key(&o->jw, "netfilter_modules");
+			jw_object_begin(&o->jw);
+			for (i = 0; i < s->n_modules; i++)
+				jw_field_string(&o->jw, s->modules[i].name, s->modules[i].state);
+			jw_object_end(&o->jw);
+		}
 		if (s->n_notes) {	/* one string, as the contract has always had */
 			for (i = 0, n = 0; i < s->n_notes && n < sizeof(line); i++)
 				n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
@@ -117,6 +124,38 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "). Ctrl-C to stop.");
 	for (i = 0; i < s->n_notes && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n  note: %s", s->notes[i]);
+	emit(o, o->info, line);
+}
+
+void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *what)
+{
+	char line[1024], ts[16];
+	struct tm tm;
+	size_t i, n;
+
+	if (o->json) {
+		json_begin(o, &s->ts, "attach");
+		jw_field_string(&o->jw, "what", what);
+		jw_key(&o->jw, "hooks");
+		jw_object_begin(&o->jw);
+		for (i = 0; i < s->n_hooks; i++)
+			jw_field_string(&o->jw, s->hooks[i].signal, s->hooks[i].hook);
+		jw_object_end(&o->jw);
+		jw_key(&o->jw, "netfilter_modules");
+		jw_object_begin(&o->jw);
+		for (i = 0; i < s->n_modules; i++)
+			jw_field_string(&o->jw, s->modules[i].name, s->modules[i].state);
+		jw_object_end(&o->jw);
+		json_end(o);
+		return;
+	}
+	localtime_r(&s->ts.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	n = (size_t)snprintf(line, sizeof(line), "%s %s", ts, what);
+	for (i = 0; i < s->n_hooks && n < sizeof(line); i++)
+		if (!strcmp(s->hooks[i].signal, "verdicts"))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " (verdicts=%s)",
+					      s->hooks[i].hook);
 	emit(o, o->info, line);
 }
 

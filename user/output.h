@@ -31,6 +31,8 @@ struct wr_start_info {
 	bool light;			/* --light */
 	const char *notes[8];		/* why a preferred hook was not used */
 	size_t n_notes;
+	struct { const char *name, *state; } modules[4];	/* netfilter modules, nf_modules.h */
+	size_t n_modules;
 };
 
 struct wr_stats {
@@ -63,6 +65,8 @@ void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c);
 void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color);
 void wr_output_free(struct wr_output *o);
 void wr_output_start(struct wr_output *o, const struct wr_start_info *s);
+/* Hooks attached after start (a netfilter module loaded): an `attach` record. */
+void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *what);
 void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r);
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final);
 /* A fatal error after startup: stderr, and a JSON record in JSON mode. */

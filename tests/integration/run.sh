@@ -15,6 +15,8 @@ total=0
 for t in ${TESTS:-test_*.sh}; do
 	t=${t%.sh}.sh
 	total=$((total + 1))
+	# tools/vmtest.sh: e.g. unload netfilter modules so each scenario starts as on a fresh boot.
+	[ -n "${WR_BEFORE_EACH:-}" ] && $WR_BEFORE_EACH
 	if ! timeout --kill-after=10 120 bash "$t"; then
 		failed+=("$t")
 	fi
