@@ -1,0 +1,46 @@
+#!/bin/bash
+# A namespace that only forwards SYNs never reports them. The server
+# namespace routes 192.0.2.0/24 <-> 203.0.113.0/24 to a backend namespace
+# (a container behind a host) and DNATs its port 8080 to the backend's :80,
+# as a published container port is. Nothing listens on the backend, which
+# answers RST: one no_listener refusal, in the backend's namespace, and no
+# event at all in the forwarding one (it used to report the first SYN of a
+# DNAT'ed flow as LISTEN_DROP: consumed with no SYN-ACK). The same for a SYN
+# routed to the backend without NAT.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+BACK4=203.0.113.5 GW4=203.0.113.1
+ip netns add "$OTHER"
+other ip link set lo up
+ip link add wr-b netns "$SRV" type veth peer name wr-o netns "$OTHER"
+srv ip addr add $GW4/24 dev wr-b
+srv ip link set wr-b up
+other ip addr add $BACK4/24 dev wr-o
+other ip link set wr-o up
+other ip route add default via $GW4
+cli ip route add 203.0.113.0/24 via $SRV4
+srv sysctl -qw net.ipv4.ip_forward=1
+srv nft -f - <<NFT
+table ip wrnat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		tcp dport 8080 dnat to $BACK4:80
+	}
+}
+NFT
+start_tracer
+
+assert_eq "$(connect_from_client $SRV4 8080)" refused "DNAT'ed connect"
+back_ns=$(stat -L -c %i "/run/netns/$OTHER")
+wait_json "$OUT" ".event == \"refusal\" and .netns == $back_ns and .dport == 80" 10 >/dev/null ||
+	fail "no refusal in the backend namespace"
+assert_eq "$(connect_from_client $BACK4 81)" refused "routed connect"
+line=$(wait_json "$OUT" ".event == \"refusal\" and .netns == $back_ns and .dport == 81" 10) ||
+	fail "no refusal for the routed SYN in the backend namespace"
+assert_field "$line" cause no_listener
+sleep 1	# what the forwarding namespace would have reported has arrived by now
+assert_eq "$(count_refusals true)" 0 "refusals reported in the forwarding namespace"
+others=$(jq -c "select(.event == \"refusal\" and .cause != \"no_listener\")" "$OUT")
+[ -z "$others" ] || fail "unexpected refusals: $others"
+stop_tracer
+pass
