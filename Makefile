@@ -55,13 +55,16 @@ help:
 	@echo 'targets:'
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
-	@echo '  make test         everything: make check, then make vmtest (root, ~35 min)'
+	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~45 min)'
 	@echo '  make check        unit tests, then integration tests on this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
 	@echo '  make integration  integration tests only (root)'
 	@echo '  make static       build/whyrefused-static, no shared libraries (copy it anywhere)'
-	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 kernel under qemu,'
-	@echo '                    once per backend: fentry, kprobe, tracepoint (root)'
+	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 and 6.12 kernels under'
+	@echo '                    qemu, per backend (fentry, kprobe, tracepoint), with no netfilter'
+	@echo '                    module loaded at start and with all loaded (root, tools/vm/matrix.sh)'
+	@echo '  make vmsmoke      a bare busybox server with no kernel module: each backend starts'
+	@echo '                    and explains a closed port (root, ~1 min)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
@@ -167,14 +170,15 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tests/integration/run.sh
 
-# Everything: this kernel, then the same suite on Debian 12's 6.1 kernel.
-test: check vmtest
+# Everything: this kernel, a bare server with no module, then the suite on
+# Debian 12's 6.1 and 6.12 kernels in both module states.
+test: check vmsmoke vmtest
 
 # This kernel only: the quick loop while developing.
 check: unit fuzz integration
 
 vmtest:
-	$(Q)tools/vmtest.sh
+	$(Q)tools/vm/matrix.sh
 
 # A bare busybox server with no kernel module at all, each backend forced.
 vmsmoke:

@@ -59,7 +59,7 @@ GUEST_TOOLS="bash env cat cp mv rm ln ls mkdir mkfifo mktemp stat sleep timeout 
 
 build_initramfs() {
 	local t path
-	IRD=$VM/initramfs
+	IRD=$VM/initramfs-$CELL
 	rm -rf "$IRD"
 	mkdir -p "$IRD"/{bin,sbin,dev,proc,sys,run,tmp,root,etc,var/empty,lib/modules}
 	cp /bin/busybox "$IRD/bin/busybox"
@@ -124,7 +124,7 @@ if [ $MODULES = loaded ]; then
 	for m in veth inet_diag tcp_diag udp_diag; do modprobe \$m || echo "vmtest: modprobe \$m failed"; done
 else
 	# As on a fresh boot: nothing is loaded until something asks the kernel for it.
-	export WR_BEFORE_EACH="bash /wr/unload_netfilter.sh"
+	export WR_BEFORE_EACH="bash /wr/unload_netfilter.sh" WR_MODULES_AT_START=none
 fi
 ip link set lo up
 echo "WR-VM-UP \$(uname -r) modules $MODULES: \$(wc -l </proc/modules) loaded"

@@ -17,6 +17,12 @@ for m in nf_tables ip_tables ip6_tables; do
 	case $state in "built in" | loaded | "loaded, no BTF" | "not loaded") ;;
 	*) fail "start record: netfilter_modules.$m is '$state'" ;; esac
 done
+# vmtest's "none" state unloads every netfilter module before each scenario.
+if [ "${WR_MODULES_AT_START:-}" = none ]; then
+	for m in nf_tables ip_tables ip6_tables; do
+		assert_eq "$(jq -r ".netfilter_modules.$m" <<<"$start")" "not loaded" "$m at start"
+	done
+fi
 fn_hooks=$(jq -r '[.hooks[] | select(test("^(fentry|kprobe)"))] | length > 0' <<<"$start")
 late() { [ "$fn_hooks" = true ] && [ "$(jq -r ".netfilter_modules.$1" <<<"$start")" = "not loaded" ]; }
 if late nf_tables; then

@@ -24,7 +24,7 @@ vm_need_packages() {
 }
 
 # The newest -cloud-amd64-unsigned image of a series in apt: 6.1 is Debian 12's
-# own kernel, 6.12 the newer one Debian 12 also ships (bookworm-updates/security).
+# own kernel, 6.12 the newer one Debian 12 also ships (linux-6.12, bookworm-security).
 kernel_package() {
 	local series=$1 var=VMTEST_KERNEL_${1//./_} re
 	if [ -n "${!var:-}" ]; then echo "${!var}"; return; fi
@@ -42,14 +42,14 @@ fetch_kernel() {
 	[ -n "$pkg" ] || vm_die "no $1 cloud kernel in apt (apt-get update?)"
 	if [ ! -d "$VM/kernel/$pkg" ]; then
 		vm_say "fetching $pkg"
-		rm -rf "$VM/kernel/dl" && mkdir -p "$VM/kernel/dl"
-		(cd "$VM/kernel/dl" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+		rm -rf "$VM/kernel/dl-$pkg" && mkdir -p "$VM/kernel/dl-$pkg"
+		(cd "$VM/kernel/dl-$pkg" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
 			vm_die "apt-get download $pkg failed"
-		deb=$(ls "$VM/kernel/dl"/*.deb)
+		deb=$(ls "$VM/kernel/dl-$pkg"/*.deb)
 		mkdir -p "$VM/kernel/$pkg.tmp"
 		dpkg-deb -x "$deb" "$VM/kernel/$pkg.tmp"
 		mv "$VM/kernel/$pkg.tmp" "$VM/kernel/$pkg"
-		rm -rf "$VM/kernel/dl"
+		rm -rf "$VM/kernel/dl-$pkg"
 	fi
 	KDIR=$VM/kernel/$pkg
 	KVER=$(ls "$KDIR/lib/modules")
