@@ -117,8 +117,10 @@ hostname wr-vm
 depmod
 if [ $MODULES = loaded ]; then
 	# Everything netfilter, veth and the socket diagnostics the tracer reads.
-	for m in \$(cd /lib/modules/\$(uname -r)/kernel && ls net/netfilter/*.ko net/ipv4/netfilter/*.ko \\
-			net/ipv6/netfilter/*.ko net/bridge/netfilter/*.ko 2>/dev/null | sed 's|.*/||; s|\.ko\$||'); do
+	# (6.1 ships plain .ko files, 6.12 .ko.xz.)
+	for m in \$(cd /lib/modules/\$(uname -r)/kernel && ls net/netfilter/*.ko* net/ipv4/netfilter/*.ko* \\
+			net/ipv6/netfilter/*.ko* net/bridge/netfilter/*.ko* 2>/dev/null |
+			sed 's|.*/||; s|\.ko.*\$||'); do
 		modprobe \$m 2>/dev/null
 	done
 	for m in veth inet_diag tcp_diag udp_diag; do modprobe \$m || echo "vmtest: modprobe \$m failed"; done

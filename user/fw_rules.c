@@ -19,6 +19,7 @@
 #include "netns_exec.h"
 #include "nft_flow_trace.h"
 #include "nft_listing.h"
+#include "ipt_nft.h"
 #include "nft_trace.h"
 
 #define MAX_NS		32	/* namespaces traced at once */
@@ -380,6 +381,24 @@ static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *
 	return NULL;
 }
 
+/*
+ * A rule of a table iptables-nft made, as `iptables -S CHAIN` shows it (its
+ * comment and --reject-with included): found by its position in the chain.
+ */
+static void ipt_rule_text(const struct wr_netns *ns, struct wr_refusal *r, unsigned rules)
+{
+	static char dump[SAVE_MAX];
+	char *argv[] = { !strcmp(r->rule.family, "ip6") ? "ip6tables-nft" : "iptables-nft", "-t",
+			 r->rule.table, "-S", r->rule.chain, NULL };
+
+	if (!wr_ipt_nft_table(r->rule.family, r->rule.table) ||
+	    wr_netns_exec(ns, argv, dump, sizeof(dump), EXEC_TIMEOUT_MS) ||
+	    wr_ipt_rule_line(dump, r->rule.chain, r->rule.policy ? 0 : r->rule.number, rules,
+			     r->rule.text, sizeof(r->rule.text)))
+		return;
+	r->rule.ipt_syntax = true;
+}
+
 /* The rule's text and position, from `nft -s -a list chain` in its netns. */
 static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 {
@@ -390,19 +409,19 @@ static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 	const struct rule_text *c = cached_text(fw, r);
 	struct rule_text *slot;
 
-	if (r->rule.policy) {
-		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
-		return;
-	}
 	if (c) {
 		snprintf(r->rule.text, sizeof(r->rule.text), "%s", c->rule.text);
 		r->rule.number = c->rule.number;
+		r->rule.ipt_syntax = c->rule.ipt_syntax;
 		return;
 	}
+	if (r->rule.policy)
+		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
 	if (!ns || wr_netns_exec(ns, argv, listing, sizeof(listing), EXEC_TIMEOUT_MS) ||
-	    wr_nft_listing_find(listing, r->rule.handle, r->rule.text, sizeof(r->rule.text),
-				&r->rule.number))
+	    (!r->rule.policy && wr_nft_listing_find(listing, r->rule.handle, r->rule.text,
+						    sizeof(r->rule.text), &r->rule.number)))
 		return;
+	ipt_rule_text(ns, r, wr_nft_listing_count(listing));
 	slot = &fw->texts[fw->texts_next++ % TEXTS];
 	slot->netns = r->netns;
 	slot->ms = now_ms();
@@ -530,6 +549,14 @@ static void describe(struct wr_refusal *r)
 	else if (!strcmp(r->rule.backend, "iptables-legacy"))
 		snprintf(line, sizeof(line), "rule: iptables-legacy -t %s, chain %s, rule %u: \"%s\"",
 			 r->rule.table, r->rule.chain, r->rule.number, r->rule.text);
+	else if (r->rule.ipt_syntax && r->rule.policy)
+		snprintf(line, sizeof(line), "rule: %s -t %s, chain %s: \"%s\"",
+			 !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables", r->rule.table,
+			 r->rule.chain, r->rule.text);
+	else if (r->rule.ipt_syntax)
+		snprintf(line, sizeof(line), "rule: %s -t %s, chain %s, rule %u (nft handle %" PRIu64
+			 "): \"%s\"", !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables",
+			 r->rule.table, r->rule.chain, r->rule.number, r->rule.handle, r->rule.text);
 	else if (r->rule.policy)
 		snprintf(line, sizeof(line), "rule: nft %s %s, chain %s: policy drop",
 			 r->rule.family, r->rule.table, r->rule.chain);

@@ -8,8 +8,8 @@
 
 #define HANDLE_MARK " # handle "
 
-int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t len,
-			unsigned *number)
+/* Finds rule `handle` (copied as wr_nft_listing_find says); handle 0: counts rules only. */
+static int scan(const char *listing, uint64_t handle, char *text, size_t len, unsigned *number)
 {
 	const char *line = listing;
 	unsigned n = 0;
@@ -30,7 +30,7 @@ int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t
 			const char *start = line;
 
 			n++;
-			if (h == handle && (end == line + ll || *end == '\n' || *end == ' ')) {
+			if (handle && h == handle && (end == line + ll || *end == '\n' || *end == ' ')) {
 				while (start < mark && (*start == '\t' || *start == ' '))
 					start++;
 				snprintf(text, len, "%.*s", (int)(mark - start), start);
@@ -42,5 +42,25 @@ int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t
 		if (*line)
 			line++;
 	}
+	*number = n;
 	return -1;
+}
+
+int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t len,
+			unsigned *number)
+{
+	unsigned n;
+
+	if (!handle || scan(listing, handle, text, len, &n))
+		return -1;
+	*number = n;
+	return 0;
+}
+
+unsigned wr_nft_listing_count(const char *listing)
+{
+	unsigned n;
+
+	scan(listing, 0, NULL, 0, &n);
+	return n;
 }

@@ -13,5 +13,7 @@
  */
 int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t len,
 			unsigned *number);
+/* How many rules the listing holds. */
+unsigned wr_nft_listing_count(const char *listing);
 
 #endif /* WR_NFT_LISTING_H */

@@ -269,6 +269,9 @@ static void json_rule(struct jw *w, const struct wr_rule *rule)
 			jw_field_uint(w, "number", rule->number);
 	}
 	jw_field_string(w, "text", rule->text);
+	/* iptables -S syntax for legacy rules and for rules of iptables-nft's tables. */
+	jw_field_string(w, "syntax", rule->ipt_syntax || strcmp(rule->backend, "nftables") ?
+				     "iptables" : "nft");
 	jw_field_string(w, "verdict", rule->verdict);
 	jw_object_end(w);
 }

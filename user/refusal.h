@@ -47,6 +47,7 @@ struct wr_rule {
 	unsigned number;		/* 1-based position in its chain (iptables rule number) */
 	bool policy;			/* the chain's policy, not a rule */
 	char text[256];			/* as nft -a list / iptables -S print it */
+	bool ipt_syntax;		/* text is iptables -S's (a table iptables-nft made) */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
 };
 

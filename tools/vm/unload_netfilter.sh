@@ -6,7 +6,7 @@
 # held after 5 s (a namespace being torn down holds its tables) is named.
 set -u
 nf=$(cd /lib/modules/$(uname -r)/kernel && ls net/netfilter net/ipv4/netfilter net/ipv6/netfilter \
-	net/bridge/netfilter 2>/dev/null | sed -n 's/\.ko$//p' | tr - _ | sort -u)
+	net/bridge/netfilter 2>/dev/null | sed -n 's/\.ko\(\.xz\|\.zst\|\.gz\)\{0,1\}$//p' | tr - _ | sort -u)
 for ((i = 0; i < 50; i++)); do
 	loaded=$(awk '{print $1}' /proc/modules | sort | comm -12 - <(echo "$nf"))
 	[ -z "$loaded" ] && exit 0
