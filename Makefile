@@ -26,7 +26,7 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
-	      user/metrics.c
+	      user/metrics.c user/rule_owners.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
@@ -78,11 +78,16 @@ help:
 DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
-	     qemu-system-x86 busybox-static cpio
+	     qemu-system-x86 busybox-static cpio fail2ban
 
+# fail2ban (a test's real firewall owner) starts its service when installed:
+# a policy-rc.d of our own keeps any service from starting during the install.
 deps:
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS_PKGS)
+	@if [ -e /usr/sbin/policy-rc.d ]; then own=; else own=1; \
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS_PKGS); rc=$$?; \
+	[ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
 
 $(BUILD)/vmlinux.h:
 	$(call msg,BTF,$@)
@@ -115,6 +120,13 @@ $(BUILD)/whyrefused_nf.skel.h: $(BUILD)/whyrefused_nf.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name whyrefused_nf_bpf > $@
 
+# The rule owners' patterns, built in as a C string.
+$(BUILD)/rule_owners_default.h: tools/rule_owners.conf
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
+$(BUILD)/user/rule_owners.o: $(BUILD)/rule_owners_default.h
 $(BUILD)/user/hooks.o $(BUILD)/user/main.o: $(BUILD)/whyrefused.skel.h
 $(BUILD)/user/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
 

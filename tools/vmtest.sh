@@ -101,7 +101,7 @@ write_init() {
 /bin/busybox --install -s /bin
 ln -sf /bin/busybox /sbin/modprobe	# the kernel's module autoloader
 ln -sf /bin/busybox /sbin/depmod
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root WR_VM=1
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev

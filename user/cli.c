@@ -49,6 +49,9 @@ static const char usage_text[] =
 "      --probe              print what this kernel offers and which hooks would\n"
 "                           be chosen, then exit without attaching\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
+"      --rule-owners FILE   more patterns naming who owns a firewall rule (fail2ban,\n"
+"                           ufw...), before the built-in ones; default\n"
+"                           /etc/whyrefused/rule-owners.conf if it exists\n"
 "  -v, --verbose            libbpf debug messages on stderr\n"
 "  -h, --help               this text\n"
 "  -V, --version            print the version\n"
@@ -238,7 +241,8 @@ const char *wr_backend_name(enum wr_backend b)
 }
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT };
+       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT,
+       OPT_RULE_OWNERS };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -249,6 +253,7 @@ static const struct option long_opts[] = {
 	{ "fold-window", required_argument, NULL, OPT_FOLD_WINDOW },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "rule-owners", required_argument, NULL, OPT_RULE_OWNERS },
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
@@ -422,6 +427,9 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;
+			break;
+		case OPT_RULE_OWNERS:
+			o->rule_owners = optarg;
 			break;
 		case 'v':
 			o->verbose = true;

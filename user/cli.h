@@ -46,6 +46,7 @@ struct wr_options {
 	const char *output;		/* --output FILE; NULL: stdout */
 	uint64_t stats_interval_ms;	/* 0: stats only at exit */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+	const char *rule_owners;	/* NULL: /etc/whyrefused/rule-owners.conf if it exists */
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;
 	bool probe;			/* --probe: print the hook plan, attach nothing */

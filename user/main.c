@@ -36,6 +36,7 @@
 #include "nf_modules.h"
 #include "output.h"
 #include "privileges.h"
+#include "rule_owners.h"
 #include "whyrefused.skel.h"
 
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
@@ -65,6 +66,7 @@ struct tracer {
 	struct wr_nf_modules nf_mods;	/* netfilter modules at start */
 	char nf_note[512];		/* what their absence costs (start record) */
 	struct wr_nf_late *nf_late;	/* their hooks, when they load after start */
+	struct wr_owners owners;	/* who owns a firewall rule (rule_owners.conf) */
 	uint64_t next_nf_poll_ms;
 };
 
@@ -245,6 +247,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	wr_explain(&r);
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
+	wr_owners_name(&t->owners, &r);
 	wr_output_refusal(&t->out, &r);
 	wr_metrics_count(&t->metrics, r.cause, r.dport, r.retries);
 }
@@ -449,6 +452,11 @@ static int run(struct tracer *t)
 	char err[512], missing[128];
 	int ret = 1, e;
 
+	if (wr_owners_load(&t->owners, t->opts.rule_owners ? t->opts.rule_owners :
+			   WR_DEFAULT_RULE_OWNERS, t->opts.rule_owners, err, sizeof(err))) {
+		fail("%s", err);
+		return 2;
+	}
 	if (wr_check_capabilities(missing, sizeof(missing))) {
 		fail("missing capabilities: %s (run as root)", missing);
 		return 1;
@@ -629,6 +637,7 @@ cleanup:
 	wr_ksym_cache_free();
 	wr_owner_cache_free();
 	wr_inv_free(&t->inv);
+	wr_owners_free(&t->owners);
 	wr_netns_list_free(&t->netns);
 	btf__free(btf);
 	return ret;

@@ -273,6 +273,10 @@ static void json_rule(struct jw *w, const struct wr_rule *rule)
 	jw_field_string(w, "syntax", rule->ipt_syntax || strcmp(rule->backend, "nftables") ?
 				     "iptables" : "nft");
 	jw_field_string(w, "verdict", rule->verdict);
+	if (rule->owner[0]) {
+		jw_field_string(w, "owner", rule->owner);
+		jw_field_string(w, "owner_command", rule->owner_command);
+	}
 	jw_object_end(w);
 }
 

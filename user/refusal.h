@@ -48,6 +48,8 @@ struct wr_rule {
 	bool policy;			/* the chain's policy, not a rule */
 	char text[256];			/* as nft -a list / iptables -S print it */
 	bool ipt_syntax;		/* text is iptables -S's (a table iptables-nft made) */
+	char owner[96];			/* rule_owners.c: fail2ban (jail sshd), ufw... */
+	char owner_command[256];	/* ... and how to look further or undo it */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
 };
 

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Rule owners: the shipped tools/rule_owners.conf parses, names the owners
+ * of rules as fail2ban, ufw, podman, kube-proxy and firewalld make them, a
+ * user's file comes first, and bad lines are refused with their number.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rule_owners.h"
+
+static void found_rule(struct wr_refusal *r, const char *table, const char *chain)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->saddr, sizeof(r->saddr), "192.0.2.20");
+	r->dport = 22;
+	r->rule.present = r->rule.found = true;
+	snprintf(r->rule.family, sizeof(r->rule.family), "ip");
+	snprintf(r->rule.table, sizeof(r->rule.table), "%s", table);
+	snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", chain);
+}
+
+static void test_shipped_patterns(void **state)
+{
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	/* The built-in list is tools/rule_owners.conf; no user file here. */
+	assert_int_equal(wr_owners_load(&o, "/nonexistent/rule-owners.conf", false, err,
+					sizeof(err)), 0);
+	assert_true(o.n >= 10);
+
+	found_rule(&r, "filter", "f2b-sshd");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "fail2ban (jail sshd)");
+	assert_string_equal(r.rule.owner_command, "fail2ban-client status sshd; to lift the ban: "
+				     "fail2ban-client set sshd unbanip 192.0.2.20");
+	assert_int_equal(r.n_hints, 1);
+	assert_non_null(strstr(r.hints[0], "the rule belongs to fail2ban (jail sshd): "));
+
+	found_rule(&r, "filter", "ufw-user-input");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "ufw");
+	assert_string_equal(r.rule.owner_command, "ufw status numbered");
+
+	found_rule(&r, "filter", "NETAVARK_FORWARD");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "podman (netavark)");
+
+	found_rule(&r, "filter", "KUBE-SERVICES");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "kube-proxy");
+
+	found_rule(&r, "filter", "DOCKER-USER");	/* the specific line before DOCKER* */
+	wr_owners_name(&o, &r);
+	assert_non_null(strstr(r.rule.owner, "DOCKER-USER"));
+
+	found_rule(&r, "firewalld", "filter_IN_public_deny");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "firewalld");
+
+	/* A hand-written ruleset has no owner, and no hint is added. */
+	found_rule(&r, "filter", "INPUT");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "");
+	assert_int_equal(r.n_hints, 0);
+	/* Nor a rule not found yet. */
+	found_rule(&r, "filter", "f2b-sshd");
+	r.rule.found = false;
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "");
+	wr_owners_free(&o);
+}
+
+static void test_user_patterns_first(void **state)
+{
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	assert_int_equal(wr_owners_parse(&o, "# ours\n\n"
+					 "chain f2b-*   \"our ban list ({*})\"   banctl unban {client} {port}\n"
+					 "table edge    edgefw\n", "user", err, sizeof(err)), 0);
+	assert_int_equal(wr_owners_load(&o, "/nonexistent", false, err, sizeof(err)), 0);
+	found_rule(&r, "filter", "f2b-sshd");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "our ban list (sshd)");
+	assert_string_equal(r.rule.owner_command, "banctl unban 192.0.2.20 22");
+	found_rule(&r, "edge", "input");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "edgefw");
+	assert_string_equal(r.rule.owner_command, "");
+	assert_string_equal(r.hints[0], "the rule belongs to edgefw");
+	wr_owners_free(&o);
+}
+
+static void test_bad_lines(void **state)
+{
+	struct wr_owners o = { 0 };
+	char err[256];
+
+	assert_int_equal(wr_owners_parse(&o, "chain ok x\nrule x y\n", "f.conf", err,
+					 sizeof(err)), -1);
+	assert_string_equal(err, "f.conf:2: expected 'chain' or 'table'");
+	assert_int_equal(wr_owners_parse(&o, "chain a*b* x\n", "f.conf", err, sizeof(err)), -1);
+	assert_string_equal(err, "f.conf:1: expected a pattern with at most one '*'");
+	assert_int_equal(wr_owners_parse(&o, "table t \"unterminated\n", "f.conf", err,
+					 sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected an owner"));
+	assert_int_equal(wr_owners_parse(&o, "table t\n", "f.conf", err, sizeof(err)), -1);
+	assert_int_equal(wr_owners_load(&o, "/nonexistent", true, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot read --rule-owners /nonexistent"));
+	wr_owners_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_patterns),
+		cmocka_unit_test(test_user_patterns_first),
+		cmocka_unit_test(test_bad_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
