@@ -29,8 +29,8 @@ start_tracer
 assert_eq "$(connect_from_client $SRV4 22)" refused "attempt"
 wait_refusal '.dport == 22 and .rule.status == "pending retry"' >/dev/null || fail "no refusal"
 srv nft list tables | grep -q whyrefused_ || fail "no trace table while tracing"
-kill -9 "$TRACER_PID" "$TEXT_PID"
-wait "$TRACER_PID" "$TEXT_PID" 2>/dev/null || true
+kill -9 "$TRACER_PID" ${TEXT_PID:+"$TEXT_PID"}
+wait "$TRACER_PID" ${TEXT_PID:+"$TEXT_PID"} 2>/dev/null || true
 TRACER_PID= TEXT_PID=
 for ((i = 0; i < 40; i++)); do
 	srv nft list tables | grep -q whyrefused_ || break
