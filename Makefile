@@ -17,7 +17,7 @@ CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 	      -Iinclude -Iuser -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl
+LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
 
 # maps.bpf.c first: its weak map definitions are the ones the linker keeps.
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
@@ -26,12 +26,13 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
-	      user/metrics.c user/rule_owners.c
+	      user/metrics.c user/rule_owners.c user/nat.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
-	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c user/nf_late.c
+	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c user/nf_late.c \
+	      user/nat_lookup.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -78,7 +79,7 @@ help:
 DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
-	     qemu-system-x86 busybox-static cpio fail2ban
+	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev
 
 # fail2ban (a test's real firewall owner) starts its service when installed:
 # a policy-rc.d of our own keeps any service from starting during the install.
@@ -145,7 +146,11 @@ STATIC_LIBS := -lbpf -lelf -lz -lnftnl
 
 static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
 
-$(BUILD)/whyrefused-static: $(TOOL_OBJS) $(BUILD)/user/mnl_static.o
+# No libnetfilter_conntrack.a in Debian: the static binary looks no NAT up.
+STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o,$(TOOL_OBJS)) $(BUILD)/user/nat_lookup_none.o \
+	       $(BUILD)/user/mnl_static.o
+
+$(BUILD)/whyrefused-static: $(STATIC_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ -o $@ $(LDFLAGS) $(STATIC_LIBS)
 

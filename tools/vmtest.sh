@@ -13,7 +13,7 @@
 #                                    its own nft/iptables load them (a real boot)
 #   TESTS="test_a test_b"            only these scenarios (as for make integration)
 #
-# The guest boots from an initramfs: busybox, build/whyrefused-static, the
+# The guest boots from an initramfs: busybox, build/whyrefused, the static
 # test helpers, the host's own bash/nft/iptables/ssh/jq... with their shared
 # libraries, and the kernel's modules. The console carries the results and
 # each scenario's facts back (build/vm/facts/SERIES-MODULES/BACKEND/TEST);
@@ -87,7 +87,10 @@ build_initramfs() {
 	cp -a "$ROOT/tests/integration" "$IRD/wr/tests/"
 	mkdir -p "$IRD/wr/tools" && cp -a "$ROOT/tools/systemd" "$IRD/wr/tools/"
 	cp "$ROOT/tools/vm/unload_netfilter.sh" "$IRD/wr/"
-	cp "$ROOT/build/whyrefused-static" "$IRD/wr/build/whyrefused"
+	# The tracer as a package installs it, with its shared libraries (the static
+	# one lacks libnetfilter_conntrack: tools/vmsmoke.sh runs that one).
+	copy_with_libs "$ROOT/build/whyrefused"
+	cp "$ROOT/build/whyrefused" "$IRD/wr/build/whyrefused"
 	for path in "$ROOT"/build/tests/*-static; do
 		cp "$path" "$IRD/wr/build/tests/$(basename "$path" -static)"
 	done
@@ -152,7 +155,7 @@ EOF
 vm_need_packages qemu-system-x86 busybox-static cpio
 fetch_kernel "$SERIES"
 say "building the static binary"
-make -s -C "$ROOT" static >/dev/null
+make -s -C "$ROOT" all static >/dev/null
 say "initramfs for $KVER"
 build_initramfs
 say "booting $KVER under qemu (TCG), netfilter modules $MODULES, backends: $BACKENDS"

@@ -266,7 +266,12 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 			hint_other_device(ctx, r, l);
 		}
 	}
-	for (i = 0; i < inv->n; i++) {
+	/*
+	 * A listener on this port elsewhere is "a container whose port is not
+	 * forwarded" only if nothing forwarded this SYN here: when DNAT in
+	 * another namespace sent it to this one, the port is forwarded, to here.
+	 */
+	for (i = 0; i < inv->n && !(r->nat.found && r->nat.netns != r->netns); i++) {
 		const struct wr_listener *l = &inv->v[i];
 
 		if (l->netns == r->netns || l->port != r->dport || listed_before(inv, i, same_place))

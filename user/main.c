@@ -32,6 +32,7 @@
 #include "proc_owner.h"
 #include "metrics.h"
 #include "metrics_export.h"
+#include "nat_lookup.h"
 #include "nf_late.h"
 #include "nf_modules.h"
 #include "output.h"
@@ -67,6 +68,8 @@ struct tracer {
 	char nf_note[512];		/* what their absence costs (start record) */
 	struct wr_nf_late *nf_late;	/* their hooks, when they load after start */
 	struct wr_owners owners;	/* who owns a firewall rule (rule_owners.conf) */
+	struct wr_nat_finder *nat;	/* what the client dialled, when NAT sent it elsewhere */
+	uint64_t next_nat_watch_ms;
 	uint64_t next_nf_poll_ms;
 };
 
@@ -245,6 +248,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
 	r.answers_unwatched = !t->plan.replies;
 	wr_explain(&r);
+	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
 	wr_owners_name(&t->owners, &r);
@@ -352,6 +356,7 @@ static void read_counters(struct tracer *t)
 			t->stats.kernel[i] = read_counter(t, i);
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
+	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
 }
 
 static void render_metrics(FILE *f, void *arg)
@@ -403,6 +408,15 @@ static uint64_t rate_per_cpu(uint64_t rate)
 	if (cpus < 1)
 		cpus = 1;
 	return (rate + (uint64_t)cpus - 1) / (uint64_t)cpus;
+}
+
+/* Each second: conntrack watched in namespaces that appeared, not in those gone. */
+static void watch_nat(struct tracer *t)
+{
+	if (now_ms() < t->next_nat_watch_ms)
+		return;
+	t->next_nat_watch_ms = now_ms() + 1000;
+	wr_nat_watch(t->nat, &t->netns);
 }
 
 /* The start record's netfilter_modules, as they are now. */
@@ -535,6 +549,7 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
+	t->nat = wr_nat_new();
 	t->fw = wr_fw_new(&t->netns, t->opts.trace);
 	if (!t->fw) {
 		fail("out of memory");
@@ -555,6 +570,7 @@ static int run(struct tracer *t)
 		wr_listen_overflows_baselines(&t->netns);
 	} else
 		wr_sync_all(&t->inv, &t->netns);
+	watch_nat(t);	/* before the start record: a refusal right after it is seen */
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
 		fail("failed to create the ring buffer reader: %s", strerror(errno));
@@ -590,6 +606,7 @@ static int run(struct tracer *t)
 			poll_listeners(t);
 		wr_fw_poll(t->fw);
 		watch_netfilter_modules(t, &start);
+		watch_nat(t);
 		reopen_if_asked(t);
 		wr_sink_flush(&t->sink);
 		wr_metrics_serve(&t->msrv, render_metrics, t);
@@ -631,6 +648,7 @@ cleanup:
 	ring_buffer__free(rb);
 	wr_fw_free(t->fw);	/* our trace tables go with their sockets */
 	wr_nf_late_free(t->nf_late);
+	wr_nat_free(t->nat);
 	whyrefused_bpf__destroy(t->skel);
 	wr_enum_table_free(&t->dctx.drop_reasons);
 	wr_enum_table_free(&t->dctx.rst_reasons);

@@ -194,6 +194,11 @@ static int do_open(const void *p)
 	return fd < 0 ? -errno : fd;
 }
 
+int wr_netns_call(const struct wr_netns *ns, int (*fn)(const void *), const void *arg)
+{
+	return in_netns(ns, fn, arg);
+}
+
 int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protocol)
 {
 	struct socket_args a = { domain, type, protocol };

@@ -37,6 +37,8 @@ const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode);
 /* "netns 4026532300 (/run/netns/web)" or "netns 4026532300 (pid 1234 nginx)" */
 void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len);
 uint32_t wr_netns_self(void);
+/* Runs fn(arg) inside `ns` and comes back (single-threaded callers); its result. */
+int wr_netns_call(const struct wr_netns *ns, int (*fn)(const void *), const void *arg);
 /* socket(domain, type, protocol) created inside `ns`; -errno on failure. */
 int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protocol);
 /* The name of interface `ifindex` inside `ns` ("eth1"); 0, or -errno. */

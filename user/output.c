@@ -309,6 +309,16 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_string(&o->jw, "reply", "unknown");
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
+	if (r->nat.found) {
+		jw_key(&o->jw, "nat");
+		jw_object_begin(&o->jw);
+		jw_field_string(&o->jw, "daddr", r->nat.daddr);
+		jw_field_uint(&o->jw, "dport", r->nat.dport);
+		jw_field_uint(&o->jw, "netns", r->nat.netns);
+		jw_field_string(&o->jw, "to_daddr", r->nat.to_daddr);
+		jw_field_uint(&o->jw, "to_dport", r->nat.to_dport);
+		jw_object_end(&o->jw);
+	}
 	jw_field_string(&o->jw, "hook", r->hook ? r->hook :
 			r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
 			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" : "skb:kfree_skb");
@@ -438,6 +448,7 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 		jw_field_uint(&o->jw, "received", s->received);
 		jw_field_uint(&o->jw, "decode_errors", s->decode_errors);
 		jw_field_uint(&o->jw, "inventory_resyncs", s->resyncs);
+		jw_field_uint(&o->jw, "nat_not_searched", s->nat_not_searched);
 		jw_field_uint(&o->jw, "written", written);
 		jw_field_uint(&o->jw, "write_errors", write_errors);
 		jw_field_uint(&o->jw, "dropped_output", dropped);
@@ -451,10 +462,11 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 				      (unsigned long long)s->kernel[i]);
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
-			 " received=%llu decode_errors=%llu inventory_resyncs=%llu written=%llu"
-			 " write_errors=%llu dropped_output=%llu pending_output=%llu",
+			 " received=%llu decode_errors=%llu inventory_resyncs=%llu nat_not_searched=%llu"
+			 " written=%llu write_errors=%llu dropped_output=%llu pending_output=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
-			 (unsigned long long)s->resyncs, (unsigned long long)written,
+			 (unsigned long long)s->resyncs, (unsigned long long)s->nat_not_searched,
+			 (unsigned long long)written,
 			 (unsigned long long)write_errors, (unsigned long long)dropped,
 			 (unsigned long long)pending);
 	emit(o, o->info, line);

@@ -41,6 +41,7 @@ struct wr_stats {
 	uint64_t received;		/* events read from the ring buffer */
 	uint64_t decode_errors;
 	uint64_t resyncs;		/* listener inventory re-read after listen_lost */
+	uint64_t nat_not_searched;	/* refusals whose NAT was not looked up (rate bound) */
 	/* records written and write errors are kept by struct wr_output */
 };
 

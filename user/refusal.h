@@ -64,6 +64,16 @@ enum wr_cause {
 	WR_CAUSE_LAST = WR_CAUSE_FIREWALL_BLOCKED,
 };
 
+/* Where NAT sent the SYN before it was refused (nat.c, nat_lookup.c). */
+struct wr_nat {
+	bool found;
+	uint32_t netns;			/* the namespace whose conntrack translated it */
+	char daddr[WR_ADDR_STRLEN];	/* what the client dialled */
+	uint16_t dport;
+	char to_daddr[WR_ADDR_STRLEN];	/* where NAT sent it */
+	uint16_t to_dport;
+};
+
 struct wr_refusal {
 	struct timespec ts;		/* wall clock, UTC */
 	uint8_t kind;			/* enum wr_event_kind */
@@ -92,6 +102,8 @@ struct wr_refusal {
 	uint8_t nf_hook;		/* NF_INET_* */
 	char nf_table[WR_NF_NAME_LEN];
 	char nf_chain[WR_NF_NAME_LEN];
+
+	struct wr_nat nat;		/* nat_lookup.c: the destination before DNAT */
 
 	/* Filled by wr_explain(). */
 	enum wr_cause cause;

@@ -35,7 +35,7 @@ source "$ROOT/tools/vm/kernel.sh"
 # Once, before the lanes share them: packages, kernels, the static binary.
 vm_need_packages qemu-system-x86 busybox-static cpio
 for s in $SERIES; do (fetch_kernel "$s") || exit 1; done
-make -s -C "$ROOT" static >/dev/null || exit 1
+make -s -C "$ROOT" all static >/dev/null || exit 1
 
 lane() {
 	local s=$1 rc=0

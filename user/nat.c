@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "nat.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+bool wr_nat_from_entry(const struct wr_ct_entry *e, uint32_t netns, struct wr_refusal *r)
+{
+	size_t alen = e->family == AF_INET6 ? 16 : 4;
+	struct wr_nat *n = &r->nat;
+
+	if (!memcmp(e->orig_daddr, e->reply_saddr, alen) && e->orig_dport == e->reply_sport)
+		return false;	/* tracked, not translated */
+	memset(n, 0, sizeof(*n));
+	n->found = true;
+	n->netns = netns;
+	inet_ntop(e->family, e->orig_daddr, n->daddr, sizeof(n->daddr));
+	n->dport = e->orig_dport;
+	inet_ntop(e->family, e->reply_saddr, n->to_daddr, sizeof(n->to_daddr));
+	n->to_dport = e->reply_sport;
+	return true;
+}
+
+static void endpoint(int family, const char *addr, uint16_t port, char *buf, size_t len)
+{
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
+}
+
+void wr_nat_explain(struct wr_refusal *r, const char *where)
+{
+	char dialled[64], to[64];
+	size_t n = strlen(r->explanation);
+
+	if (!r->nat.found)
+		return;
+	endpoint(r->family, r->nat.daddr, r->nat.dport, dialled, sizeof(dialled));
+	endpoint(r->family, r->nat.to_daddr, r->nat.to_dport, to, sizeof(to));
+	snprintf(r->explanation + n, sizeof(r->explanation) - n,
+		 "; the client dialled %s and DNAT in %s sent it to %s", dialled, where, to);
+}
