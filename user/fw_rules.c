@@ -269,8 +269,13 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refu
 	struct wr_trace_flow f = { .family = r->family, .dport = r->dport };
 	size_t i, oldest = 0;
 
+	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
+
 	memcpy(f.saddr, r->saddr_raw, 16);
 	memcpy(f.daddr, r->daddr_raw, 16);
+	/* Its interface: an ingress chain of ours there sees it before any other. */
+	if (!ns || wr_netns_ifname(ns, r->ifindex, f.dev, sizeof(f.dev)))
+		f.dev[0] = '\0';
 	for (i = 0; i < s->n_flows; i++) {
 		if (same_flow(&s->flows[i].f, &f)) {
 			s->flows[i].last_ms = now_ms();

@@ -113,8 +113,19 @@ static void cmp_eq(struct nftnl_rule *r, const void *data, uint32_t len)
 	nftnl_rule_add_expr(r, e);
 }
 
+/*
+ * A netdev or inet ingress chain runs before every prerouting chain, ours
+ * too: a flow is also traced from an ingress chain of ours on the interface
+ * it came in on, so that a drop at ingress is named.
+ */
+static void ingress_chain_name(const char *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s_%s", WR_TRACE_CHAIN, dev);
+}
+
 /* meta nfproto ipvX meta l4proto tcp ip(6) saddr S ip(6) daddr D tcp dport P meta nftrace set 1 */
-static struct nftnl_rule *flow_rule(const char *table, const struct wr_trace_flow *f)
+static struct nftnl_rule *flow_rule(const char *table, const char *chain,
+				    const struct wr_trace_flow *f)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	uint8_t nfproto = f->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, tcp = IPPROTO_TCP;
@@ -124,7 +135,7 @@ static struct nftnl_rule *flow_rule(const char *table, const struct wr_trace_flo
 
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, WR_TRACE_CHAIN);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	meta_load(r, NFT_META_NFPROTO);
 	cmp_eq(r, &nfproto, 1);
 	meta_load(r, NFT_META_L4PROTO);
@@ -161,15 +172,24 @@ static void put_table(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table
 	mnl_nlmsg_batch_next(b);
 }
 
-static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table)
+/* Our prerouting chain, or (dev set) our ingress chain on that interface. */
+static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table, const char *dev)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
+	char name[48];
 
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, WR_TRACE_CHAIN);
+	if (dev) {
+		ingress_chain_name(dev, name, sizeof(name));
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_DEV, dev);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_INGRESS);
+	} else {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, WR_TRACE_CHAIN);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
+	}
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, TRACE_PRIORITY);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	nlh = nftnl_chain_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWCHAIN,
@@ -179,14 +199,15 @@ static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table
 	mnl_nlmsg_batch_next(b);
 }
 
-/* Deletes every rule of our chain. */
-static void put_flush(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table)
+/* Deletes every rule of one of our chains. */
+static void put_flush(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table,
+		      const char *chain)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
 
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, WR_TRACE_CHAIN);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_DELRULE,
 					 NFPROTO_INET, NLM_F_ACK, seq);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -195,9 +216,9 @@ static void put_flush(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table
 }
 
 static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *table,
-		     const struct wr_trace_flow *f)
+		     const char *chain, const struct wr_trace_flow *f)
 {
-	struct nftnl_rule *r = flow_rule(table, f);
+	struct nftnl_rule *r = flow_rule(table, chain, f);
 	struct nlmsghdr *nlh;
 
 	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWRULE,
@@ -248,10 +269,29 @@ int wr_nft_tracer_set_flows(struct wr_nft_tracer *t, const struct wr_trace_flow 
 	mnl_nlmsg_batch_next(b);
 	first = t->seq;
 	put_table(b, t->seq++, t->table);
-	put_chain(b, t->seq++, t->table);
-	put_flush(b, t->seq++, t->table);
+	put_chain(b, t->seq++, t->table, NULL);
+	put_flush(b, t->seq++, t->table, WR_TRACE_CHAIN);
 	for (i = 0; i < n; i++)
-		put_rule(b, t->seq++, t->table, &flows[i]);
+		put_rule(b, t->seq++, t->table, WR_TRACE_CHAIN, &flows[i]);
+	/* The interfaces the flows came in on get an ingress chain each, kept once made. */
+	for (i = 0; i < n; i++) {
+		size_t d;
+
+		for (d = 0; d < t->n_devs && strcmp(t->devs[d], flows[i].dev); d++)
+			;
+		if (flows[i].dev[0] && d == t->n_devs && t->n_devs < WR_TRACE_DEVS)
+			snprintf(t->devs[t->n_devs++], sizeof(t->devs[0]), "%s", flows[i].dev);
+	}
+	for (size_t d = 0; d < t->n_devs; d++) {
+		char chain[48];
+
+		ingress_chain_name(t->devs[d], chain, sizeof(chain));
+		put_chain(b, t->seq++, t->table, t->devs[d]);
+		put_flush(b, t->seq++, t->table, chain);
+		for (i = 0; i < n; i++)
+			if (!strcmp(flows[i].dev, t->devs[d]))
+				put_rule(b, t->seq++, t->table, chain, &flows[i]);
+	}
 	e = t->seq - 1;
 	nftnl_batch_end(mnl_nlmsg_batch_current(b), t->seq++);
 	mnl_nlmsg_batch_next(b);

@@ -22,13 +22,18 @@ struct wr_trace_flow {
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t saddr[16], daddr[16];
 	uint16_t dport;
+	char dev[16];		/* the interface it came in on ("": unknown) */
 };
+
+#define WR_TRACE_DEVS 8		/* ingress chains, one per interface of a traced flow */
 
 struct wr_nft_tracer {
 	char table[32];		/* "whyrefused_<pid>": tracers side by side do not collide */
 	struct mnl_socket *ctl;	/* owns the table */
 	struct mnl_socket *mon;	/* receives NFT_MSG_TRACE */
 	uint32_t seq;
+	char devs[WR_TRACE_DEVS][16];	/* the ingress chains made so far */
+	size_t n_devs;
 };
 
 /* Opens both sockets inside `ns`. 0, or -errno with `err` set. */

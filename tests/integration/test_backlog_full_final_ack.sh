@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 setup_pair
 grep -q TCP_LISTEN_OVERFLOW <(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null) ||
-	"$WR" --probe ${WR_BACKEND:+--backend "$WR_BACKEND"} | grep -q 'backlog .*syn_recv_sock' ||
+	"$WR" --probe ${WR_BACKEND:+--backend "$WR_BACKEND"} | grep -c 'backlog .*syn_recv_sock' >/dev/null ||
 	{ pass "skipped: no TCP_LISTEN_OVERFLOW drop reason and no function hooks"; exit 0; }
 start_listener "$SRV" 0.0.0.0 7100 1 noaccept
 SLOW_PID=$LISTENER_PID

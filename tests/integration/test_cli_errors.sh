@@ -43,6 +43,6 @@ if grep -q '^kprobes: *not available' <<<"$probe"; then
 	expect_exit 1 "--backend kprobe: this kernel has no kprobes" -- "$WR" --backend kprobe
 fi
 
-"$WR" --help | grep -q '^EXAMPLES:' || fail "--help has no EXAMPLES"
+"$WR" --help | grep -c '^EXAMPLES:' >/dev/null || fail "--help has no EXAMPLES"
 "$WR" --version | grep -Eq '^whyrefused [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 pass

@@ -12,7 +12,7 @@ ip netns exec "$SRV" /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 222
 SSHD_PID=$!
 PIDS+=($SSHD_PID)
 disown $SSHD_PID
-for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -q ':2222 ' && break; sleep 0.05; done
+for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':2222 ' >/dev/null && break; sleep 0.05; done
 start_listener "$SRV" 0.0.0.0 9000	# unrelated: must not be called a wrong port
 start_tracer
 

@@ -23,7 +23,7 @@ line=$(wait_refusal '.dport == 8081') || fail "no refusal for 8081"
 assert_eq "$(jq -r '.listeners[0].comm' <<<"$line")" $'a"b\nc\x01\xef\xbf\xbd\x1b[7m' \
 	"listener comm read from /proc"
 kill "$LISTENER_PID"
-for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -q ':8080 ' || break; sleep 0.05; done
+for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':8080 ' >/dev/null || break; sleep 0.05; done
 assert_eq "$(connect_from_client $SRV4 8080)" refused "stopped service outcome"
 line=$(wait_refusal '.dport == 8080 and .last_listener != null') ||
 	fail "no refusal naming the stopped listener"

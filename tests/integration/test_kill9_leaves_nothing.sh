@@ -25,7 +25,7 @@ our_links=$(new_ids "$links" "$(bpf_ids link)")
 our_maps=$(new_ids "$maps" "$(bpf_ids map)")
 [ "$our_progs" != "[]" ] && [ "$our_links" != "[]" ] && [ "$our_maps" != "[]" ] ||
 	fail "no BPF program, link or map appeared while running"
-srv nft list tables | grep -q whyrefused_ || fail "no trace table while tracing"
+srv nft list tables | grep -c whyrefused_ >/dev/null || fail "no trace table while tracing"
 
 kill -9 "$TRACER_PID"
 wait "$TRACER_PID" 2>/dev/null || true
@@ -39,7 +39,7 @@ assert_eq "$(still_there prog "$our_progs")" "[]" "BPF programs left after kill 
 assert_eq "$(still_there link "$our_links")" "[]" "BPF links left after kill -9"
 assert_eq "$(still_there map "$our_maps")" "[]" "BPF maps left after kill -9"
 for ((i = 0; i < 40; i++)); do
-	srv nft list tables | grep -q whyrefused_ || break
+	srv nft list tables | grep -c whyrefused_ >/dev/null || break
 	sleep 0.05
 done
 assert_eq "$(srv nft list ruleset)" "$rules" "ruleset after kill -9"

@@ -50,7 +50,7 @@ for ((p = 8091; p < 8111; p++)); do
 done
 [ $p -lt 8111 ] || fail "no poll saw the listener on 8090 with its owner"
 kill -9 "$SERVICE_PID"
-for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -q ':8090 ' || break; sleep 0.05; done
+for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':8090 ' >/dev/null || break; sleep 0.05; done
 assert_eq "$(connect_from_client $SRV4 8090)" refused "after the kill"
 line=$(wait_refusal '.dport == 8090') || fail "no refusal for 8090"
 assert_field "$line" last_listener.pid "$SERVICE_PID"

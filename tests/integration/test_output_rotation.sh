@@ -31,7 +31,7 @@ TRACER_PID=
 
 ports=$(cat "$LOG.1" "$LOG" | jq -r 'select(.event == "refusal" and .netns == '"$(srv_netns_inode)"') | .dport' | sort | tr '\n' ' ')
 assert_eq "$ports" "9001 9002 9003 9004 9005 9006 " "refusals across the rotation, each once"
-jq -r 'select(.event == "refusal") | .dport' "$LOG.1" | grep -qx 9004 && fail "a record after SIGHUP went to the old file"
+jq -r 'select(.event == "refusal") | .dport' "$LOG.1" | grep -cx 9004 >/dev/null && fail "a record after SIGHUP went to the old file"
 jq -c 'select(.event == "stats" and .final == false)' "$LOG.1" "$LOG" >"$WORK/periodic"
 [ "$(wc -l <"$WORK/periodic")" -ge 3 ] || fail "fewer than 3 periodic stats records"
 jq -s -e 'map(.seen) as $s | $s == ($s | sort)' "$WORK/periodic" >/dev/null ||

@@ -41,7 +41,7 @@ for ((i = 0; i < 100; i++)); do
 done
 f2b ping >/dev/null 2>&1 || fail "fail2ban did not start: $(cat "$WORK/f2b.out" "$WORK/f2b.log" 2>/dev/null)"
 f2b set sshd banip $CLI4 >/dev/null || fail "fail2ban could not ban $CLI4"
-srv iptables -S f2b-sshd | grep -q -- "-s $CLI4/32 -j REJECT" ||
+srv iptables -S f2b-sshd | grep -c -- "-s $CLI4/32 -j REJECT" >/dev/null ||
 	fail "no ban rule in f2b-sshd: $(srv iptables -S)"
 start_tracer
 

@@ -87,11 +87,11 @@ RSYSLOG_PID=$!
 PIDS+=($RSYSLOG_PID)
 disown $RSYSLOG_PID
 for ((i = 0; i < 100; i++)); do
-	srv ss -ltnH "sport = :$RS_PORT" | grep -q . && break
+	srv ss -ltnH "sport = :$RS_PORT" | grep -c . >/dev/null && break
 	kill -0 "$RSYSLOG_PID" 2>/dev/null || fail "rsyslogd exited: $(cat "$RS/rsyslogd.err")"
 	sleep 0.1
 done
-srv ss -ltnH "sport = :$RS_PORT" | grep -q . || fail "rsyslogd's imtcp does not listen on $RS_PORT"
+srv ss -ltnH "sport = :$RS_PORT" | grep -c . >/dev/null || fail "rsyslogd's imtcp does not listen on $RS_PORT"
 
 "$WR" --json --output "$LOG" --stats-interval 500ms --rate-limit 0 --duration 120 \
 	${WR_BACKEND:+--backend "$WR_BACKEND"} 2>"$ERR" &

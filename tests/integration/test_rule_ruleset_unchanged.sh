@@ -18,7 +18,7 @@ before=$(ruleset_dump)
 start_tracer
 assert_eq "$(connect_from_client $SRV4 22)" refused "attempt"
 wait_refusal '.dport == 22 and .rule.status == "pending retry"' >/dev/null || fail "no refusal"
-srv nft list tables | grep -q "table inet whyrefused_$TRACER_PID" ||
+srv nft list tables | grep -c "table inet whyrefused_$TRACER_PID" >/dev/null ||
 	fail "no trace table while tracing: $(srv nft list tables)"
 stop_tracer
 # The counter moved (that is traffic, not a change): compare without counters.
@@ -28,12 +28,12 @@ assert_eq "$(ruleset_dump | strip)" "$(strip <<<"$before")" "ruleset after Ctrl-
 start_tracer
 assert_eq "$(connect_from_client $SRV4 22)" refused "attempt"
 wait_refusal '.dport == 22 and .rule.status == "pending retry"' >/dev/null || fail "no refusal"
-srv nft list tables | grep -q whyrefused_ || fail "no trace table while tracing"
+srv nft list tables | grep -c whyrefused_ >/dev/null || fail "no trace table while tracing"
 kill -9 "$TRACER_PID" ${TEXT_PID:+"$TEXT_PID"}
 wait "$TRACER_PID" ${TEXT_PID:+"$TEXT_PID"} 2>/dev/null || true
 TRACER_PID= TEXT_PID=
 for ((i = 0; i < 40; i++)); do
-	srv nft list tables | grep -q whyrefused_ || break
+	srv nft list tables | grep -c whyrefused_ >/dev/null || break
 	sleep 0.05
 done
 assert_eq "$(ruleset_dump | strip)" "$(strip <<<"$before")" "ruleset after kill -9"
