@@ -154,11 +154,20 @@ static void close_watch(struct wr_nat_finder *f, size_t i)
 	}
 }
 
+/*
+ * No NAT without conntrack; and asking ctnetlink for events would load
+ * nf_conntrack_netlink, and nf_conntrack with it, on a host that has none.
+ */
+static bool conntrack_loaded(void)
+{
+	return access("/sys/module/nf_conntrack", F_OK) == 0;
+}
+
 void wr_nat_watch(struct wr_nat_finder *f, struct wr_netns_list *nsl)
 {
 	size_t i, j;
 
-	if (!f || f->epfd < 0)
+	if (!f || f->epfd < 0 || !conntrack_loaded())
 		return;
 	/* A socket of ours keeps its namespace alive: rescan, and let go of the gone. */
 	wr_netns_scan(nsl);
@@ -315,7 +324,7 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 	size_t i, searched = 0;
 
 	memset(&r->nat, 0, sizeof(r->nat));
-	if (!f)
+	if (!f || !conntrack_loaded())
 		return;
 	/* Refused with an RST: its entry is gone, its destruction was seen. */
 	drain(f, 0);
