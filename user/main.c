@@ -248,6 +248,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
 	r.answers_unwatched = !t->plan.replies;
 	wr_explain(&r);
+	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);

@@ -27,7 +27,7 @@ static void endpoint(int family, const char *addr, uint16_t port, char *buf, siz
 	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
 }
 
-void wr_nat_explain(struct wr_refusal *r, const char *where)
+void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here)
 {
 	char dialled[64], to[64];
 	size_t n = strlen(r->explanation);
@@ -37,5 +37,6 @@ void wr_nat_explain(struct wr_refusal *r, const char *where)
 	endpoint(r->family, r->nat.daddr, r->nat.dport, dialled, sizeof(dialled));
 	endpoint(r->family, r->nat.to_daddr, r->nat.to_dport, to, sizeof(to));
 	snprintf(r->explanation + n, sizeof(r->explanation) - n,
-		 "; the client dialled %s and DNAT in %s sent it to %s", dialled, where, to);
+		 "; the client dialled %s and DNAT in %s sent it to %s%s%s", dialled, where, to,
+		 here ? " in " : "", here ? here : "");
 }

@@ -32,8 +32,9 @@ bool wr_nat_from_entry(const struct wr_ct_entry *e, uint32_t netns, struct wr_re
 /*
  * Adds what NAT did to the explanation: "the client dialled 192.0.2.1:8080;
  * DNAT in <where> sent it to 203.0.113.5:80". `where` names the translating
- * namespace ("this network namespace" when it is the refusal's own).
+ * namespace ("this network namespace" when it is the refusal's own);
+ * `here`, when not NULL, names the refusal's ("in container web (podman)").
  */
-void wr_nat_explain(struct wr_refusal *r, const char *where);
+void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here);
 
 #endif /* WR_NAT_H */

@@ -320,7 +320,7 @@ static bool may_search(struct wr_nat_finder *f)
 void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	const struct wr_netns *own = wr_netns_lookup(nsl, r->netns);
-	char where[160];
+	char where[160], here[160];
 	size_t i, searched = 0;
 
 	memset(&r->nat, 0, sizeof(r->nat));
@@ -350,11 +350,13 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 found:
 	if (!r->nat.found)
 		return;
-	if (r->nat.netns == r->netns)
-		snprintf(where, sizeof(where), "this network namespace");
-	else
-		wr_netns_label(nsl, r->nat.netns, where, sizeof(where));
-	wr_nat_explain(r, where);
+	if (r->nat.netns == r->netns) {
+		wr_nat_explain(r, "this network namespace", NULL);
+		return;
+	}
+	wr_netns_label(nsl, r->nat.netns, where, sizeof(where));
+	wr_netns_label(nsl, r->netns, here, sizeof(here));
+	wr_nat_explain(r, where, here);
 }
 
 uint64_t wr_nat_skipped(const struct wr_nat_finder *f)

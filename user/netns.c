@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include "grow.h"
 #include "netns.h"
 
 #include <dirent.h>
@@ -16,6 +15,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "containers.h"
+#include "grow.h"
 
 static int add(struct wr_netns_list *l, const struct wr_netns *ns)
 {
@@ -125,11 +127,25 @@ const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode)
 	return ns;
 }
 
-void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len)
+bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr_container *c)
 {
 	const struct wr_netns *ns = wr_netns_find(l, inode);
 
-	if (ns && ns->name[0])
+	return ns && ns->pid && wr_container_of_pid("", ns->pid, c);
+}
+
+void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len)
+{
+	const struct wr_netns *ns = wr_netns_find(l, inode);
+	struct wr_container c;
+
+	/* A container's namespace is called by the container's name. */
+	if (ns && ns->pid && wr_container_of_pid("", ns->pid, &c)) {
+		char label[128];
+
+		wr_container_label(&c, label, sizeof(label));
+		snprintf(buf, len, "%s, netns %u", label, inode);
+	} else if (ns && ns->name[0])
 		snprintf(buf, len, "netns %u (/run/netns/%s)", inode, ns->name);
 	else if (ns && ns->pid)
 		snprintf(buf, len, "netns %u (pid %u %s)", inode, ns->pid, ns->comm);

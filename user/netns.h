@@ -7,6 +7,7 @@
 #ifndef WR_NETNS_H
 #define WR_NETNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,9 @@ const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode);
 /* "netns 4026532300 (/run/netns/web)" or "netns 4026532300 (pid 1234 nginx)" */
 void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len);
 uint32_t wr_netns_self(void);
+struct wr_container;
+/* The container whose namespace `inode` is (containers.c), or false. */
+bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr_container *c);
 /* Runs fn(arg) inside `ns` and comes back (single-threaded callers); its result. */
 int wr_netns_call(const struct wr_netns *ns, int (*fn)(const void *), const void *arg);
 /* socket(domain, type, protocol) created inside `ns`; -errno on failure. */

@@ -309,6 +309,15 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_string(&o->jw, "reply", "unknown");
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
+	if (r->in_container) {
+		jw_key(&o->jw, "container");
+		jw_object_begin(&o->jw);
+		if (r->container.name[0])
+			jw_field_string(&o->jw, "name", r->container.name);
+		jw_field_string(&o->jw, "runtime", r->container.runtime);
+		jw_field_string(&o->jw, "id", r->container.id);
+		jw_object_end(&o->jw);
+	}
 	if (r->nat.found) {
 		jw_key(&o->jw, "nat");
 		jw_object_begin(&o->jw);

@@ -7,6 +7,7 @@
 #ifndef WR_REFUSAL_H
 #define WR_REFUSAL_H
 
+#include "containers.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -104,6 +105,8 @@ struct wr_refusal {
 	char nf_chain[WR_NF_NAME_LEN];
 
 	struct wr_nat nat;		/* nat_lookup.c: the destination before DNAT */
+	bool in_container;		/* the refusal's namespace is a container's: */
+	struct wr_container container;	/* containers.c */
 
 	/* Filled by wr_explain(). */
 	enum wr_cause cause;

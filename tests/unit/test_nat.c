@@ -36,10 +36,10 @@ static void test_dnat_to_a_container(void **state)
 	assert_string_equal(r.nat.to_daddr, "203.0.113.5");
 	assert_int_equal(r.nat.to_dport, 80);
 	assert_int_equal(r.nat.netns, 4026532389u);
-	wr_nat_explain(&r, "netns 4026532389 (/run/netns/host)");
+	wr_nat_explain(&r, "netns 4026532389 (/run/netns/host)", "container web (podman), netns 7");
 	assert_string_equal(r.explanation, "no socket listens on 203.0.113.5:80; the client dialled "
 			    "192.0.2.1:8080 and DNAT in netns 4026532389 (/run/netns/host) sent it "
-			    "to 203.0.113.5:80");
+			    "to 203.0.113.5:80 in container web (podman), netns 7");
 }
 
 static void test_redirect_and_v6(void **state)
@@ -49,7 +49,7 @@ static void test_redirect_and_v6(void **state)
 	struct wr_ct_entry e = entry(AF_INET6, "2001:db8::1", 80, "2001:db8::1", 8080);
 
 	assert_true(wr_nat_from_entry(&e, 1, &r));
-	wr_nat_explain(&r, "this network namespace");
+	wr_nat_explain(&r, "this network namespace", NULL);
 	assert_non_null(strstr(r.explanation, "the client dialled [2001:db8::1]:80 and DNAT in this "
 				  "network namespace sent it to [2001:db8::1]:8080"));
 }
@@ -61,7 +61,7 @@ static void test_tracked_not_translated(void **state)
 
 	assert_false(wr_nat_from_entry(&e, 1, &r));
 	assert_false(r.nat.found);
-	wr_nat_explain(&r, "x");
+	wr_nat_explain(&r, "x", NULL);
 	assert_string_equal(r.explanation, "");
 }
 

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Containers from cgroups and the runtimes' state files, as podman (cgroupfs
+ * and systemd managers), Docker and containerd write them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "containers.h"
+
+#define ID "5d1f0f8c1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+#define ID2 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static void test_ids_from_cgroups(void **state)
+{
+	struct wr_container c;
+
+	/* podman, --cgroup-manager=cgroupfs, cgroup v1: conmon's own cgroup is not it. */
+	assert_true(wr_container_from_cgroup("12:pids:/libpod_parent/libpod-conmon-" ID2 "\n"
+					     "11:memory:/libpod_parent/libpod-" ID "\n", &c));
+	assert_string_equal(c.runtime, "podman");
+	assert_string_equal(c.id, ID);
+	/* podman with systemd, cgroup v2. */
+	assert_true(wr_container_from_cgroup("0::/machine.slice/libpod-" ID ".scope/container\n", &c));
+	assert_string_equal(c.id, ID);
+	assert_true(wr_container_from_cgroup("0::/system.slice/docker-" ID ".scope\n", &c));
+	assert_string_equal(c.runtime, "docker");
+	assert_true(wr_container_from_cgroup("4:cpu:/docker/" ID "\n", &c));
+	assert_string_equal(c.runtime, "docker");
+	assert_true(wr_container_from_cgroup("0::/kubepods.slice/kubepods-besteffort.slice/"
+					     "cri-containerd-" ID ".scope\n", &c));
+	assert_string_equal(c.runtime, "containerd");
+	/* A service, a user session, conmon alone: no container. */
+	assert_false(wr_container_from_cgroup("0::/system.slice/ssh.service\n", &c));
+	assert_false(wr_container_from_cgroup("0::/user.slice/user-1000.slice/session-2.scope\n", &c));
+	assert_false(wr_container_from_cgroup("1:name=systemd:/libpod_parent/libpod-conmon-" ID "\n",
+					      &c));
+	assert_false(wr_container_from_cgroup("0::/docker/notanid\n", &c));
+}
+
+/* containers.json as podman 4.3 (c/storage) writes it: one object per container. */
+static const char containers_json[] =
+	"[{\"id\":\"" ID2 "\",\"names\":[\"db\"],\"image\":\"i\",\"layer\":\"l\","
+	"\"metadata\":\"{\\\"image-name\\\":\\\"localhost/bb:latest\\\",\\\"name\\\":\\\"db\\\"}\"},"
+	"{\"id\":\"" ID "\",\"names\":[\"web\"],\"image\":\"i\",\"layer\":\"l2\"}]";
+
+static void test_names(void **state)
+{
+	char name[64];
+
+	assert_true(wr_container_name_podman(containers_json, ID, name, sizeof(name)));
+	assert_string_equal(name, "web");
+	assert_true(wr_container_name_podman(containers_json, ID2, name, sizeof(name)));
+	assert_string_equal(name, "db");
+	assert_false(wr_container_name_podman(containers_json, "ffff", name, sizeof(name)));
+	assert_true(wr_container_name_docker("{\"ID\":\"" ID "\",\"Name\":\"/web\",\"Driver\":\"x\"}",
+					     name, sizeof(name)));
+	assert_string_equal(name, "web");
+	assert_false(wr_container_name_docker("{\"ID\":\"x\"}", name, sizeof(name)));
+}
+
+static void put(const char *root, const char *rel, const char *text)
+{
+	char path[512], cmd[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_of_pid(void **state)
+{
+	char root[] = "/tmp/wr-ctr.XXXXXX", cmd[64], label[128];
+	struct wr_container c;
+
+	assert_non_null(mkdtemp(root));
+	put(root, "proc/4242/cgroup", "11:memory:/libpod_parent/libpod-" ID "\n");
+	put(root, "var/lib/containers/storage/overlay-containers/containers.json", containers_json);
+	put(root, "proc/4343/cgroup", "0::/system.slice/docker-" ID2 ".scope\n");
+	put(root, "proc/4444/cgroup", "0::/system.slice/ssh.service\n");
+	assert_true(wr_container_of_pid(root, 4242, &c));
+	wr_container_label(&c, label, sizeof(label));
+	assert_string_equal(label, "container web (podman)");
+	/* Docker's state is not there: named by its short id. */
+	assert_true(wr_container_of_pid(root, 4343, &c));
+	wr_container_label(&c, label, sizeof(label));
+	assert_string_equal(label, "container aaaaaaaaaaaa (docker)");
+	assert_false(wr_container_of_pid(root, 4444, &c));
+	assert_false(wr_container_of_pid(root, 4545, &c));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids_from_cgroups),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_of_pid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

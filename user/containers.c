@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "containers.h"
+
+#include <ctype.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE 64
+#define CACHE_MS 10000
+
+/* A 64-hex-digit id at p (the form every runtime uses)? */
+static bool hex_id(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)p[i]) || isupper((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c)
+{
+	static const struct { const char *prefix, *runtime; } forms[] = {
+		{ "libpod-", "podman" },		/* libpod-<id>[.scope] */
+		{ "docker-", "docker" },		/* docker-<id>.scope (systemd) */
+		{ "/docker/", "docker" },		/* /docker/<id> (cgroupfs) */
+		{ "cri-containerd-", "containerd" },
+		{ "crio-", "cri-o" },
+	};
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		const char *p = cgroup;
+
+		while ((p = strstr(p, forms[i].prefix))) {
+			p += strlen(forms[i].prefix);
+			/* conmon runs in libpod-conmon-<id>: not the container itself. */
+			if (hex_id(p)) {
+				snprintf(c->runtime, sizeof(c->runtime), "%s", forms[i].runtime);
+				snprintf(c->id, sizeof(c->id), "%.64s", p);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The first JSON string value after `key` (e.g. "\"names\":[") from p. */
+static bool string_after(const char *p, const char *key, char *out, size_t len)
+{
+	const char *q;
+	size_t n;
+
+	p = strstr(p, key);
+	if (!p)
+		return false;
+	p += strlen(key);
+	while (*p == ' ')
+		p++;
+	if (*p != '"')
+		return false;
+	q = strchr(++p, '"');
+	if (!q)
+		return false;
+	n = (size_t)(q - p);
+	if (!n || n >= len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool wr_container_name_podman(const char *containers_json, const char *id, char *name,
+			      size_t len)
+{
+	char key[80];
+	const char *p, *end;
+
+	snprintf(key, sizeof(key), "\"id\":\"%s\"", id);
+	p = strstr(containers_json, key);
+	if (!p)
+		return false;
+	/* Within this container's object: before the next one's "id". */
+	end = strstr(p + strlen(key), "\"id\":\"");
+	if (!string_after(p, "\"names\":[", name, len))
+		return false;
+	return !end || strstr(p, "\"names\":[") < end;
+}
+
+bool wr_container_name_docker(const char *config_json, char *name, size_t len)
+{
+	char raw[80];
+
+	if (!string_after(config_json, "\"Name\":", raw, sizeof(raw)))
+		return false;
+	snprintf(name, len, "%s", raw[0] == '/' ? raw + 1 : raw);
+	return name[0] != '\0';
+}
+
+static char *slurp(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, max, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void name_it(const char *root, struct wr_container *c)
+{
+	char path[512];
+	glob_t g;
+	char *text;
+	size_t i;
+
+	if (!strcmp(c->runtime, "podman")) {
+		/* c/storage keeps one list per graph driver: overlay, vfs... */
+		snprintf(path, sizeof(path), "%s/var/lib/containers/storage/*-containers/containers.json",
+			 root);
+		if (glob(path, 0, NULL, &g))
+			return;
+		for (i = 0; i < g.gl_pathc && !c->name[0]; i++) {
+			text = slurp(g.gl_pathv[i], 4 << 20);
+			if (text && !wr_container_name_podman(text, c->id, c->name, sizeof(c->name)))
+				c->name[0] = '\0';
+			free(text);
+		}
+		globfree(&g);
+	} else if (!strcmp(c->runtime, "docker")) {
+		snprintf(path, sizeof(path), "%s/var/lib/docker/containers/%s/config.v2.json", root,
+			 c->id);
+		text = slurp(path, 1 << 20);
+		if (text && !wr_container_name_docker(text, c->name, sizeof(c->name)))
+			c->name[0] = '\0';
+		free(text);
+	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
+{
+	static struct { uint32_t pid; long long ms; bool in; struct wr_container c; } cache[CACHE];
+	static size_t next;
+	char path[128], *text;
+	bool in;
+	size_t i;
+
+	for (i = 0; i < CACHE; i++)
+		if (cache[i].pid == pid && now_ms() - cache[i].ms < CACHE_MS) {
+			*c = cache[i].c;
+			return cache[i].in;
+		}
+	snprintf(path, sizeof(path), "%s/proc/%u/cgroup", root, pid);
+	text = slurp(path, 64 << 10);
+	in = text && wr_container_from_cgroup(text, c);
+	free(text);
+	if (in)
+		name_it(root, c);
+	i = next++ % CACHE;
+	cache[i].pid = pid;
+	cache[i].ms = now_ms();
+	cache[i].in = in;
+	cache[i].c = *c;
+	return in;
+}
+
+void wr_container_label(const struct wr_container *c, char *buf, size_t len)
+{
+	if (c->name[0])
+		snprintf(buf, len, "container %s (%s)", c->name, c->runtime);
+	else
+		snprintf(buf, len, "container %.12s (%s)", c->id, c->runtime);
+}

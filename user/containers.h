@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Which container a process (and so a network namespace) belongs to, named
+ * as its runtime names it: the container id from the process's cgroup
+ * (podman's libpod-<id>, Docker's docker-<id> or /docker/<id>, containerd's
+ * cri-containerd-<id>), the name from the runtime's own state files
+ * (podman: c/storage's containers.json; Docker: config.v2.json). No runtime
+ * is asked over a socket, none is required.
+ */
+#ifndef WR_CONTAINERS_H
+#define WR_CONTAINERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct wr_container {
+	char runtime[16];	/* "podman", "docker", "containerd" */
+	char id[65];
+	char name[64];		/* "" when the runtime's state could not be read */
+};
+
+/* From /proc/PID/cgroup's text: the runtime and container id, or false. */
+bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c);
+/* podman: the name of container `id` in c/storage's containers.json text. */
+bool wr_container_name_podman(const char *containers_json, const char *id, char *name,
+			      size_t len);
+/* Docker: the name in a container's config.v2.json text ("Name":"/web"). */
+bool wr_container_name_docker(const char *config_json, char *name, size_t len);
+
+/*
+ * The container process `pid` runs in, cached per pid for a few seconds
+ * (ROOT "" on a live system, a directory in tests). False when it is in none.
+ */
+bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c);
+/* "container web (podman)", or "container 3f2a1b4c5d6e (docker)" without a name. */
+void wr_container_label(const struct wr_container *c, char *buf, size_t len);
+
+#endif /* WR_CONTAINERS_H */
