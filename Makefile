@@ -79,9 +79,11 @@ help:
 DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
-	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev
+	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
+	     podman runc netavark aardvark-dns
 
-# fail2ban (a test's real firewall owner) starts its service when installed:
+# fail2ban and podman (real firewall owners and containers for the tests) may
+# start services when installed:
 # a policy-rc.d of our own keeps any service from starting during the install.
 deps:
 	apt-get update

@@ -25,12 +25,14 @@ ERR=$WORK/tracer.err
 TXT=$WORK/tracer.txt
 PIDS=()
 EXTRA_NETNS=()	# more namespaces a scenario makes, deleted by cleanup
+ON_EXIT=()	# commands undoing what a scenario made outside namespaces (containers...)
 TRACER_PID=
 TEXT_PID=
 
 cleanup() {
 	local rc=$?
 	local p
+	for ((p = ${#ON_EXIT[@]} - 1; p >= 0; p--)); do eval "${ON_EXIT[p]}" >/dev/null 2>&1 || true; done
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	[ -n "$TRACER_PID" ] && kill -9 "$TRACER_PID" 2>/dev/null || true
 	[ -n "$TEXT_PID" ] && kill -9 "$TEXT_PID" 2>/dev/null || true

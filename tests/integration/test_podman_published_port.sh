@@ -1,0 +1,77 @@
+#!/bin/bash
+# Debian's podman (netavark, iptables-nft DNAT) in the server namespace, two
+# containers behind published ports of one network: "web" (-p 8080:80)
+# listens on nothing, "lo" (-p 8081:80) runs httpd on 127.0.0.1:80 only.
+# Each refusal is reported once, in the container's namespace, named by the
+# container's name, with the address the client dialled and the namespace
+# whose DNAT sent it there; the forwarding namespace reports nothing, and
+# neither container is blamed for the other's port. The image is busybox
+# (podman import: nothing can be pulled); podman runs as DESIGN.md says it
+# must here (runc, cgroupfs, nsenter --net).
+. "$(dirname "$0")/lib.sh"
+if ! command -v podman >/dev/null; then
+	[ -n "${WR_VM:-}" ] && { pass "skipped in the VM (no podman there)"; exit 0; }
+	fail "podman is not installed (make deps)"
+fi
+setup_pair
+IMAGE=localhost/whyrefused-test-busybox:$$ NET=wrt-net-$$ WEB=wrt-web-$$ LO=wrt-lo-$$
+podman_srv() {
+	nsenter --net="/run/netns/$SRV" podman --cgroup-manager=cgroupfs --runtime runc "$@"
+}
+mkdir -p "$WORK/rootfs/bin"
+cp /bin/busybox "$WORK/rootfs/bin/"
+for a in sh sleep httpd; do ln -s busybox "$WORK/rootfs/bin/$a"; done
+tar -C "$WORK/rootfs" -cf "$WORK/rootfs.tar" .
+ON_EXIT+=("podman rmi -f $IMAGE")
+podman import "$WORK/rootfs.tar" "$IMAGE" >"$WORK/podman.log" 2>&1 ||
+	fail "podman import failed: $(cat "$WORK/podman.log")"
+ON_EXIT+=("podman_srv network rm -f $NET")
+podman_srv network create --subnet 203.0.113.0/24 "$NET" >/dev/null || fail "podman network create failed"
+run() {
+	local name=$1 port=$2
+	shift 2
+	ON_EXIT+=("podman_srv rm -f -t 0 $name")
+	podman_srv run -d --name "$name" --network "$NET" -p "$port:80" \
+		--ulimit nofile=20000:20000 --ulimit nproc=1000:1000 "$IMAGE" "$@" \
+		>"$WORK/podman.log" 2>&1 || fail "podman run $name failed: $(cat "$WORK/podman.log")"
+}
+run "$WEB" 8080 sleep 1000
+run "$LO" 8081 httpd -f -p 127.0.0.1:80
+for ((i = 0; i < 100; i++)); do
+	[ "$(podman_srv inspect -f '{{.State.Running}}' "$WEB" "$LO" 2>/dev/null | sort -u)" = true ] && break
+	sleep 0.1
+done
+web_ip=$(podman_srv inspect -f '{{(index .NetworkSettings.Networks "'"$NET"'").IPAddress}}' "$WEB")
+lo_ip=$(podman_srv inspect -f '{{(index .NetworkSettings.Networks "'"$NET"'").IPAddress}}' "$LO")
+start_tracer
+
+assert_eq "$(connect_from_client $SRV4 8080)" refused "connect to the published 8080"
+line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$web_ip\"" 10) ||
+	fail "no refusal in $WEB's namespace"
+assert_refusal_contract "$line"
+assert_field "$line" cause no_listener
+assert_field "$line" dport 80
+assert_field "$line" container.name "$WEB"
+assert_field "$line" container.runtime podman
+assert_field "$line" nat.daddr $SRV4
+assert_field "$line" nat.dport 8080
+assert_field "$line" nat.netns "$(srv_netns_inode)"
+assert_field "$line" nat.to_daddr "$web_ip"
+assert_contains "$(jq -r .explanation <<<"$line")" \
+	"the client dialled $SRV4:8080 and DNAT in netns $(srv_netns_inode) (/run/netns/$SRV) sent it to $web_ip:80 in container $WEB (podman)"
+[ "$(jq '[.listeners[]? | select(.relation == "other_netns")] | length' <<<"$line")" = 0 ] ||
+	fail "$LO's httpd was blamed for $WEB's port: $line"
+assert_text "the client dialled $SRV4:8080 and DNAT in netns"
+
+assert_eq "$(connect_from_client $SRV4 8081)" refused "connect to the published 8081"
+line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\"" 10) ||
+	fail "no refusal in $LO's namespace"
+assert_field "$line" container.name "$LO"
+assert_field "$line" nat.dport 8081
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "httpd (pid"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "on 127.0.0.1:80 only, not on $lo_ip"
+sleep 1
+assert_eq "$(count_refusals true)" 0 "refusals reported in the forwarding namespace"
+assert_eq "$(jq -c 'select(.event == "refusal")' "$OUT" | wc -l)" 2 "refusals in all"
+stop_tracer
+pass
