@@ -38,6 +38,7 @@
 #include "output.h"
 #include "privileges.h"
 #include "rule_owners.h"
+#include "rule_sets.h"
 #include "whyrefused.skel.h"
 
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
@@ -253,6 +254,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	add_context(t, &r);
 	wr_fw_name_rule(t->fw, &r);
 	wr_owners_name(&t->owners, &r);
+	wr_rule_sets_hint(&r);
 	wr_output_refusal(&t->out, &r);
 	wr_metrics_count(&t->metrics, r.cause, r.dport, r.retries);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Who owns a firewall rule: fail2ban, ufw, firewalld, Docker, podman,
- * kube-proxy... named from where the rule lives (its chain or table), by
+ * kube-proxy... named from where the rule lives (its chain or table, or the
+ * set it matches the client through), by
  * the patterns of tools/rule_owners.conf (built in) and of a file the user
  * keeps (--rule-owners, /etc/whyrefused/rule-owners.conf), with the owner's
  * own command to look further or undo it.
@@ -16,7 +17,7 @@
 #define WR_DEFAULT_RULE_OWNERS "/etc/whyrefused/rule-owners.conf"
 
 struct wr_owner_pattern {
-	char kind;		/* 'c': chain, 't': table */
+	char kind;		/* 'c': chain, 't': table, 's': set */
 	char pattern[64];	/* a glob with at most one '*' */
 	char owner[96];
 	char command[256];

@@ -45,6 +45,13 @@ static void test_shipped_patterns(void **state)
 	assert_int_equal(r.n_hints, 1);
 	assert_non_null(strstr(r.hints[0], "the rule belongs to fail2ban (jail sshd): "));
 
+	/* fail2ban's nftables banaction: the jail is in the set's name. */
+	found_rule(&r, "f2b-table", "f2b-chain");
+	snprintf(r.rule.text, sizeof(r.rule.text),
+		 "tcp dport { 22 } ip saddr @addr-set-sshd reject with icmp port-unreachable");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "fail2ban (jail sshd)");
+
 	found_rule(&r, "filter", "ufw-user-input");
 	wr_owners_name(&o, &r);
 	assert_string_equal(r.rule.owner, "ufw");
@@ -108,7 +115,7 @@ static void test_bad_lines(void **state)
 
 	assert_int_equal(wr_owners_parse(&o, "chain ok x\nrule x y\n", "f.conf", err,
 					 sizeof(err)), -1);
-	assert_string_equal(err, "f.conf:2: expected 'chain' or 'table'");
+	assert_string_equal(err, "f.conf:2: expected 'chain', 'table' or 'set'");
 	assert_int_equal(wr_owners_parse(&o, "chain a*b* x\n", "f.conf", err, sizeof(err)), -1);
 	assert_string_equal(err, "f.conf:1: expected a pattern with at most one '*'");
 	assert_int_equal(wr_owners_parse(&o, "table t \"unterminated\n", "f.conf", err,
