@@ -19,8 +19,10 @@
 static __always_inline void wr_attach_reply(struct wr_event *ev)
 {
 	struct wr_flow_key key = { .flow = ev->flow, .netns = ev->netns };
-	struct wr_reply_val *r = bpf_map_lookup_elem(&replies, &key);
+	struct wr_reply_val *r;
 
+	wr_client_side(&key.flow);	/* NAT may have rewritten the answer's server side */
+	r = bpf_map_lookup_elem(&replies, &key);
 	/* The answer is sent synchronously, microseconds before the free. */
 	if (!r || ev->hdr.ts_ns - r->ts_ns > 1000000000ULL)
 		return;
@@ -53,6 +55,42 @@ static __always_inline void wr_attach_verdict(const struct sk_buff *skb, struct 
 	__builtin_memcpy(ev->nf_table, v->table, sizeof(ev->nf_table));
 	__builtin_memcpy(ev->nf_chain, v->chain, sizeof(ev->nf_chain));
 	bpf_map_delete_elem(&verdicts, &key);
+}
+
+#define WR_NFCT_PTRMASK	(~7UL)	/* skb->_nfct: the conntrack pointer and ctinfo bits */
+
+/*
+ * A SYN a firewall dropped in the namespace that translated it still has
+ * its conntrack attached, and that entry is nowhere else: a SYN dropped
+ * before conntrack confirmed it never reaches the table that ctnetlink
+ * (nat_lookup.c) reads. struct nf_conn is the nf_conntrack module's: read
+ * behind bpf_core_type_exists(), as nf_calls.bpf.h explains.
+ */
+static __always_inline void wr_attach_nat(const struct sk_buff *skb, struct wr_event *ev)
+{
+	const struct nf_conn *ct;
+	union wr_addr dst = {};
+	const __u32 *a = (const __u32 *)&dst, *b = (const __u32 *)&ev->flow.daddr;
+	unsigned long nfct;
+	__u16 port;
+
+	if (!bpf_core_type_exists(struct nf_conn) || !bpf_core_field_exists(skb->_nfct))
+		return;
+	nfct = BPF_CORE_READ(skb, _nfct) & WR_NFCT_PTRMASK;
+	if (!nfct)
+		return;
+	ct = (const struct nf_conn *)nfct;
+	/* The original direction's destination: what the client addressed. */
+	bpf_probe_read_kernel(&dst, sizeof(dst),
+			      __builtin_preserve_access_index(&ct->tuplehash[0].tuple.dst.u3));
+	port = bpf_ntohs(BPF_CORE_READ(ct, tuplehash[0].tuple.dst.u.all));
+	/* u3 is 16 bytes, the IPv4 address first, as in union wr_addr. */
+	if (port == ev->flow.dport && a[0] == b[0] &&
+	    (ev->flow.family == WR_AF_INET || (a[1] == b[1] && a[2] == b[2] && a[3] == b[3])))
+		return;
+	ev->nat = 1;
+	ev->nat_daddr = dst;
+	ev->nat_dport = port;
 }
 
 static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 location,
@@ -97,6 +135,7 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	if (netfilter) {
 		wr_attach_reply(&ev);
 		wr_attach_verdict(skb, &ev);
+		wr_attach_nat(skb, &ev);
 	}
 	wr_report(&ev);
 	return 0;

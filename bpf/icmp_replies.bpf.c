@@ -22,6 +22,7 @@ int BPF_PROG(icmp_send_reply, const struct sk_buff *skb, int type, int code)
 	r.icmp_code = code;
 	/* The same netns the drop of this SYN will read (drops.bpf.c). */
 	key.netns = wr_skb_netns(skb);
+	wr_client_side(&key.flow);
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);
 	return 0;

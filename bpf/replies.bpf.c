@@ -122,6 +122,7 @@ int BPF_PROG(net_dev_queue_reply, struct sk_buff *skb)
 	}
 	/* A firewall's answer, rare: probe reads, no verifier BTF search (syn.bpf.h). */
 	key.netns = wr_skb_netns(skb);
+	wr_client_side(&key.flow);
 	r.ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&replies, &key, &r, BPF_ANY);
 	return 0;

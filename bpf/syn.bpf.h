@@ -26,6 +26,18 @@ static __always_inline void wr_count(__u32 idx)
 }
 
 /*
+ * An answer is matched to its SYN by the client's side only (address, port,
+ * family): NAT rewrites the server's side between the two (a REJECT of a
+ * DNAT'ed SYN leaves with the address the client dialled; so does a
+ * REDIRECTed listener's SYN-ACK), and a client's port is its attempt's.
+ */
+static __always_inline void wr_client_side(struct wr_flow *f)
+{
+	__builtin_memset(&f->daddr, 0, sizeof(f->daddr));
+	f->dport = 0;
+}
+
+/*
  * Reads the IP header at `off` and the 20 bytes after it with one probe
  * read (each read costs more than the parsing): fills the addresses of
  * `flow` and *l4_off, and for TCP `th` and the ports. Returns the transport
@@ -277,7 +289,13 @@ static __always_inline bool wr_mark_take(void *map, const struct wr_flow *syn)
 	__u32 zero = 0;
 	struct wr_cpu_mark *m = bpf_map_lookup_elem(map, &zero);
 
-	if (!m || !wr_flow_equal(&m->syn, syn))
+	const __u32 *a, *b;
+
+	if (!m || m->syn.family != syn->family || m->syn.sport != syn->sport)
+		return false;	/* the client's side only: see wr_client_side() */
+	a = (const __u32 *)&m->syn.saddr;
+	b = (const __u32 *)&syn->saddr;
+	if (a[0] != b[0] || a[1] != b[1] || a[2] != b[2] || a[3] != b[3])
 		return false;
 	m->syn.family = 0;	/* taken: no flow has family 0 */
 	return bpf_jiffies64() - m->jiffies <= 1;

@@ -87,11 +87,14 @@ struct wr_event {
 	__u8 rx_sk_state;	/* state of the socket the SYN reached, 0 if none */
 	__u8 nf_backend;	/* enum wr_nf_backend: set where a verdict hook runs */
 	__u8 nf_hook;		/* NF_INET_* hook the verdict was given at */
-	__u8 pad;
+	__u8 nat;		/* the SYN's own conntrack says NAT changed its destination: */
 	__u32 queue;		/* backlog events from a function hook: accept queue */
 	__u32 max_queue;	/* and its limit (sk_max_ack_backlog) */
 	char nf_table[WR_NF_NAME_LEN];	/* table that returned NF_DROP */
 	char nf_chain[WR_NF_NAME_LEN];	/* its base chain (nft) or hook's chain (iptables) */
+	union wr_addr nat_daddr;	/* then: what the client dialled */
+	__u16 nat_dport;		/* host byte order */
+	__u8 pad2[6];
 };
 
 #define WR_COMM_LEN 16

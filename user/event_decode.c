@@ -2,6 +2,7 @@
 #include "event_decode.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -64,6 +65,15 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 	memcpy(r->nf_chain, ev->nf_chain, sizeof(r->nf_chain));
 	r->nf_chain[sizeof(r->nf_chain) - 1] = '\0';
 
+	/* NAT seen in the SYN's own conntrack, in the namespace that dropped it. */
+	if (ev->nat && inet_ntop(r->family, &ev->nat_daddr, r->nat.daddr, sizeof(r->nat.daddr))) {
+		r->nat.found = true;
+		r->nat.netns = ev->netns;
+		memcpy(r->nat.daddr_raw, &ev->nat_daddr, sizeof(r->nat.daddr_raw));
+		r->nat.dport = ev->nat_dport;
+		snprintf(r->nat.to_daddr, sizeof(r->nat.to_daddr), "%s", r->daddr);
+		r->nat.to_dport = r->dport;
+	}
 	if (ev->source == WR_SRC_CONN_REQUEST || ev->source == WR_SRC_SYN_RECV_SOCK) {
 		r->queue_full_seen = true;
 		r->queue = ev->queue;

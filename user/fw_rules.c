@@ -207,6 +207,12 @@ static void drain(struct wr_fw *fw, struct ns_state *s)
 	}
 }
 
+/* DNAT in the refusal's own namespace: its chains saw the address the client dialled first. */
+static bool nat_here(const struct wr_refusal *r)
+{
+	return r->nat.found && r->nat.netns == r->netns;
+}
+
 static const struct verdict *find_verdict(const struct wr_fw *fw, const struct wr_refusal *r)
 {
 	uint32_t alen = r->family == AF_INET6 ? 16 : 4;
@@ -217,9 +223,13 @@ static const struct verdict *find_verdict(const struct wr_fw *fw, const struct w
 
 		if (!v->ms || now - v->ms > VERDICT_TTL_MS)
 			continue;
-		if (v->netns == r->netns && v->t.ip_family == r->family &&
-		    v->t.sport == r->sport && v->t.dport == r->dport &&
-		    !memcmp(v->t.saddr, r->saddr_raw, alen) && !memcmp(v->t.daddr, r->daddr_raw, alen))
+		if (v->netns != r->netns || v->t.ip_family != r->family || v->t.sport != r->sport ||
+		    memcmp(v->t.saddr, r->saddr_raw, alen))
+			continue;
+		/* A trace carries the packet as it entered: before any DNAT here. */
+		if ((v->t.dport == r->dport && !memcmp(v->t.daddr, r->daddr_raw, alen)) ||
+		    (nat_here(r) && v->t.dport == r->nat.dport &&
+		     !memcmp(v->t.daddr, r->nat.daddr_raw, alen)))
 			return v;
 	}
 	return NULL;
@@ -272,7 +282,9 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refu
 	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 
 	memcpy(f.saddr, r->saddr_raw, 16);
-	memcpy(f.daddr, r->daddr_raw, 16);
+	memcpy(f.daddr, nat_here(r) ? r->nat.daddr_raw : r->daddr_raw, 16);
+	if (nat_here(r))	/* our rules run before DNAT: the flow as dialled */
+		f.dport = r->nat.dport;
 	/* Its interface: an ingress chain of ours there sees it before any other. */
 	if (!ns || wr_netns_ifname(ns, r->ifindex, f.dev, sizeof(f.dev)))
 		f.dev[0] = '\0';

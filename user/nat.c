@@ -16,6 +16,7 @@ bool wr_nat_from_entry(const struct wr_ct_entry *e, uint32_t netns, struct wr_re
 	n->found = true;
 	n->netns = netns;
 	inet_ntop(e->family, e->orig_daddr, n->daddr, sizeof(n->daddr));
+	memcpy(n->daddr_raw, e->orig_daddr, alen);
 	n->dport = e->orig_dport;
 	inet_ntop(e->family, e->reply_saddr, n->to_daddr, sizeof(n->to_daddr));
 	n->to_dport = e->reply_sport;

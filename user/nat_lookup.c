@@ -323,7 +323,8 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 	char where[160], here[160];
 	size_t i, searched = 0;
 
-	memset(&r->nat, 0, sizeof(r->nat));
+	if (r->nat.found)	/* the kernel read it from the SYN's own conntrack */
+		goto found;
 	if (!f || !conntrack_loaded())
 		return;
 	/* Refused with an RST: its entry is gone, its destruction was seen. */

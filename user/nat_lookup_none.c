@@ -6,7 +6,7 @@
  */
 #include "nat_lookup.h"
 
-#include <string.h>
+#include "nat.h"
 
 struct wr_nat_finder *wr_nat_new(void)
 {
@@ -19,7 +19,9 @@ void wr_nat_watch(struct wr_nat_finder *f, struct wr_netns_list *nsl)
 
 void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
 {
-	memset(&r->nat, 0, sizeof(r->nat));
+	/* What the kernel read from the SYN's own conntrack is still said. */
+	if (r->nat.found)
+		wr_nat_explain(r, "this network namespace", NULL);
 }
 
 uint64_t wr_nat_skipped(const struct wr_nat_finder *f)

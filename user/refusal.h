@@ -70,6 +70,7 @@ struct wr_nat {
 	bool found;
 	uint32_t netns;			/* the namespace whose conntrack translated it */
 	char daddr[WR_ADDR_STRLEN];	/* what the client dialled */
+	uint8_t daddr_raw[16];		/* the same, network order */
 	uint16_t dport;
 	char to_daddr[WR_ADDR_STRLEN];	/* where NAT sent it */
 	uint16_t to_dport;

@@ -76,6 +76,27 @@ static void test_v4_drop(void **state)
 	assert_int_equal(r.ts.tv_nsec, 123);
 }
 
+/* The SYN's own conntrack said DNAT sent it here: what the client dialled. */
+static void test_nat_from_the_kernel(void **state)
+{
+	struct wr_event ev = v4_event();
+	struct wr_refusal r;
+
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_false(r.nat.found);
+	ev.nat = 1;
+	inet_pton(AF_INET, "203.0.113.1", &ev.nat_daddr.v4);
+	ev.nat_dport = 8080;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_true(r.nat.found);
+	assert_int_equal(r.nat.netns, 4026532000u);
+	assert_string_equal(r.nat.daddr, "203.0.113.1");
+	assert_int_equal(r.nat.dport, 8080);
+	assert_memory_equal(r.nat.daddr_raw, &ev.nat_daddr.v4, 4);
+	assert_string_equal(r.nat.to_daddr, "192.0.2.10");
+	assert_int_equal(r.nat.to_dport, 5432);
+}
+
 static void test_v6_reset_uses_rst_reason_names(void **state)
 {
 	struct wr_event ev;
@@ -187,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_drop),
+		cmocka_unit_test(test_nat_from_the_kernel),
 		cmocka_unit_test(test_v6_reset_uses_rst_reason_names),
 		cmocka_unit_test(test_unknown_values_are_named_unknown),
 		cmocka_unit_test(test_malformed_events_are_refused),
