@@ -77,6 +77,22 @@ setup_pair() {
 	cli ip link set wr-c up
 }
 
+# setup_backend: a third namespace ($OTHER, a container or a server behind
+# this one) at $BACK4 on 203.0.113.0/24, routed by the server namespace
+# ($GW4), which forwards.
+BACK4=203.0.113.5 GW4=203.0.113.1
+setup_backend() {
+	ip netns add "$OTHER"
+	other ip link set lo up
+	ip link add wr-b netns "$SRV" type veth peer name wr-o netns "$OTHER"
+	srv ip addr add $GW4/24 dev wr-b
+	srv ip link set wr-b up
+	other ip addr add $BACK4/24 dev wr-o
+	other ip link set wr-o up
+	other ip route add default via $GW4
+	srv sysctl -qw net.ipv4.ip_forward=1
+}
+
 # srv_input_table NAME RULE...: an inet table in the server netns whose input
 # chain (filter priority, policy accept) holds the given rules.
 srv_input_table() {

@@ -11,17 +11,8 @@
 # does not blame a listener on :80 in another namespace (another container).
 . "$(dirname "$0")/lib.sh"
 setup_pair
-BACK4=203.0.113.5 GW4=203.0.113.1
-ip netns add "$OTHER"
-other ip link set lo up
-ip link add wr-b netns "$SRV" type veth peer name wr-o netns "$OTHER"
-srv ip addr add $GW4/24 dev wr-b
-srv ip link set wr-b up
-other ip addr add $BACK4/24 dev wr-o
-other ip link set wr-o up
-other ip route add default via $GW4
+setup_backend
 cli ip route add 203.0.113.0/24 via $SRV4
-srv sysctl -qw net.ipv4.ip_forward=1
 srv nft -f - <<NFT
 table ip wrnat {
 	chain prerouting {

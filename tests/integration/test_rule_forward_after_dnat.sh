@@ -7,16 +7,7 @@
 # flow as the client addressed it: at prerouting it is not translated yet).
 . "$(dirname "$0")/lib.sh"
 setup_pair
-BACK4=203.0.113.5 GW4=203.0.113.1
-ip netns add "$OTHER"
-other ip link set lo up
-ip link add wr-b netns "$SRV" type veth peer name wr-o netns "$OTHER"
-srv ip addr add $GW4/24 dev wr-b
-srv ip link set wr-b up
-other ip addr add $BACK4/24 dev wr-o
-other ip link set wr-o up
-other ip route add default via $GW4
-srv sysctl -qw net.ipv4.ip_forward=1
+setup_backend
 start_listener "$OTHER" 0.0.0.0 80
 srv nft -f - <<NFT
 table ip wrnat {
