@@ -4,6 +4,7 @@
 # tracer watching, and one refusal of each kind. Cleans up on exit.
 . "$(dirname "$0")/../tests/integration/lib.sh"
 TEST=demo
+WR_TEXT=1	# the demo shows the text output, whatever the caller's environment
 
 echo "== a server ($SRV4) and a client ($CLI4) in two network namespaces"
 setup_pair
@@ -43,6 +44,7 @@ echo "== what whyrefused printed:"
 cat "$TXT"
 echo
 echo "== and as JSON lines (whyrefused --json), one refusal:"
-jq -c 'select(.event == "refusal")' "$OUT" | head -n 1
+# first(): `| head -n 1` would end jq with SIGPIPE, and the demo with it (pipefail).
+jq -c -n 'first(inputs | select(.event == "refusal"))' "$OUT"
 echo
 echo "== done; the namespaces and rules are gone again."
