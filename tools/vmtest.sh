@@ -12,6 +12,7 @@
 #                                    none: each scenario starts with none loaded, and
 #                                    its own nft/iptables load them (a real boot)
 #   TESTS="test_a test_b"            only these scenarios (as for make integration)
+#   KPROBE_TESTS="..."               the kprobe backend runs only these (default: TESTS)
 #
 # The guest boots from an initramfs: busybox, build/whyrefused, the static
 # test helpers, the host's own bash/nft/iptables/ssh/jq... with their shared
@@ -136,7 +137,9 @@ echo "WR-VM-UP \$(uname -r) modules $MODULES: \$(wc -l </proc/modules) loaded"
 cd /wr
 for b in $BACKENDS; do
 	echo "WR-BACKEND \$b"
-	WR_TEXT=0 WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="${TESTS:-}" bash tests/integration/run.sh
+	t="${TESTS:-}"
+	[ \$b = kprobe ] && [ -n "${KPROBE_TESTS:-}" ] && t="${KPROBE_TESTS:-}"
+	WR_TEXT=0 WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="\$t" bash tests/integration/run.sh
 	echo "WR-RESULT \$b \$?"
 	# Facts travel on the console; the host compares them.
 	for f in /tmp/facts/\$b/*; do

@@ -6,11 +6,12 @@
 # (one lane each, on this 2-core machine about 35 minutes).
 #
 # Per kernel:
-#   none    the whole suite, fentry, kprobe and tracepoint: every scenario
-#           starts with no netfilter module loaded (a fresh boot); scenarios
-#           that add rules before the tracer starts load them first, the
-#           others (test_modules_load_later) after it, so both load paths
-#           and the late attach run on every backend.
+#   none    every scenario starts with no netfilter module loaded (a fresh
+#           boot); scenarios that add rules before the tracer starts load
+#           them first, the others (test_modules_load_later) after it, so both
+#           load paths and the late attach run on every backend. fentry and
+#           tracepoint run the whole suite, kprobe the scenarios whose events
+#           come from the function hooks (KPROBE_TESTS below).
 #   loaded  every netfilter module loaded at boot (the state the suite ran
 #           in before). In `none`, scenarios that build rules before the
 #           tracer already start it with their module loaded; what `loaded`
@@ -21,11 +22,20 @@
 #
 #   tools/vm/matrix.sh [SERIES...]     default: 6.1 6.12
 #   VMTEST_LOADED_TESTS="..."          the loaded-state scenarios
+#   VMTEST_KPROBE_TESTS="..."          what kprobe runs in `none` ("" for everything)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VM=$ROOT/build/vm
 SERIES=${*:-6.1 6.12}
+# kprobe runs the same program bodies as fentry, attached another way: the
+# scenarios whose events come from the function hooks (no-socket RSTs,
+# accept queues, verdicts, filters in the kernel), not those that differ only
+# in what userspace does with an event (output, metrics, rules, hints).
+KPROBE_TESTS=${VMTEST_KPROBE_TESTS-test_no_listener_v4 test_no_listener_v6 test_backlog_full
+	test_backlog_full_final_ack test_nft_drop test_nft_reject_tcp_reset test_iptables_reject_icmp
+	test_rule_iptables_legacy test_rule_two_tables test_modules_load_later test_ssh_refused
+	test_hint_stopped_service test_forwarded_no_false_event test_rule_forward_after_dnat test_filters}
 LOADED_TESTS=${VMTEST_LOADED_TESTS:-test_modules_load_later test_nft_drop test_iptables_reject_icmp
 	test_rule_iptables_legacy}
 
@@ -39,7 +49,7 @@ make -s -C "$ROOT" all static >/dev/null || exit 1
 
 lane() {
 	local s=$1 rc=0
-	VMTEST_SERIES=$s VMTEST_MODULES=none "$ROOT/tools/vmtest.sh" || rc=1
+	VMTEST_SERIES=$s VMTEST_MODULES=none KPROBE_TESTS="$KPROBE_TESTS" "$ROOT/tools/vmtest.sh" || rc=1
 	VMTEST_SERIES=$s VMTEST_MODULES=loaded TESTS="$LOADED_TESTS" "$ROOT/tools/vmtest.sh" || rc=1
 	"$ROOT/tools/vm/compare_facts.sh" "$VM/facts/$s-none" "$VM/facts/$s-loaded" || rc=1
 	return $rc
