@@ -149,13 +149,17 @@ diff <(sort "$WORK/written") <(sort "$FWD") >"$WORK/diff" ||
 
 # The refusals on both sides of the rotation, and the rotation did happen
 # in between.
+# (rsyslog's own omfwd may be refused on $RS_PORT before its imtcp listens,
+# and whyrefused rightly says so: the client's refusals are the 900x ones.)
 ns=$(srv_netns_inode)
-ports=$(jq -r "select(.event == \"refusal\" and .netns == $ns) | .dport" "$FWD" | sort | tr '\n' ' ')
-assert_eq "$ports" "9001 9002 9003 9004 9005 9006 " "forwarded refusals across the rotation, each once"
-assert_eq "$(jq -r "select(.event == \"refusal\" and .netns == $ns) | .dport" "$LOG.1" | sort | tr '\n' ' ')" \
-	"9001 9002 9003 " "refusals in the rotated file"
-assert_eq "$(jq -r "select(.event == \"refusal\" and .netns == $ns) | .dport" "$LOG" | sort | tr '\n' ' ')" \
-	"9004 9005 9006 " "refusals in the new file"
+client_ports() {
+	jq -r "select(.event == \"refusal\" and .netns == $ns and .dport != $RS_PORT) | .dport" "$1" |
+		sort | tr '\n' ' '
+}
+assert_eq "$(client_ports "$FWD")" "9001 9002 9003 9004 9005 9006 " \
+	"forwarded refusals across the rotation, each once"
+assert_eq "$(client_ports "$LOG.1")" "9001 9002 9003 " "refusals in the rotated file"
+assert_eq "$(client_ports "$LOG")" "9004 9005 9006 " "refusals in the new file"
 # The escapes survived the trip: a forwarded hint names the listener exactly
 # (the invalid byte as U+FFFD).
 grep -qF '\"b\\s\nc\u0001' "$FWD" || fail "the escaped listener name is not in the forwarded records"
