@@ -57,7 +57,7 @@ help:
 	@echo 'targets:'
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
-	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~45 min)'
+	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~35 min)'
 	@echo '  make check        unit tests, then integration tests on this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
 	@echo '  make integration  integration tests only (root)'
