@@ -430,6 +430,7 @@ static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 		snprintf(r->rule.text, sizeof(r->rule.text), "%s", c->rule.text);
 		r->rule.number = c->rule.number;
 		r->rule.ipt_syntax = c->rule.ipt_syntax;
+		snprintf(r->rule.jumps, sizeof(r->rule.jumps), "%s", c->rule.jumps);
 		return;
 	}
 	if (r->rule.policy)
@@ -438,6 +439,8 @@ static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
 	    (!r->rule.policy && wr_nft_listing_find(listing, r->rule.handle, r->rule.text,
 						    sizeof(r->rule.text), &r->rule.number)))
 		return;
+	if (r->rule.policy)
+		wr_nft_listing_jumps(listing, r->rule.jumps, sizeof(r->rule.jumps));
 	ipt_rule_text(ns, r, wr_nft_listing_count(listing));
 	slot = &fw->texts[fw->texts_next++ % TEXTS];
 	slot->netns = r->netns;
@@ -516,6 +519,9 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 		snprintf(r->rule.text, sizeof(r->rule.text), "%s", e->text);
 		r->rule.number = e->number;
 		r->rule.policy = !e->number;
+		if (r->rule.policy)
+			wr_ipt_save_jumps(save, e->table, e->chain, r->rule.jumps,
+					  sizeof(r->rule.jumps));
 	} else {
 		r->rule.status = "pending retry";
 	}

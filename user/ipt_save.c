@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "word_list.h"
 
 static int add(struct wr_ipt_snapshot *s, const struct wr_ipt_entry *e)
 {
@@ -143,4 +144,69 @@ const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
 		}
 	}
 	return best;
+}
+
+/* Calls fn for each line of `table`'s section of the save text. */
+static void each_line(const char *save, const char *table,
+		      void (*fn)(const char *line, size_t ll, void *arg), void *arg)
+{
+	size_t tl = strlen(table);
+	bool in = false;
+
+	for (const char *p = save; *p;) {
+		size_t ll = strcspn(p, "\n");
+
+		if (*p == '*')
+			in = ll == tl + 1 && !strncmp(p + 1, table, tl);
+		else if (in)
+			fn(p, ll, arg);
+		p += ll + (p[ll] ? 1 : 0);
+	}
+}
+
+struct jumps_arg {
+	char chains[4096];	/* the table's user chains (":NAME - [0:0]") */
+	const char *chain;
+	char *out;
+	size_t len;
+};
+
+static void user_chain(const char *line, size_t ll, void *arg)
+{
+	struct jumps_arg *a = arg;
+	size_t n = strcspn(line + 1, " \n");
+
+	if (line[0] == ':' && n + 4 <= ll && !strncmp(line + 1 + n, " - ", 3))
+		wr_words_add(a->chains, sizeof(a->chains), line + 1, n);
+}
+
+static void jump_of(const char *line, size_t ll, void *arg)
+{
+	struct jumps_arg *a = arg;
+	size_t cl = strlen(a->chain);
+	const char *end = line + ll;
+
+	if (line[0] == '[')	/* "[pkts:bytes] -A ..." with -c */
+		line += strcspn(line, " ") + (line < end);
+	if (strncmp(line, "-A ", 3) || strncmp(line + 3, a->chain, cl) || line[3 + cl] != ' ')
+		return;
+	for (const char *p = line; p + 4 < end; p++) {
+		size_t n;
+
+		if (strncmp(p, " -j ", 4) && strncmp(p, " -g ", 4))
+			continue;
+		n = strcspn(p + 4, " \n");
+		if (wr_words_has(a->chains, p + 4, n))
+			wr_words_add(a->out, a->len, p + 4, n);
+	}
+}
+
+void wr_ipt_save_jumps(const char *save, const char *table, const char *chain, char *out,
+		       size_t len)
+{
+	struct jumps_arg a = { .chain = chain, .out = out, .len = len };
+
+	out[0] = '\0';
+	each_line(save, table, user_chain, &a);
+	each_line(save, table, jump_of, &a);
 }

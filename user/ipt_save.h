@@ -35,4 +35,12 @@ bool wr_ipt_refuses(const struct wr_ipt_entry *e);
 const struct wr_ipt_entry *wr_ipt_diff(const struct wr_ipt_snapshot *before,
 				       const struct wr_ipt_snapshot *after, const char *table);
 
+/*
+ * The user chains that `chain` of `table` jumps to or goes to (-j/-g), in
+ * order, space-separated, from the text of iptables-save: who hooked their
+ * chains into a base chain is likely who set its policy.
+ */
+void wr_ipt_save_jumps(const char *save, const char *table, const char *chain, char *out,
+		       size_t len);
+
 #endif /* WR_IPT_SAVE_H */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "word_list.h"
+
 #define HANDLE_MARK " # handle "
 
 /* Finds rule `handle` (copied as wr_nft_listing_find says); handle 0: counts rules only. */
@@ -63,4 +65,12 @@ unsigned wr_nft_listing_count(const char *listing)
 
 	scan(listing, 0, NULL, 0, &n);
 	return n;
+}
+
+void wr_nft_listing_jumps(const char *listing, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (const char *p = listing; *p; p++)
+		if (!strncmp(p, " jump ", 6) || !strncmp(p, " goto ", 6))
+			wr_words_add(out, len, p + 6, strcspn(p + 6, " \t\n;}"));
 }

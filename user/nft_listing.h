@@ -15,5 +15,11 @@ int wr_nft_listing_find(const char *listing, uint64_t handle, char *text, size_t
 			unsigned *number);
 /* How many rules the listing holds. */
 unsigned wr_nft_listing_count(const char *listing);
+/*
+ * The chains the listed chain's rules jump to or go to ("jump NAME",
+ * "goto NAME"), space-separated, first first, each once: who hooked their
+ * chains into a base chain is likely who set its policy.
+ */
+void wr_nft_listing_jumps(const char *listing, char *out, size_t len);
 
 #endif /* WR_NFT_LISTING_H */

@@ -47,6 +47,7 @@ struct wr_rule {
 	uint64_t handle;		/* nftables rule handle; 0 for a chain policy */
 	unsigned number;		/* 1-based position in its chain (iptables rule number) */
 	bool policy;			/* the chain's policy, not a rule */
+	char jumps[192];		/* a policy's chain: the chains it jumps to, space-separated */
 	char text[256];			/* as nft -a list / iptables -S print it */
 	bool ipt_syntax;		/* text is iptables -S's (a table iptables-nft made) */
 	char owner[96];			/* rule_owners.c: fail2ban (jail sshd), ufw... */

@@ -53,8 +53,9 @@ static int parse_line(const char *line, struct wr_owner_pattern *pat, const char
 	const char *p = field(line, kind, sizeof(kind));
 	size_t n;
 
-	if (!p || (strcmp(kind, "chain") && strcmp(kind, "table") && strcmp(kind, "set"))) {
-		*why = "expected 'chain', 'table' or 'set'";
+	if (!p || (strcmp(kind, "chain") && strcmp(kind, "table") && strcmp(kind, "set") &&
+		   strcmp(kind, "policy"))) {
+		*why = "expected 'chain', 'table', 'set' or 'policy'";
 		return -1;
 	}
 	pat->kind = kind[0];
@@ -191,6 +192,32 @@ static void expand(const char *tmpl, const char *star, const char *client, unsig
 	out[n] = '\0';
 }
 
+/* A policy's chain jumps to a chain matching the pattern. */
+static bool jumps_match(const char *glob, const char *jumps, char *star, size_t len)
+{
+	char name[64];
+
+	while (*jumps) {
+		size_t n = strcspn(jumps, " ");
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, jumps);
+		if (glob_match(glob, name, star, len))
+			return true;
+		jumps += n + (jumps[n] ? 1 : 0);
+	}
+	return false;
+}
+
+static bool pattern_matches(const struct wr_owner_pattern *p, const struct wr_refusal *r,
+			    const char *set, char *star, size_t len)
+{
+	const char *what = p->kind == 'c' ? r->rule.chain : p->kind == 't' ? r->rule.table : set;
+
+	if (p->kind == 'p')
+		return r->rule.policy && jumps_match(p->pattern, r->rule.jumps, star, len);
+	return what[0] && glob_match(p->pattern, what, star, len);
+}
+
 void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r)
 {
 	char star[64], set[64] = "";
@@ -201,10 +228,7 @@ void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r)
 	wr_rule_set_name(r->rule.text, set, sizeof(set), &ipset);
 	for (size_t i = 0; i < o->n; i++) {
 		const struct wr_owner_pattern *p = &o->v[i];
-		const char *what = p->kind == 'c' ? r->rule.chain :
-				   p->kind == 't' ? r->rule.table : set;
-
-		if (!what[0] || !glob_match(p->pattern, what, star, sizeof(star)))
+		if (!pattern_matches(p, r, set, star, sizeof(star)))
 			continue;
 		expand(p->owner, star, r->saddr, r->dport, r->rule.owner, sizeof(r->rule.owner));
 		expand(p->command, star, r->saddr, r->dport, r->rule.owner_command,

@@ -17,7 +17,7 @@
 #define WR_DEFAULT_RULE_OWNERS "/etc/whyrefused/rule-owners.conf"
 
 struct wr_owner_pattern {
-	char kind;		/* 'c': chain, 't': table, 's': set */
+	char kind;		/* 'c': chain, 't': table, 's': set, 'p': policy */
 	char pattern[64];	/* a glob with at most one '*' */
 	char owner[96];
 	char command[256];

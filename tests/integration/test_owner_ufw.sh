@@ -3,7 +3,8 @@
 # configuration (--rootdir/--datadir: the host's /etc/ufw is not touched):
 # default deny incoming, `ufw deny 5432/tcp`. The retry names ufw's rule as
 # `iptables -S` shows it, in chain ufw-user-input, owned by ufw with its
-# command; a port no rule allows ends at the INPUT chain's DROP policy.
+# command; a port no rule allows ends at the INPUT chain's DROP policy,
+# which ufw set (its default) and is named as ufw's with `ufw status verbose`.
 . "$(dirname "$0")/lib.sh"
 if ! command -v ufw >/dev/null; then
 	[ -n "${WR_VM:-}" ] && { pass "skipped in the VM (ufw needs Python)"; exit 0; }
@@ -40,5 +41,8 @@ line=$(wait_refusal '.dport == 2222 and .rule.status == "found"') || fail "the r
 assert_field "$line" rule.chain INPUT
 assert_field "$line" rule.policy true
 assert_field "$line" rule.text "-P INPUT DROP"
+# ufw set that policy (`ufw default deny incoming`): INPUT jumps to its chains.
+assert_field "$line" rule.owner "ufw (its default policy)"
+assert_field "$line" rule.owner_command "ufw status verbose"
 stop_tracer
 pass

@@ -27,6 +27,35 @@ static const char before[] =
 	"[0:0] -A PREROUTING -p tcp -m tcp --dport 9 -j DROP\n"
 	"COMMIT\n";
 
+static void test_jumps_to_user_chains_only(void **state)
+{
+	static const char save[] = "*filter\n"
+				   ":INPUT DROP [0:0]\n"
+				   ":ufw-before-input - [0:0]\n"
+				   ":ufw-user-input - [0:0]\n"
+				   "-A INPUT -j ufw-before-input\n"
+				   "-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n"
+				   "-A INPUT -g ufw-user-input\n"
+				   "-A INPUTX -j ufw-other\n"
+				   "-A ufw-before-input -j ufw-user-input\n"
+				   "COMMIT\n"
+				   "*nat\n"
+				   ":PREROUTING ACCEPT [0:0]\n"
+				   ":DOCKER - [0:0]\n"
+				   "-A INPUT -j DOCKER\n"
+				   "COMMIT\n";
+	char jumps[192];
+
+	(void)state;
+	wr_ipt_save_jumps(save, "filter", "INPUT", jumps, sizeof(jumps));
+	assert_string_equal(jumps, "ufw-before-input ufw-user-input");
+	/* With counters (-c), as whyrefused runs it. */
+	wr_ipt_save_jumps(before, "filter", "INPUT", jumps, sizeof(jumps));
+	assert_string_equal(jumps, "WR_BLOCK");
+	wr_ipt_save_jumps(before, "raw", "PREROUTING", jumps, sizeof(jumps));
+	assert_string_equal(jumps, "");
+}
+
 static void test_parse_numbers_rules_per_chain(void **state)
 {
 	struct wr_ipt_snapshot s = { 0 };
@@ -127,6 +156,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_numbers_rules_per_chain),
+		cmocka_unit_test(test_jumps_to_user_chains_only),
 		cmocka_unit_test(test_refusing_entries),
 		cmocka_unit_test(test_diff_names_the_rule_that_counted),
 		cmocka_unit_test(test_diff_limited_to_the_table_the_kernel_named),

@@ -20,6 +20,32 @@ static const char listing[] =
 	"\t}\n"
 	"}\n";
 
+/* ufw's INPUT chain as iptables-nft made it (nft 1.0.6, ufw 0.36.2). */
+static const char ufw_input[] =
+	"table ip filter {\n"
+	"\tchain INPUT { # handle 19\n"
+	"\t\ttype filter hook input priority filter; policy drop;\n"
+	"\t\tcounter jump ufw-before-logging-input # handle 20\n"
+	"\t\tcounter jump ufw-before-input # handle 21\n"
+	"\t\tcounter jump ufw-after-input # handle 22\n"
+	"\t\tip saddr 192.0.2.0/24 goto ufw-before-input # handle 23\n"
+	"\t}\n"
+	"}\n";
+
+static void test_jumps_in_order_each_once(void **state)
+{
+	char jumps[192], tiny[20];
+
+	(void)state;
+	wr_nft_listing_jumps(ufw_input, jumps, sizeof(jumps));
+	assert_string_equal(jumps, "ufw-before-logging-input ufw-before-input ufw-after-input");
+	wr_nft_listing_jumps(listing, jumps, sizeof(jumps));
+	assert_string_equal(jumps, "ssh_rules");
+	/* A name that does not fit is left out whole, never cut. */
+	wr_nft_listing_jumps(ufw_input, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "ufw-before-input");
+}
+
 static void test_rule_by_handle(void **state)
 {
 	char text[256];
@@ -61,6 +87,7 @@ int main(void)
 		cmocka_unit_test(test_rule_by_handle),
 		cmocka_unit_test(test_comment_with_a_handle_inside),
 		cmocka_unit_test(test_table_and_chain_handles_are_not_rules),
+		cmocka_unit_test(test_jumps_in_order_each_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

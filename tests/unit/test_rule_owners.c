@@ -73,6 +73,31 @@ static void test_shipped_patterns(void **state)
 	wr_owners_name(&o, &r);
 	assert_string_equal(r.rule.owner, "firewalld");
 
+	/* ufw's default policy: INPUT's policy, and INPUT jumps to ufw's chains. */
+	found_rule(&r, "filter", "INPUT");
+	r.rule.policy = true;
+	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "wr_mine ufw-before-logging-input");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "ufw (its default policy)");
+	assert_string_equal(r.rule.owner_command, "ufw status verbose");
+	/* Docker's FORWARD policy. */
+	found_rule(&r, "filter", "FORWARD");
+	r.rule.policy = true;
+	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "DOCKER-USER DOCKER-FORWARD");
+	wr_owners_name(&o, &r);
+	assert_non_null(strstr(r.rule.owner, "Docker"));
+	/* A rule (not the policy) of a chain that jumps to ufw's is not ufw's. */
+	found_rule(&r, "filter", "INPUT");
+	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "ufw-before-input");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "");
+	/* A policy of a chain that jumps nowhere known has no owner. */
+	found_rule(&r, "filter", "INPUT");
+	r.rule.policy = true;
+	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "wr_mine");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "");
+
 	/* A hand-written ruleset has no owner, and no hint is added. */
 	found_rule(&r, "filter", "INPUT");
 	wr_owners_name(&o, &r);
@@ -115,7 +140,7 @@ static void test_bad_lines(void **state)
 
 	assert_int_equal(wr_owners_parse(&o, "chain ok x\nrule x y\n", "f.conf", err,
 					 sizeof(err)), -1);
-	assert_string_equal(err, "f.conf:2: expected 'chain', 'table' or 'set'");
+	assert_string_equal(err, "f.conf:2: expected 'chain', 'table', 'set' or 'policy'");
 	assert_int_equal(wr_owners_parse(&o, "chain a*b* x\n", "f.conf", err, sizeof(err)), -1);
 	assert_string_equal(err, "f.conf:1: expected a pattern with at most one '*'");
 	assert_int_equal(wr_owners_parse(&o, "table t \"unterminated\n", "f.conf", err,
