@@ -186,6 +186,52 @@ bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
 	return in;
 }
 
+bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_container *c)
+{
+	const char *end = args + len, *prev = NULL, *base;
+
+	memset(c, 0, sizeof(*c));
+	if (!len)
+		return false;
+	base = strrchr(args, '/');
+	if (strcmp(base ? base + 1 : args, "conmon"))
+		return false;
+	for (const char *a = args; a < end; prev = a, a += strlen(a) + 1) {
+		if (!prev)
+			continue;
+		if (!strcmp(prev, "-c") && strlen(a) == 64 && hex_id(a))
+			snprintf(c->id, sizeof(c->id), "%s", a);
+		else if (!strcmp(prev, "-n"))
+			snprintf(c->name, sizeof(c->name), "%s", a);
+	}
+	if (!c->id[0]) {
+		memset(c, 0, sizeof(*c));
+		return false;
+	}
+	snprintf(c->runtime, sizeof(c->runtime), "podman");
+	return true;
+}
+
+bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
+			      struct wr_container *c)
+{
+	char path[128], args[8192];
+	size_t n;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	if (!pid || strcmp(comm, "conmon"))
+		return false;
+	snprintf(path, sizeof(path), "%s/proc/%u/cmdline", root, pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(args, 1, sizeof(args) - 1, f);
+	fclose(f);
+	args[n] = '\0';
+	return wr_container_from_conmon_args(args, n, c);
+}
+
 void wr_container_label(const struct wr_container *c, char *buf, size_t len)
 {
 	if (c->name[0])

@@ -33,6 +33,19 @@ bool wr_container_name_docker(const char *config_json, char *name, size_t len);
  * (ROOT "" on a live system, a directory in tests). False when it is in none.
  */
 bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c);
+/*
+ * podman's conmon holds each host port a container publishes (-p 8080:80),
+ * and its arguments name the container (-c ID, -n NAME). From the
+ * NUL-separated /proc/PID/cmdline text of `len` bytes: true for conmon.
+ */
+bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_container *c);
+/*
+ * The container process `pid` (named `comm`) holds published ports for,
+ * while it runs; false for any other process.
+ */
+bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
+			      struct wr_container *c);
+
 /* "container web (podman)", or "container 3f2a1b4c5d6e (docker)" without a name. */
 void wr_container_label(const struct wr_container *c, char *buf, size_t len);
 

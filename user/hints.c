@@ -59,7 +59,13 @@ void wr_listener_describe(const struct wr_listener *l, char *buf, size_t len)
 	char ep[INET6_ADDRSTRLEN + 10];
 
 	format_addr(l->family, l->addr, l->port, ep, sizeof(ep));
-	if (l->pid)
+	if (l->publishes.runtime[0]) {
+		char who[96];
+
+		wr_container_label(&l->publishes, who, sizeof(who));
+		snprintf(buf, len, "%s (pid %u) on %s, the port published for %s", l->comm, l->pid,
+			 ep, who);
+	} else if (l->pid)
 		snprintf(buf, len, "%s (pid %u) on %s", l->comm, l->pid, ep);
 	else
 		snprintf(buf, len, "a process not found (socket inode %u) on %s", l->inode, ep);
@@ -106,7 +112,7 @@ bool wr_listener_accepts(const struct wr_listener *l, int family, const uint8_t 
 /* Why a listener on the refused port does not take this SYN. */
 static void hint_other_address(struct wr_refusal *r, const struct wr_listener *l)
 {
-	char who[128];
+	char who[256];
 
 	wr_listener_describe(l, who, sizeof(who));
 	if (r->family == AF_INET && l->family == AF_INET6 && l->v6only)
@@ -133,7 +139,7 @@ static bool device_ok(const struct wr_listener *l, const struct wr_refusal *r)
 static void hint_other_device(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			      const struct wr_listener *l)
 {
-	char who[128], bound[32], in[32];
+	char who[256], bound[32], in[32];
 
 	wr_listener_describe(l, who, sizeof(who));
 	ctx->ifname(ctx->arg, r->netns, l->bound_ifindex, bound, sizeof(bound));
@@ -226,7 +232,7 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 {
 	const struct wr_inventory *inv = ctx->inv;
 	const struct wr_listen_record *stop = last_stop(inv, r);
-	char who[128], when[16], ago[32], ns[128], first[WR_TEXT_LEN] = "";
+	char who[256], when[16], ago[32], ns[128], first[WR_TEXT_LEN] = "";
 	bool alike_port = false;
 	size_t i;
 
@@ -241,7 +247,18 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		localtime_r(&stop->ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		wr_format_ago(&stop->ts, &ctx->now, ago, sizeof(ago));
-		if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
+		if (stop->l.publishes.runtime[0]) {
+			/* Its port holder ended with it: the container stopped. */
+			const struct wr_container *c = &stop->l.publishes;
+			const char *name = c->name[0] ? c->name : c->id;
+			char label[96];
+
+			wr_container_label(c, label, sizeof(label));
+			wr_add_hint(r, "%s, which published this port, stopped%s %s, %s (%s, pid "
+				    "%u, held the port) -- %s ps --all --filter name=%s; %s logs %s",
+				    label, stop->after.tv_sec ? " by" : " at", when, ago,
+				    stop->l.comm, stop->l.pid, c->runtime, name, c->runtime, name);
+		} else if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
 			char after[16];
 
 			localtime_r(&stop->after.tv_sec, &tm);
@@ -364,7 +381,7 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		      const struct wr_listener *target, uint64_t overflows)
 {
 	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
-	char who[128] = "";
+	char who[256] = "";
 
 	r->n_hints = 0;
 	r->n_related = 0;

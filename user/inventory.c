@@ -122,15 +122,14 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 		struct wr_listener *old = wr_inv_find_socket(inv, &fresh[j]);
 
 		if (old) {	/* fresh queue lengths; the owner as first seen */
-			uint32_t pid = old->pid;
-			char comm[WR_COMM_MAX];
+			struct wr_listener first = *old;
 
-			memcpy(comm, old->comm, sizeof(comm));
 			*old = fresh[j];
 			old->seen = *now;
 			if (!old->pid) {
-				old->pid = pid;
-				memcpy(old->comm, comm, sizeof(comm));
+				old->pid = first.pid;
+				memcpy(old->comm, first.comm, sizeof(first.comm));
+				old->publishes = first.publishes;
 			}
 			continue;
 		}
@@ -147,16 +146,24 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 
 int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
 {
-	history_add(inv, rec);
 	if (rec->stop) {
-		wr_inv_remove(inv, &rec->l);
+		struct wr_listen_record r = *rec;
+
+		/* The container a port holder published for is known only while it ran. */
+		for (size_t i = 0; i < inv->n && !r.l.publishes.runtime[0]; i++)
+			if (wr_listener_same_socket(&inv->v[i], &r.l))
+				r.l.publishes = inv->v[i].publishes;
+		history_add(inv, &r);
+		wr_inv_remove(inv, &r.l);
 		return 0;
 	}
+	history_add(inv, rec);
 	/* Already known from a dump that raced with the event: name its owner. */
 	for (size_t i = 0; i < inv->n; i++) {
 		if (wr_listener_same_socket(&inv->v[i], &rec->l)) {
 			inv->v[i].pid = rec->l.pid;
 			memcpy(inv->v[i].comm, rec->l.comm, sizeof(rec->l.comm));
+			inv->v[i].publishes = rec->l.publishes;
 			return 0;
 		}
 	}

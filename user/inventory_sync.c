@@ -13,6 +13,13 @@
 #include "proc_owner.h"
 #include "sock_diag.h"
 
+/* The process holding a listener, and the container it publishes the port for, if any. */
+static void name_owner(struct wr_listener *l)
+{
+	if (!wr_owner_lookup(l->inode, &l->pid, l->comm, sizeof(l->comm)))
+		wr_container_port_holder("", l->pid, l->comm, &l->publishes);
+}
+
 static int dump_one(struct wr_inventory *inv, const struct wr_netns *ns)
 {
 	struct wr_listener_list l = { 0 };
@@ -64,8 +71,7 @@ static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_ne
 	/* Owners of new listeners now, while they run: a stop is reported with them. */
 	for (i = 0; !err && i < l.n; i++)
 		if (l.v[i].inode && !wr_inv_find_socket(inv, &l.v[i]))
-			wr_owner_lookup(l.v[i].inode, &l.v[i].pid, l.v[i].comm,
-					sizeof(l.v[i].comm));
+			name_owner(&l.v[i]);
 	if (!err)	/* a failed dump says nothing about what stopped */
 		err = wr_inv_poll_netns(inv, netns, l.v, l.n, now);
 	wr_listener_list_free(&l);
@@ -115,7 +121,7 @@ void wr_sync_owners(struct wr_inventory *inv, uint32_t netns)
 
 		if (l->pid || !l->inode || (netns && l->netns != netns))
 			continue;
-		wr_owner_lookup(l->inode, &l->pid, l->comm, sizeof(l->comm));
+		name_owner(l);
 	}
 }
 

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "containers.h"
+
 #define WR_COMM_MAX 16
 
 struct wr_listener {
@@ -21,6 +23,8 @@ struct wr_listener {
 	uint32_t wqueue;	/* accept queue limit: listen() backlog */
 	uint32_t pid;		/* owner, 0 if unknown */
 	char comm[WR_COMM_MAX];
+	/* The owner holds a container's published port (podman's conmon): which one. */
+	struct wr_container publishes;
 	struct timespec seen;	/* --light: the last poll that found it */
 };
 

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "containers.h"
 #include "event_decode.h"
 #include "explain.h"
 #include "fw_rules.h"
@@ -56,6 +57,7 @@ struct tracer {
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
+	bool owners_named;		/* the listeners of the first dump have their owners */
 	uint64_t next_poll_ms;		/* --light: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* --light: the last poll before a hint */
 	struct wr_fw *fw;		/* names firewall rules */
@@ -228,7 +230,14 @@ static void on_listen(struct tracer *t, const void *data, size_t size)
 		return;
 	}
 	memcpy(&ev, data, sizeof(ev));
-	if (wr_decode_listen(&t->dctx, &ev, &rec) || wr_inv_apply(&t->inv, &rec))
+	if (wr_decode_listen(&t->dctx, &ev, &rec)) {
+		t->stats.decode_errors++;
+		return;
+	}
+	/* A container's port holder is named while it runs: its stop is reported so. */
+	if (!rec.stop)
+		wr_container_port_holder("", rec.l.pid, rec.l.comm, &rec.l.publishes);
+	if (wr_inv_apply(&t->inv, &rec))
 		t->stats.decode_errors++;
 }
 
@@ -604,6 +613,15 @@ static int run(struct tracer *t)
 		}
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
+		/*
+		 * Owners of what listened before us, once, after the start record
+		 * (a /proc scan): a service, or a container's port holder, that
+		 * stops is then named by what it was.
+		 */
+		if (!t->owners_named) {
+			wr_sync_owners(&t->inv, 0);
+			t->owners_named = true;
+		}
 		resync_if_listens_lost(t);
 		if (plan->light && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);

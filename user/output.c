@@ -171,6 +171,18 @@ static const char *relation_name(enum wr_relation rel)
 	return "other";
 }
 
+/* {"name", "runtime", "id"}: the container object of a refusal or a listener. */
+static void json_container(struct jw *w, const char *key, const struct wr_container *c)
+{
+	jw_key(w, key);
+	jw_object_begin(w);
+	if (c->name[0])
+		jw_field_string(w, "name", c->name);
+	jw_field_string(w, "runtime", c->runtime);
+	jw_field_string(w, "id", c->id);
+	jw_object_end(w);
+}
+
 static void json_listener_fields(struct jw *w, const struct wr_listener *l)
 {
 	char addr[WR_ADDR_STRLEN];
@@ -192,6 +204,8 @@ static void json_listener_fields(struct jw *w, const struct wr_listener *l)
 		jw_field_bool(w, "v6only", l->v6only);
 	if (l->bound_ifindex)
 		jw_field_uint(w, "bound_ifindex", l->bound_ifindex);
+	if (l->publishes.runtime[0])
+		json_container(w, "published_for", &l->publishes);
 }
 
 static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
@@ -309,15 +323,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_string(&o->jw, "reply", "unknown");
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
-	if (r->in_container) {
-		jw_key(&o->jw, "container");
-		jw_object_begin(&o->jw);
-		if (r->container.name[0])
-			jw_field_string(&o->jw, "name", r->container.name);
-		jw_field_string(&o->jw, "runtime", r->container.runtime);
-		jw_field_string(&o->jw, "id", r->container.id);
-		jw_object_end(&o->jw);
-	}
+	if (r->in_container)
+		json_container(&o->jw, "container", &r->container);
 	if (r->nat.found) {
 		jw_key(&o->jw, "nat");
 		jw_object_begin(&o->jw);

@@ -2,6 +2,8 @@
 # Debian's podman (netavark, iptables-nft DNAT) in the server namespace, two
 # containers behind published ports of one network: "web" (-p 8080:80)
 # listens on nothing, "lo" (-p 8081:80) runs httpd on 127.0.0.1:80 only.
+# A third, "stopped" (-p 8082:80), serves until podman stops it: then the
+# refusal on 8082 says that container stopped (conmon held its port).
 # Each refusal is reported once, in the container's namespace, named by the
 # container's name, with the address the client dialled and the namespace
 # whose DNAT sent it there; the forwarding namespace reports nothing, and
@@ -37,6 +39,8 @@ run() {
 }
 run "$WEB" 8080 sleep 1000
 run "$LO" 8081 httpd -f -p 127.0.0.1:80
+STOPPED=wrt-stopped-$$
+run "$STOPPED" 8082 httpd -f -p 80
 for ((i = 0; i < 100; i++)); do
 	[ "$(podman_srv inspect -f '{{.State.Running}}' "$WEB" "$LO" 2>/dev/null | sort -u)" = true ] && break
 	sleep 0.1
@@ -44,6 +48,22 @@ done
 web_ip=$(podman_srv inspect -f '{{(index .NetworkSettings.Networks "'"$NET"'").IPAddress}}' "$WEB")
 lo_ip=$(podman_srv inspect -f '{{(index .NetworkSettings.Networks "'"$NET"'").IPAddress}}' "$LO")
 start_tracer
+assert_eq "$(connect_from_client $SRV4 8082)" connected "8082 before $STOPPED stops"
+podman_srv stop -t 1 "$STOPPED" >/dev/null
+assert_eq "$(connect_from_client $SRV4 8082)" refused "8082 after $STOPPED stopped"
+line=$(wait_refusal '.dport == 8082') || fail "no refusal for 8082"
+assert_field "$line" cause no_listener
+assert_field "$line" netns "$(srv_netns_inode)"
+assert_field "$line" last_listener.comm conmon
+assert_field "$line" last_listener.port 8082
+assert_field "$line" last_listener.published_for.name "$STOPPED"
+assert_field "$line" last_listener.published_for.runtime podman
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
+	"container $STOPPED (podman), which published this port, stopped at "
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "podman logs $STOPPED"
+# The running containers' ports are theirs, not "a wrong port" of a process.
+assert_contains "$(jq -r '.hints[1]' <<<"$line")" "the port published for container"
+assert_text "container $STOPPED (podman), which published this port, stopped at"
 
 assert_eq "$(connect_from_client $SRV4 8080)" refused "connect to the published 8080"
 line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$web_ip\"" 10) ||
@@ -71,11 +91,11 @@ assert_field "$line" nat.dport 8081
 assert_contains "$(jq -r '.hints[0]' <<<"$line")" "httpd (pid"
 assert_contains "$(jq -r '.hints[0]' <<<"$line")" "on 127.0.0.1:80 only, not on $lo_ip"
 sleep 1
-assert_eq "$(count_refusals true)" 0 "refusals reported in the forwarding namespace"
+assert_eq "$(count_refusals '.dport != 8082')" 0 "refusals reported in the forwarding namespace"
 # In all of this scenario's namespaces (the tracer sees the whole host).
 ns_of() { stat -L -c %i "$(podman_srv inspect -f '{{.NetworkSettings.SandboxKey}}' "$1")"; }
 mine="[$(srv_netns_inode), $(ns_of "$WEB"), $(ns_of "$LO")]"
-assert_eq "$(jq -c "select(.event == \"refusal\" and (.netns | IN($mine[])))" "$OUT" | wc -l)" 2 \
+assert_eq "$(jq -c "select(.event == \"refusal\" and (.netns | IN($mine[])))" "$OUT" | wc -l)" 3 \
 	"refusals in all"
 stop_tracer
 pass

@@ -68,6 +68,30 @@ static void test_names(void **state)
 	assert_false(wr_container_name_docker("{\"ID\":\"x\"}", name, sizeof(name)));
 }
 
+static void test_conmon_names_the_container(void **state)
+{
+	static const char id[] = "8f75def5c927c9fbbbcfc08dee9fc8be7aa76d4fca99528af879f05f9e9ed96c";
+	char args[512];
+	struct wr_container c;
+	size_t n;
+
+	(void)state;
+	/* conmon's arguments as podman 4.3 starts it (cut short). */
+	n = (size_t)snprintf(args, sizeof(args), "/usr/bin/conmon%c--api-version%c1%c-c%c%s%c-u%c%s"
+			     "%c-n%cweb%c--exit-dir%c/run/libpod/exits", 0, 0, 0, 0, id, 0, 0, id,
+			     0, 0, 0, 0) + 1;
+	assert_true(wr_container_from_conmon_args(args, n, &c));
+	assert_string_equal(c.runtime, "podman");
+	assert_string_equal(c.id, id);
+	assert_string_equal(c.name, "web");
+	/* Another program, or conmon without a container id, holds no published port. */
+	n = (size_t)snprintf(args, sizeof(args), "/usr/sbin/sshd%c-c%c%s", 0, 0, id) + 1;
+	assert_false(wr_container_from_conmon_args(args, n, &c));
+	n = (size_t)snprintf(args, sizeof(args), "conmon%c-n%cweb", 0, 0) + 1;
+	assert_false(wr_container_from_conmon_args(args, n, &c));
+	assert_false(wr_container_from_conmon_args("", 0, &c));
+}
+
 static void put(const char *root, const char *rel, const char *text)
 {
 	char path[512], cmd[600];
@@ -110,6 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_from_cgroups),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_conmon_names_the_container),
 		cmocka_unit_test(test_of_pid),
 	};
 

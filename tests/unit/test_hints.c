@@ -297,6 +297,29 @@ static void test_stopped_service_comes_first(void **state)
 	assert_non_null(strstr(r.explanation, "stopped listening"));
 }
 
+/* podman's conmon held the published port: its end is the container's stop. */
+static void test_stopped_container_that_published_the_port(void **state)
+{
+	struct wr_listener holder = listener(NS_HOST, "0.0.0.0", 8082, 900, "conmon");
+	struct wr_listener web = listener(NS_HOST, "0.0.0.0", 8080, 901, "conmon");
+
+	snprintf(holder.publishes.runtime, sizeof(holder.publishes.runtime), "podman");
+	snprintf(holder.publishes.name, sizeof(holder.publishes.name), "shop");
+	snprintf(web.publishes.runtime, sizeof(web.publishes.runtime), "podman");
+	snprintf(web.publishes.name, sizeof(web.publishes.name), "web");
+	history(holder, false, NOW - 600);
+	history(holder, true, NOW - 60);
+	add(web);
+	struct wr_refusal r = refused("192.0.2.1", 8082, NS_HOST);
+
+	assert_non_null(strstr(r.hints[0], "container shop (podman), which published this port, "
+					   "stopped at "));
+	assert_non_null(strstr(r.hints[0], ", 60 s ago (conmon, pid 900, held the port) -- podman "
+					   "ps --all --filter name=shop; podman logs shop"));
+	assert_string_equal(r.hints[1], "conmon (pid 901) on 0.0.0.0:8080, the port published for "
+					"container web (podman) -- wrong port?");
+}
+
 static void test_restarted_elsewhere_same_program(void **state)
 {
 	struct wr_listener old = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
@@ -532,6 +555,7 @@ int main(void)
 		T(test_listener_in_another_netns),
 		T(test_stopped_service_comes_first),
 		T(test_restarted_elsewhere_same_program),
+	T(test_stopped_container_that_published_the_port),
 		T(test_other_instances_of_the_program_are_not_wrong_ports),
 		T(test_same_process_still_listening_elsewhere),
 		T(test_listening_again_is_not_a_stop),
