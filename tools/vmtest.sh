@@ -53,10 +53,56 @@ copy_with_libs() {
 # What the suite runs, taken from the host (GNU tools: the suite's dialect).
 GUEST_TOOLS="bash env cat cp mv rm ln ls mkdir mkfifo mktemp stat sleep timeout kill head tail
 	wc sort uniq tr cut sed grep date dirname basename id uname printf true false seq tee
-	pwd readlink chmod touch find awk comm setpriv taskset jq ip ss nstat nft bpftool ssh ssh-keygen sshd sysctl curl
+	pwd readlink chmod touch find awk comm setpriv taskset jq ip ss nstat nft bpftool ssh ssh-keygen sshd sysctl curl nsenter
 	iptables ip6tables iptables-save ip6tables-save iptables-nft ip6tables-nft
 	iptables-legacy ip6tables-legacy iptables-legacy-save ip6tables-legacy-save
-	iptables-nft-save ip6tables-nft-save xtables-nft-multi xtables-legacy-multi rsyslogd"
+	iptables-nft-save ip6tables-nft-save xtables-nft-multi xtables-legacy-multi rsyslogd
+	iptables-restore ip6tables-restore iptables-nft-restore ip6tables-nft-restore
+	iptables-legacy-restore ip6tables-legacy-restore"
+
+# fail2ban and ufw as Debian installs them: Python, its standard library
+# (the C modules with their libraries), their packages and configuration.
+# Which rule and whose is userspace, but what the guest kernel's netfilter
+# makes of their rulesets is not: they run in the VM as on the host.
+copy_python_tools() {
+	local py path
+	py=$(readlink -f /usr/bin/python3)	# Debian's, what the tools' #! names
+	copy_with_libs "$py" "$(type -P fail2ban-server)" "$(type -P fail2ban-client)" "$(type -P ufw)"
+	ln -sf "$(basename "$py")" "$IRD/usr/bin/python3"
+	mkdir -p "$IRD/usr/lib/python3" "$IRD/etc/default"
+	cp -a "/usr/lib/$(basename "$py")" "$IRD/usr/lib/"
+	# What only builds, documents or tests Python (half of it: the static libpython).
+	rm -rf "$IRD/usr/lib/$(basename "$py")"/{config-*,test,lib2to3,pydoc_data,distutils,ensurepip,idlelib,tkinter}
+	for path in "/usr/lib/$(basename "$py")"/lib-dynload/*.so; do copy_with_libs "$path"; done
+	mkdir -p "$IRD/usr/lib/python3/dist-packages"
+	cp -a /usr/lib/python3/dist-packages/{fail2ban,ufw} "$IRD/usr/lib/python3/dist-packages/"
+	cp -a /etc/fail2ban /etc/ufw "$IRD/etc/"
+	cp /etc/default/ufw "$IRD/etc/default/"
+	mkdir -p "$IRD/usr/lib" && cp -a /usr/lib/ufw "$IRD/usr/lib/"
+	[ -d /usr/share/ufw ] && mkdir -p "$IRD/usr/share" && cp -a /usr/share/ufw "$IRD/usr/share/"
+	return 0
+}
+
+# Debian's podman (conmon, runc, netavark, aardvark-dns), configured for a
+# guest whose root is the initramfs: vfs storage (no overlay on rootfs),
+# runc without pivot_root (rootfs cannot be pivoted), cgroupfs on cgroup2,
+# events in a file (no journald).
+copy_podman() {
+	local f
+	command -v podman >/dev/null || die "podman is missing on the host (make deps)"
+	copy_with_libs /usr/bin/podman /usr/bin/conmon "$(type -P runc)" /usr/lib/podman/netavark \
+		/usr/lib/podman/aardvark-dns
+	for f in /etc/containers/policy.json /etc/containers/registries.conf /usr/share/containers/containers.conf \
+		/usr/share/containers/seccomp.json; do
+		[ -e "$f" ] && copy_with_libs "$f"
+	done
+	mkdir -p "$IRD/etc/containers/networks" "$IRD/var/lib/containers" "$IRD/var/tmp"
+	printf '[engine]\nno_pivot_root = true\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime = "runc"\n' \
+		>"$IRD/etc/containers/containers.conf"
+	printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
+		>"$IRD/etc/containers/storage.conf"
+	echo "nameserver 127.0.0.1" >"$IRD/etc/resolv.conf"
+}
 
 build_initramfs() {
 	local t path
@@ -73,6 +119,8 @@ build_initramfs() {
 	for path in /usr/lib/x86_64-linux-gnu/xtables/*.so; do copy_with_libs "$path"; done
 	# rsyslogd (the log shipper scenario) loads imfile and imtcp the same way.
 	for path in /usr/lib/x86_64-linux-gnu/rsyslog/*.so; do copy_with_libs "$path"; done
+	copy_python_tools
+	copy_podman
 	# The kernel's modules, without the filesystems and drivers a test never needs.
 	cp -a "$KDIR/lib/modules/$KVER" "$IRD/lib/modules/"
 	rm -rf "$IRD/lib/modules/$KVER/kernel"/{fs,sound,arch} \
@@ -117,6 +165,8 @@ mount -t devpts devpts /dev/pts
 mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup	# podman's containers
+mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 hostname wr-vm
 depmod
 if [ $MODULES = loaded ]; then

@@ -9,8 +9,6 @@
 # /etc/fail2ban with its own socket, pid file, log and an in-memory database.
 . "$(dirname "$0")/lib.sh"
 if ! command -v fail2ban-server >/dev/null; then
-	# The VM has no Python: which rule and whose is userspace, kernel-independent.
-	[ -n "${WR_VM:-}" ] && { pass "skipped in the VM (fail2ban needs Python)"; exit 0; }
 	fail "fail2ban is not installed (make deps)"
 fi
 setup_pair

@@ -12,7 +12,6 @@
 # must here (runc, cgroupfs, nsenter --net).
 . "$(dirname "$0")/lib.sh"
 if ! command -v podman >/dev/null; then
-	[ -n "${WR_VM:-}" ] && { pass "skipped in the VM (no podman there)"; exit 0; }
 	fail "podman is not installed (make deps)"
 fi
 setup_pair
