@@ -58,6 +58,9 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	e->bound_ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* Its end will be told (proc_ends.bpf.c). */
+	if (kind == WR_EV_LISTEN)
+		bpf_map_update_elem(&listen_owners, &e->pid, &kind, BPF_ANY);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -125,7 +125,22 @@ struct wr_verdicts_map {
 	__type(value, struct wr_verdict_val);
 };
 
+/* Processes that listen (tgid): their signals, exits and execs are watched. */
+struct wr_listen_owners_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+};
+struct wr_signal_notes_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);	/* the target's tgid */
+	__type(value, struct wr_signal_note);
+};
 WR_SHARED struct wr_ringbuf_map events SEC(".maps");
+WR_SHARED struct wr_listen_owners_map listen_owners SEC(".maps");
+WR_SHARED struct wr_signal_notes_map signal_notes SEC(".maps");
 WR_SHARED struct wr_counters_map counters SEC(".maps");
 WR_SHARED struct wr_port_filter_map port_filter SEC(".maps");
 WR_SHARED struct wr_src4_filter_map src4_filter SEC(".maps");

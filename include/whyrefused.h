@@ -21,6 +21,8 @@ enum wr_event_kind {
 	WR_EV_UNANSWERED = 3,	/* a listener consumed the SYN without a SYN-ACK */
 	WR_EV_LISTEN = 4,	/* a TCP socket entered LISTEN (struct wr_listen_event) */
 	WR_EV_UNLISTEN = 5,	/* a TCP socket left LISTEN (struct wr_listen_event) */
+	WR_EV_PROC_END = 6,	/* a process that listened ended (struct wr_proc_event) */
+	WR_EV_PROC_EXEC = 7,	/* a process that listened became another program (the same) */
 };
 
 /* What left the host in answer to the SYN before it was freed. */
@@ -113,6 +115,31 @@ struct wr_listen_event {
 	char comm[WR_COMM_LEN];
 };
 
+/*
+ * The last signal that could end a listener's process: who sent it. Kept by
+ * signal:signal_generate, read by sched:sched_process_exit.
+ */
+struct wr_signal_note {
+	__u64 ts_ns;
+	__u32 sender_pid;	/* tgid of the sender; the process itself for a fault */
+	__u32 sender_uid;
+	__u32 signal;
+	__u32 pad;
+	char sender_comm[WR_COMM_LEN];
+};
+
+/* WR_EV_PROC_END, WR_EV_PROC_EXEC: how a process that listened ended. */
+struct wr_proc_event {
+	struct wr_event_hdr hdr;
+	__u32 pid;		/* tgid */
+	__u32 exit_code;	/* task->exit_code: status << 8, or signal (| 0x80: core dumped) */
+	__u8 oom;		/* the OOM killer chose it (signal->oom_mm set) */
+	__u8 has_note;		/* `note` holds the last signal sent to it */
+	__u8 pad[6];
+	char comm[WR_COMM_LEN];	/* exec: the new program */
+	struct wr_signal_note note;
+};
+
 /* wr_listen_event.flags */
 #define WR_LISTEN_V6ONLY	0x1	/* AF_INET6 socket with IPV6_V6ONLY */
 
@@ -130,6 +157,7 @@ enum wr_counter {
 	WR_CNT_RL_FIREWALL,	/* firewall_reject and firewall_drop */
 	WR_CNT_RL_BACKLOG,
 	WR_CNT_RL_OTHER,
+	WR_CNT_PROC_LOST,	/* a listener process's end or exec: the ring buffer was full */
 	WR_CNT_MAX,
 };
 

@@ -97,6 +97,42 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 	return decode_location(ctx, ev, r);
 }
 
+static struct timespec real_time(const struct wr_decode_ctx *ctx, uint64_t mono_ns)
+{
+	int64_t real = (int64_t)mono_ns + ctx->mono_to_real_ns;
+
+	return (struct timespec){ .tv_sec = real / 1000000000LL, .tv_nsec = real % 1000000000LL };
+}
+
+int wr_decode_proc(const struct wr_decode_ctx *ctx, const struct wr_proc_event *ev,
+		   struct wr_proc_end *e)
+{
+	struct timespec sent;
+
+	memset(e, 0, sizeof(*e));
+	if (ev->hdr.kind != WR_EV_PROC_END && ev->hdr.kind != WR_EV_PROC_EXEC)
+		return -1;
+	e->ts = real_time(ctx, ev->hdr.ts_ns);
+	e->pid = ev->pid;
+	if (ev->hdr.kind == WR_EV_PROC_EXEC) {
+		e->how = WR_END_EXEC;
+		memcpy(e->comm, ev->comm, sizeof(e->comm));
+		e->comm[sizeof(e->comm) - 1] = '\0';
+		return 0;
+	}
+	if (ev->has_note) {	/* the last signal sent to it, and by whom */
+		e->by_known = true;
+		e->by_pid = ev->note.sender_pid;
+		e->by_uid = ev->note.sender_uid;
+		e->signal = (int)ev->note.signal;
+		memcpy(e->by_comm, ev->note.sender_comm, sizeof(e->by_comm));
+		e->by_comm[sizeof(e->by_comm) - 1] = '\0';
+	}
+	sent = real_time(ctx, ev->note.ts_ns);
+	wr_proc_end_from_exit(e, ev->exit_code, ev->oom, ev->has_note ? &sent : NULL);
+	return 0;
+}
+
 int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_event *ev,
 		     struct wr_listen_record *rec)
 {

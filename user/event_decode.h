@@ -3,6 +3,7 @@
 #ifndef WR_EVENT_DECODE_H
 #define WR_EVENT_DECODE_H
 
+#include "proc_ends.h"
 #include "refusal.h"
 
 struct wr_decode_ctx {
@@ -21,5 +22,9 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 /* A LISTEN transition; returns 0, or -1 when malformed. */
 int wr_decode_listen(const struct wr_decode_ctx *ctx, const struct wr_listen_event *ev,
 		     struct wr_listen_record *rec);
+
+/* A listener process's end or exec; returns 0, or -1 when malformed. */
+int wr_decode_proc(const struct wr_decode_ctx *ctx, const struct wr_proc_event *ev,
+		   struct wr_proc_end *e);
 
 #endif /* WR_EVENT_DECODE_H */

@@ -65,7 +65,9 @@ void wr_listener_describe(const struct wr_listener *l, char *buf, size_t len)
 		wr_container_label(&l->publishes, who, sizeof(who));
 		snprintf(buf, len, "%s (pid %u) on %s, the port published for %s", l->comm, l->pid,
 			 ep, who);
-	} else if (l->pid)
+	} else if (l->pid && l->unit[0])
+		snprintf(buf, len, "%s (%s, pid %u) on %s", l->comm, l->unit, l->pid, ep);
+	else if (l->pid)
 		snprintf(buf, len, "%s (pid %u) on %s", l->comm, l->pid, ep);
 	else
 		snprintf(buf, len, "a process not found (socket inode %u) on %s", l->inode, ep);
@@ -228,48 +230,133 @@ static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 			 list, total > shown ? ", ..." : "");
 }
 
+#define RESTART_WINDOW_S 120	/* stops this close together are a restart loop */
+#define RESTART_LOOP 3		/* ... from this many on */
+
+/* Does history record `h` stop the same service as `stop`? Its unit, or its program and port. */
+static bool same_service(const struct wr_listen_record *h, const struct wr_listen_record *stop)
+{
+	if (stop->l.unit[0])
+		return !strcmp(h->l.unit, stop->l.unit);
+	return h->l.netns == stop->l.netns && h->l.port == stop->l.port &&
+	       !strcmp(h->l.comm, stop->l.comm);
+}
+
+/* How many processes of this service stopped listening lately (its sockets count once). */
+static unsigned stops_lately(const struct wr_inventory *inv, const struct wr_listen_record *stop,
+			     const struct timespec *now)
+{
+	uint32_t pids[64];
+	unsigned n = 0, j;
+	const struct wr_listen_record *h;
+
+	for (size_t i = 0; (h = wr_inv_history(inv, i)) != NULL && n < 64; i++) {
+		if (!h->stop || now->tv_sec - h->ts.tv_sec > RESTART_WINDOW_S ||
+		    !same_service(h, stop))
+			continue;
+		for (j = 0; j < n && pids[j] != h->l.pid; j++)
+			;
+		if (j == n)
+			pids[n++] = h->l.pid;
+	}
+	return n;
+}
+
+static void clock_time(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+/*
+ * The listener that was here stopped: how (its process's end, from the
+ * kernel), when, by whom, which unit, and the commands to look further.
+ */
+static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+		      const struct wr_listen_record *stop)
+{
+	const struct wr_proc_end *end =
+		ctx->ends ? wr_proc_ends_find(ctx->ends, stop->l.pid, &stop->after, &stop->ts) : NULL;
+	char who[256], when[16], after[16], ago[32], what[192], look[256] = "";
+	const struct timespec *at = end ? &end->ts : &stop->ts;
+	struct tm tm;
+	unsigned n;
+
+	r->has_last_listener = true;
+	r->last_listener = *stop;
+	wr_listener_describe(&stop->l, who, sizeof(who));
+	clock_time(at, when, sizeof(when));
+	clock_time(&stop->after, after, sizeof(after));
+	wr_format_ago(at, &ctx->now, ago, sizeof(ago));
+	if (end) {
+		r->last_end = *end;
+		wr_proc_end_describe(end, what, sizeof(what));
+	} else if (stop->l.pid && ctx->alive && ctx->alive(ctx->arg, stop->l.pid)) {
+		r->last_end = (struct wr_proc_end){ .how = WR_END_CLOSED, .pid = stop->l.pid,
+						    .ts = stop->ts };
+		wr_proc_end_describe(&r->last_end, what, sizeof(what));
+	}
+	if (stop->l.unit[0]) {
+		char since[32];
+
+		localtime_r(&at->tv_sec, &tm);
+		strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
+		snprintf(look, sizeof(look), " -- journalctl -u %s --since '%s'; systemctl status %s",
+			 stop->l.unit, since, stop->l.unit);
+	}
+
+	if (stop->l.publishes.runtime[0]) {
+		/* Its port holder ended with it: the container stopped. */
+		const struct wr_container *c = &stop->l.publishes;
+		const char *name = c->name[0] ? c->name : c->id;
+		char label[96];
+
+		wr_container_label(c, label, sizeof(label));
+		wr_add_hint(r, "%s, which published this port, stopped%s %s, %s (%s, pid %u, held "
+			    "the port) -- %s ps --all --filter name=%s; %s logs %s", label,
+			    stop->after.tv_sec && !end ? " by" : " at", when, ago, stop->l.comm,
+			    stop->l.pid, c->runtime, name, c->runtime, name);
+	} else if (r->last_end.how != WR_END_NONE && (end || !stop->after.tv_sec)) {
+		wr_add_hint(r, "%s %s at %s, %s%s", who, what, when, ago, look);
+	} else if (r->last_end.how != WR_END_NONE) {	/* --light: closed, seen by a poll */
+		wr_add_hint(r, "%s %s: it stopped listening between %s and %s, %s%s", who, what,
+			    after, when, ago, look);
+	} else if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
+		wr_add_hint(r, "%s stopped listening between %s and %s, %s -- service stopped or "
+			    "crashed?%s", who, after, when, ago, look);
+	} else {
+		wr_add_hint(r, "%s stopped listening at %s, %s -- service stopped or crashed?%s",
+			    who, when, ago, look);
+	}
+
+	n = stops_lately(ctx->inv, stop, &ctx->now);
+	r->restarts = n;
+	if (n >= RESTART_LOOP) {
+		char name[96];
+
+		if (stop->l.unit[0])
+			snprintf(name, sizeof(name), "%s", stop->l.unit);
+		else
+			snprintf(name, sizeof(name), "%s on port %u", stop->l.comm, stop->l.port);
+		wr_add_hint(r, "%s started and stopped %u times in the last %d min (last: %s)", name,
+			    n, RESTART_WINDOW_S / 60, r->last_end.how ? what : "how is not known");
+	}
+}
+
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 {
 	const struct wr_inventory *inv = ctx->inv;
 	const struct wr_listen_record *stop = last_stop(inv, r);
-	char who[256], when[16], ago[32], ns[128], first[WR_TEXT_LEN] = "";
+	char who[256], ns[128], first[WR_TEXT_LEN] = "";
 	bool alike_port = false;
 	size_t i;
 
 	/* Hints from wr_explain() were generic; these are facts. */
 	r->n_hints = 0;
-	if (stop) {
-		struct tm tm;
-
-		r->has_last_listener = true;
-		r->last_listener = *stop;
-		wr_listener_describe(&stop->l, who, sizeof(who));
-		localtime_r(&stop->ts.tv_sec, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		wr_format_ago(&stop->ts, &ctx->now, ago, sizeof(ago));
-		if (stop->l.publishes.runtime[0]) {
-			/* Its port holder ended with it: the container stopped. */
-			const struct wr_container *c = &stop->l.publishes;
-			const char *name = c->name[0] ? c->name : c->id;
-			char label[96];
-
-			wr_container_label(c, label, sizeof(label));
-			wr_add_hint(r, "%s, which published this port, stopped%s %s, %s (%s, pid "
-				    "%u, held the port) -- %s ps --all --filter name=%s; %s logs %s",
-				    label, stop->after.tv_sec ? " by" : " at", when, ago,
-				    stop->l.comm, stop->l.pid, c->runtime, name, c->runtime, name);
-		} else if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
-			char after[16];
-
-			localtime_r(&stop->after.tv_sec, &tm);
-			strftime(after, sizeof(after), "%H:%M:%S", &tm);
-			wr_add_hint(r, "%s stopped listening between %s and %s, %s -- service "
-				    "stopped or crashed?", who, after, when, ago);
-		} else {
-			wr_add_hint(r, "%s stopped listening at %s, %s -- service stopped or "
-				    "crashed?", who, when, ago);
-		}
-	}
+	if (stop)
+		hint_stop(ctx, r, stop);
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "inventory.h"
+#include "proc_ends.h"
 #include "refusal.h"
 
 struct wr_hint_ctx {
@@ -20,6 +21,10 @@ struct wr_hint_ctx {
 	void (*netns_label)(void *arg, uint32_t netns, char *buf, size_t len);
 	/* "eth1", or "ifindex 7" when the name cannot be found. */
 	void (*ifname)(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len);
+	/* Optional: how the processes that listened ended (bpf/proc_ends.bpf.c). */
+	const struct wr_proc_ends *ends;
+	/* Optional: is process `pid` still running? */
+	bool (*alive)(void *arg, uint32_t pid);
 	void *arg;
 };
 

@@ -121,6 +121,13 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	plan->kfree_rx_sk = kfree_args >= 4;
 	plan->replies = tracepoint_nargs(btf, "net_dev_queue") >= 1;
 	plan->listeners = tracepoint_nargs(btf, "inet_sock_set_state") >= 3;
+	/* Once per process or signal, never per packet: in every mode. */
+	plan->process_ends = tracepoint_nargs(btf, "sched_process_exit") >= 1 &&
+			     tracepoint_nargs(btf, "signal_generate") >= 5 &&
+			     tracepoint_nargs(btf, "sched_process_exec") >= 1;
+	if (!plan->process_ends)
+		wr_hooks_note(plan, "no sched/signal tracepoints: a stopped service is not told "
+			      "how it ended");
 
 	plan->reset = choose_fn(caps, backend, RESET_FNS, false, &fns);
 	if (plan->reset == WR_ATTACH_NONE) {
@@ -238,6 +245,9 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 	if (plan->listeners)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"listeners", "raw_tp/inet_sock_set_state" };
+	if (plan->process_ends)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
+			"process_ends", "raw_tp/sched_process_exit,signal_generate,sched_process_exec" };
 	if (plan->backlog == WR_ATTACH_FENTRY || plan->backlog == WR_ATTACH_KPROBE)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
 			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
@@ -294,7 +304,7 @@ void wr_hooks_print_probe(FILE *f, const struct wr_kernel_caps *caps,
 	wr_hooks_describe(plan, &s);
 	fprintf(f, "would attach (--backend %s):\n", s.backend);
 	for (i = 0; i < s.n_hooks; i++)
-		fprintf(f, "  %-10s %s\n", s.hooks[i].signal, s.hooks[i].hook);
+		fprintf(f, "  %-13s %s\n", s.hooks[i].signal, s.hooks[i].hook);
 	for (i = 0; i < s.n_notes; i++)
 		fprintf(f, "note: %s\n", s.notes[i]);
 }

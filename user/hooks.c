@@ -144,6 +144,9 @@ static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, stru
 	TP(net_dev_queue_reply, p->replies);
 	TP(icmp_send_reply, p->icmp_replies);
 	TP(inet_sock_set_state_listen, p->listeners);
+	TP(signal_generate_owner, p->process_ends);
+	TP(sched_process_exit_owner, p->process_ends);
+	TP(sched_process_exec_owner, p->process_ends);
 	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT);
 	FN(fentry_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_FENTRY);
 	FN(fentry_tcp_v6_send_reset, WR_FN_TCP_V6_SEND_RESET, WR_ATTACH_FENTRY);

@@ -67,6 +67,7 @@ struct wr_hook_plan {
 	bool kfree_rx_sk;		/* skb:kfree_skb has rx_sk (6.11+) */
 	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
 	bool listeners;			/* sock:inet_sock_set_state */
+	bool process_ends;		/* sched_process_exit, signal_generate, sched_process_exec */
 	bool light;			/* --light: see wr_hooks_lighten() */
 	bool icmp_replies;		/* --light: icmp:icmp_send, IPv4 REJECT answers */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */

@@ -130,6 +130,7 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 				old->pid = first.pid;
 				memcpy(old->comm, first.comm, sizeof(first.comm));
 				old->publishes = first.publishes;
+				memcpy(old->unit, first.unit, sizeof(old->unit));
 			}
 			continue;
 		}
@@ -149,10 +150,25 @@ int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
 	if (rec->stop) {
 		struct wr_listen_record r = *rec;
 
-		/* The container a port holder published for is known only while it ran. */
-		for (size_t i = 0; i < inv->n && !r.l.publishes.runtime[0]; i++)
-			if (wr_listener_same_socket(&inv->v[i], &r.l))
-				r.l.publishes = inv->v[i].publishes;
+		/*
+		 * Its unit and container were readable only while it ran, and a
+		 * process that exec'd closes its sockets under its new name: the
+		 * same process is told as it was when it listened.
+		 */
+		for (size_t i = 0; i < inv->n; i++) {
+			const struct wr_listener *known = &inv->v[i];
+
+			if (!wr_listener_same_socket(known, &r.l) ||
+			    (r.l.pid && known->pid && known->pid != r.l.pid))
+				continue;
+			if (known->pid) {
+				r.l.pid = known->pid;
+				memcpy(r.l.comm, known->comm, sizeof(r.l.comm));
+			}
+			memcpy(r.l.unit, known->unit, sizeof(r.l.unit));
+			r.l.publishes = known->publishes;
+			break;
+		}
 		history_add(inv, &r);
 		wr_inv_remove(inv, &r.l);
 		return 0;
@@ -164,6 +180,7 @@ int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
 			inv->v[i].pid = rec->l.pid;
 			memcpy(inv->v[i].comm, rec->l.comm, sizeof(rec->l.comm));
 			inv->v[i].publishes = rec->l.publishes;
+			memcpy(inv->v[i].unit, rec->l.unit, sizeof(rec->l.unit));
 			return 0;
 		}
 	}

@@ -10,14 +10,17 @@
 #include <unistd.h>
 
 #include "netstat.h"
+#include "owner_watch.h"
 #include "proc_owner.h"
 #include "sock_diag.h"
 
 /* The process holding a listener, and the container it publishes the port for, if any. */
 static void name_owner(struct wr_listener *l)
 {
-	if (!wr_owner_lookup(l->inode, &l->pid, l->comm, sizeof(l->comm)))
-		wr_container_port_holder("", l->pid, l->comm, &l->publishes);
+	if (!wr_owner_lookup(l->inode, &l->pid, l->comm, sizeof(l->comm))) {
+		wr_owner_details(l);
+		wr_owner_watch(l->pid);
+	}
 }
 
 static int dump_one(struct wr_inventory *inv, const struct wr_netns *ns)
@@ -68,10 +71,16 @@ static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_ne
 		err = wr_diag_dump_listeners(fd, netns, &l);
 		close(fd);
 	}
-	/* Owners of new listeners now, while they run: a stop is reported with them. */
-	for (i = 0; !err && i < l.n; i++)
-		if (l.v[i].inode && !wr_inv_find_socket(inv, &l.v[i]))
+	/*
+	 * Owners of new listeners now, while they run: a stop is reported with
+	 * them. One whose owner a rate-limited /proc scan missed is tried again.
+	 */
+	for (i = 0; !err && i < l.n; i++) {
+		const struct wr_listener *known = wr_inv_find_socket(inv, &l.v[i]);
+
+		if (l.v[i].inode && (!known || !known->pid))
 			name_owner(&l.v[i]);
+	}
 	if (!err)	/* a failed dump says nothing about what stopped */
 		err = wr_inv_poll_netns(inv, netns, l.v, l.n, now);
 	wr_listener_list_free(&l);

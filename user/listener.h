@@ -25,6 +25,7 @@ struct wr_listener {
 	char comm[WR_COMM_MAX];
 	/* The owner holds a container's published port (podman's conmon): which one. */
 	struct wr_container publishes;
+	char unit[64];		/* its systemd service ("ssh.service"), "" if none */
 	struct timespec seen;	/* --light: the last poll that found it */
 };
 

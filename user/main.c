@@ -35,6 +35,8 @@
 #include "metrics_export.h"
 #include "nat_lookup.h"
 #include "nf_late.h"
+#include "owner_watch.h"
+#include "proc_ends.h"
 #include "nf_modules.h"
 #include "output.h"
 #include "privileges.h"
@@ -57,7 +59,7 @@ struct tracer {
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
-	bool owners_named;		/* the listeners of the first dump have their owners */
+	struct wr_proc_ends ends;	/* how the processes that listened ended */
 	uint64_t next_poll_ms;		/* --light: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* --light: the last poll before a hint */
 	struct wr_fw *fw;		/* names firewall rules */
@@ -154,6 +156,25 @@ static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 	wr_netns_label(&t->netns, netns, buf, len);
 }
 
+/* Running, not a zombie waiting for its parent. */
+static bool process_alive(void *arg, uint32_t pid)
+{
+	char path[32], stat[256], *paren;
+	FILE *f;
+	size_t n;
+
+	(void)arg;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	paren = strrchr(stat, ')');	/* "pid (comm) S ...": comm may hold anything */
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
 static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len)
 {
 	struct tracer *t = arg;
@@ -166,6 +187,12 @@ static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf
 #define LIGHT_POLL_MS		1000
 #define LIGHT_POLL_SHARE	100	/* every namespace: at most 1% of a core */
 #define LIGHT_POLL_MIN_MS	200	/* a refusal flood polls no more often */
+
+/* The kernel's map of processes whose end is watched; -1 without the hooks. */
+static int owners_map_fd(const struct tracer *t)
+{
+	return t->plan.process_ends ? bpf_map__fd(t->skel->maps.listen_owners) : -1;
+}
 
 /*
  * --light: what listens, by sock_diag instead of LISTEN events. Each second,
@@ -198,7 +225,8 @@ static void poll_netns(struct tracer *t, uint32_t netns)
 static void add_context(struct tracer *t, struct wr_refusal *r)
 {
 	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns,
-				    .ifname = label_ifindex, .arg = t };
+				    .ifname = label_ifindex, .ends = &t->ends,
+				    .alive = process_alive, .arg = t };
 
 	clock_gettime(CLOCK_REALTIME, &hctx.now);
 	if (r->kind == WR_EV_UNANSWERED || r->cause == WR_CAUSE_BACKLOG_FULL) {
@@ -234,11 +262,28 @@ static void on_listen(struct tracer *t, const void *data, size_t size)
 		t->stats.decode_errors++;
 		return;
 	}
-	/* A container's port holder is named while it runs: its stop is reported so. */
+	/* Its unit and container are read while it runs: its stop is reported with them. */
 	if (!rec.stop)
-		wr_container_port_holder("", rec.l.pid, rec.l.comm, &rec.l.publishes);
+		wr_owner_details(&rec.l);
 	if (wr_inv_apply(&t->inv, &rec))
 		t->stats.decode_errors++;
+}
+
+/* A process that listened ended or exec'd: kept for the hint on its stop. */
+static void on_proc_end(struct tracer *t, const void *data, size_t size)
+{
+	struct wr_proc_event ev;
+	struct wr_proc_end end;
+
+	if (size < sizeof(ev)) {
+		t->stats.decode_errors++;
+		return;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	if (wr_decode_proc(&t->dctx, &ev, &end))
+		t->stats.decode_errors++;
+	else
+		wr_proc_ends_add(&t->ends, &end);
 }
 
 static void on_refusal(struct tracer *t, const void *data, size_t size)
@@ -281,6 +326,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	memcpy(&hdr, data, sizeof(hdr));
 	if (hdr.kind == WR_EV_LISTEN || hdr.kind == WR_EV_UNLISTEN)
 		on_listen(t, data, size);
+	else if (hdr.kind == WR_EV_PROC_END || hdr.kind == WR_EV_PROC_EXEC)
+		on_proc_end(t, data, size);
 	else
 		on_refusal(t, data, size);
 	return 0;
@@ -576,12 +623,19 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	wr_owner_watch_init(owners_map_fd(t));
 	/* Attached first, then dumped: a listener that changes in between is in both. */
 	if (plan->light) {	/* owners too: a service that stops is named by them */
 		poll_listeners(t);
 		wr_listen_overflows_baselines(&t->netns);
 	} else
 		wr_sync_all(&t->inv, &t->netns);
+	/*
+	 * Owners of what listened before us (a /proc scan), before the start
+	 * record: a service, or a container's port holder, that stops right
+	 * after is told by what it was and how it ended.
+	 */
+	wr_sync_owners(&t->inv, 0);
 	watch_nat(t);	/* before the start record: a refusal right after it is seen */
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
 	if (!rb) {
@@ -613,15 +667,6 @@ static int run(struct tracer *t)
 		}
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
-		/*
-		 * Owners of what listened before us, once, after the start record
-		 * (a /proc scan): a service, or a container's port holder, that
-		 * stops is then named by what it was.
-		 */
-		if (!t->owners_named) {
-			wr_sync_owners(&t->inv, 0);
-			t->owners_named = true;
-		}
 		resync_if_listens_lost(t);
 		if (plan->light && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);

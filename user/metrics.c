@@ -136,6 +136,9 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 	counter(f, "whyrefused_listen_events_lost_total",
 		"LISTEN transitions the ring buffer had no room for.",
 		s->kernel[WR_CNT_LISTEN_LOST]);
+	counter(f, "whyrefused_process_ends_lost_total",
+		"Ends and execs of listening processes the ring buffer had no room for.",
+		s->kernel[WR_CNT_PROC_LOST]);
 	counter(f, "whyrefused_events_received_total", "Events read from the ring buffer.",
 		s->received);
 	counter(f, "whyrefused_decode_errors_total", "Events that could not be decoded.",

@@ -183,6 +183,35 @@ static void json_container(struct jw *w, const char *key, const struct wr_contai
 	jw_object_end(w);
 }
 
+/* last_listener.ended: how its process ended, from the kernel. */
+static void json_proc_end(struct jw *w, const struct wr_proc_end *e)
+{
+	char when[40], sb[16];
+
+	jw_key(w, "ended");
+	jw_object_begin(w);
+	jw_field_string(w, "how", wr_end_how_name(e->how));
+	wr_format_rfc3339(&e->ts, when, sizeof(when));
+	jw_field_string(w, "at", when);
+	if (e->how == WR_END_EXIT)
+		jw_field_uint(w, "status", (unsigned)e->status);
+	if (e->signal)
+		jw_field_string(w, "signal", wr_signal_name(e->signal, sb, sizeof(sb)));
+	if (e->how == WR_END_SIGNAL || e->how == WR_END_OOM)
+		jw_field_bool(w, "core_dumped", e->core_dumped);
+	if (e->how == WR_END_EXEC)
+		jw_field_string(w, "exec", e->comm);
+	if (e->by_known && e->signal) {
+		jw_key(w, "by");
+		jw_object_begin(w);
+		jw_field_uint(w, "pid", e->by_pid);
+		jw_field_string(w, "comm", e->by_comm);
+		jw_field_uint(w, "uid", e->by_uid);
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+}
+
 static void json_listener_fields(struct jw *w, const struct wr_listener *l)
 {
 	char addr[WR_ADDR_STRLEN];
@@ -206,6 +235,8 @@ static void json_listener_fields(struct jw *w, const struct wr_listener *l)
 		jw_field_uint(w, "bound_ifindex", l->bound_ifindex);
 	if (l->publishes.runtime[0])
 		json_container(w, "published_for", &l->publishes);
+	if (l->unit[0])
+		jw_field_string(w, "unit", l->unit);
 }
 
 static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
@@ -234,6 +265,10 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 			wr_format_rfc3339(&r->last_listener.after, when, sizeof(when));
 			jw_field_string(&o->jw, "stopped_after", when);
 		}
+		if (r->last_end.how != WR_END_NONE)
+			json_proc_end(&o->jw, &r->last_end);
+		if (r->restarts)
+			jw_field_uint(&o->jw, "restarts", r->restarts);
 		jw_object_end(&o->jw);
 	}
 	for (i = 0; i < r->n_related; i++) {
@@ -432,6 +467,7 @@ static const char *const counter_names[WR_CNT_MAX] = {
 	[WR_CNT_RL_FIREWALL] = "rate_limited_firewall",
 	[WR_CNT_RL_BACKLOG] = "rate_limited_backlog",
 	[WR_CNT_RL_OTHER] = "rate_limited_other",
+	[WR_CNT_PROC_LOST] = "process_ends_lost",
 };
 
 void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)

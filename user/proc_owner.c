@@ -9,6 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "containers.h"
+#include "units.h"
+
 struct owner {
 	uint32_t inode;
 	uint32_t pid;
@@ -124,4 +127,23 @@ void wr_owner_cache_free(void)
 	owners = NULL;
 	n_owners = cap_owners = 0;
 	last_scan = 0;
+}
+
+void wr_owner_details(struct wr_listener *l)
+{
+	char path[64], text[4096];
+	size_t n;
+	FILE *f;
+
+	if (!l->pid)
+		return;
+	wr_container_port_holder("", l->pid, l->comm, &l->publishes);
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", l->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	wr_unit_from_cgroup(text, l->unit, sizeof(l->unit));
 }

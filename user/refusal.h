@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "listener.h"
+#include "proc_ends.h"
 #include "whyrefused.h"
 
 #define WR_ADDR_STRLEN	46
@@ -122,6 +123,8 @@ struct wr_refusal {
 	size_t n_related;
 	bool has_last_listener;
 	struct wr_listen_record last_listener;
+	struct wr_proc_end last_end;	/* how its process ended; how == WR_END_NONE: not known */
+	unsigned restarts;		/* its service's stops in the last 2 min */
 	uint64_t listen_overflows;	/* backlog_full: ListenOverflows moved by this much */
 
 	/* Filled by fw_rules.c for the firewall causes. */

@@ -199,11 +199,17 @@ record_facts() {
 }
 
 # start_listener NETNS ADDR PORT [BACKLOG [FLAGS]]: a real listener, running
-# when this returns; its pid is in $LISTENER_PID.
+# when this returns; its pid is in $LISTENER_PID. LISTEN_PRE, if set, is
+# shell run first in the listener's own process (a cgroup to join, ulimit:
+# nsenter, as `ip netns exec` remounts /sys without the cgroup trees),
+# LISTEN_AS a uid to run it as.
 start_listener() {
 	local ns=$1 addr=$2 port=$3 fifo=$WORK/listen.$RANDOM line
+	local as=()
+	[ -n "${LISTEN_AS:-}" ] && as=(setpriv --reuid "$LISTEN_AS" --regid "$LISTEN_AS" --clear-groups)
 	mkfifo "$fifo"
-	ip netns exec "$ns" "$HELPERS/tcp_listen" "$addr" "$port" ${4:-128} ${5:-} >"$fifo" &
+	nsenter --net="/run/netns/$ns" bash -c "${LISTEN_PRE:-}"$'\n''exec "$@"' listener "${as[@]}" \
+		"$HELPERS/tcp_listen" "$addr" "$port" ${4:-128} ${5:-} >"$fifo" &
 	LISTENER_PID=$!
 	PIDS+=($!)
 	disown $!

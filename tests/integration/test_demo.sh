@@ -9,7 +9,7 @@ bash "$ROOT/tools/demo.sh" >"$WORK/demo.out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || fail "make demo exited $rc: $(tail -n 5 "$WORK/demo.out")"
 out=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/demo.out")	# --color always
 for want in "REFUSED " "REJECTED " "DROPPED " "BACKLOG " "wrong port?" \
-	"stopped listening at" 'rule: nft inet demo, chain input, handle' '"event":"refusal"'; do
+	"was killed by SIGTERM from bash" 'rule: nft inet demo, chain input, handle' '"event":"refusal"'; do
 	assert_contains "$out" "$want"
 done
 pass

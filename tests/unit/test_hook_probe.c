@@ -68,6 +68,9 @@ static struct btf *kernel_btf(int kfree_args, int reset_args, bool has_rst_reaso
 	add_tracepoint(btf, "net_dev_queue", 1);
 	add_tracepoint(btf, "inet_sock_set_state", 3);
 	add_tracepoint(btf, "consume_skb", kfree_args >= 4 ? 2 : 1);
+	add_tracepoint(btf, "sched_process_exit", 1);
+	add_tracepoint(btf, "signal_generate", 5);
+	add_tracepoint(btf, "sched_process_exec", 3);
 	return btf;
 }
 
@@ -102,9 +105,11 @@ static void test_linux_6_18_tracepoints_only(void **state)
 	assert_true(plan.listeners);
 	assert_int_equal(plan.n_notes, 0);
 	wr_hooks_describe(&plan, &s);
-	assert_int_equal(s.n_hooks, 5);
+	assert_true(plan.process_ends);
+	assert_int_equal(s.n_hooks, 6);
 	assert_string_equal(s.hooks[0].hook, "tp_btf/tcp_send_reset");
-	assert_string_equal(s.hooks[4].hook, "tp_btf/consume_skb");
+	assert_string_equal(s.hooks[4].signal, "process_ends");
+	assert_string_equal(s.hooks[5].hook, "tp_btf/consume_skb");
 	assert_string_equal(s.backend, "auto");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_TCP_SEND_RESET, WR_AF_INET),
 			    "tcp:tcp_send_reset");
@@ -129,7 +134,7 @@ static void test_linux_6_1_auto_prefers_fentry(void **state)
 	assert_string_equal(s.hooks[0].hook, "fentry/tcp_v4_send_reset+tcp_v6_send_reset");
 	assert_string_equal(s.hooks[2].signal, "verdicts");
 	assert_string_equal(s.hooks[2].hook, "fentry+fexit/nft_do_chain+ipt_do_table+ip6t_do_table");
-	assert_string_equal(s.hooks[5].hook,
+	assert_string_equal(s.hooks[6].hook,
 			    "fentry/tcp_conn_request+tcp_v4_syn_recv_sock+tcp_v6_syn_recv_sock");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SEND_RESET_FN, WR_AF_INET6),
 			    "fentry/tcp_v6_send_reset");
@@ -140,7 +145,7 @@ static void test_linux_6_1_auto_prefers_fentry(void **state)
 	/* 6.1 refuses fentry on tcp_v4_syn_recv_sock (ENOTSUPP): its kprobe twin. */
 	plan.fn[WR_FN_TCP_V4_SYN_RECV_SOCK] = WR_ATTACH_KPROBE;
 	wr_hooks_describe(&plan, &s);
-	assert_string_equal(s.hooks[5].hook, "fentry/tcp_conn_request+kprobe/tcp_v4_syn_recv_sock"
+	assert_string_equal(s.hooks[6].hook, "fentry/tcp_conn_request+kprobe/tcp_v4_syn_recv_sock"
 			    "+fentry/tcp_v6_syn_recv_sock");
 	assert_string_equal(wr_hooks_source_name(&plan, WR_SRC_SYN_RECV_SOCK, WR_AF_INET),
 			    "kprobe/tcp_v4_syn_recv_sock");
@@ -277,7 +282,9 @@ static void test_light_keeps_only_what_refused_syns_pass(void **state)
 	assert_int_equal(plan.reset, WR_ATTACH_TRACEPOINT);
 	wr_hooks_describe(&plan, &s);
 	assert_true(s.light);
-	assert_int_equal(s.n_hooks, 2);	/* no_socket, drops */
+	/* no_socket, drops, and process ends: once per process, never per packet. */
+	assert_int_equal(s.n_hooks, 3);
+	assert_true(plan.process_ends);
 	for (i = 0; i < s.n_notes; i++)
 		if (strstr(s.notes[i], "firewall_blocked until the rule is named (no icmp:icmp_send"))
 			break;
@@ -290,7 +297,7 @@ static void test_light_keeps_only_what_refused_syns_pass(void **state)
 	wr_hooks_lighten(btf, &plan);
 	assert_true(plan.icmp_replies);
 	wr_hooks_describe(&plan, &s);
-	assert_int_equal(s.n_hooks, 3);
+	assert_int_equal(s.n_hooks, 4);
 	assert_string_equal(s.hooks[2].hook, "tp_btf/icmp_send");
 	btf__free(btf);
 }

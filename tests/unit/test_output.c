@@ -192,7 +192,7 @@ static void test_start_and_stats_records(void **state)
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
 		"\"seen\":6,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
 		"\"listen_seen\":0,\"listen_lost\":0,\"rate_limited_no_listener\":0,"
-		"\"rate_limited_firewall\":1,\"rate_limited_backlog\":0,\"rate_limited_other\":0,"
+		"\"rate_limited_firewall\":1,\"rate_limited_backlog\":0,\"rate_limited_other\":0,\"process_ends_lost\":0,"
 		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"nat_not_searched\":0,\"written\":1,\"write_errors\":0,\"dropped_output\":0,\"pending_output\":0}\n");
 }
 
