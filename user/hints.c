@@ -169,13 +169,26 @@ static bool same_listener_slot(const struct wr_listener *l, const struct wr_refu
 static const struct wr_listen_record *last_stop(const struct wr_inventory *inv,
 						const struct wr_refusal *r)
 {
-	const struct wr_listen_record *h;
+	const struct wr_listen_record *h, *o;
 	size_t i;
 
 	for (i = 0; (h = wr_inv_history(inv, i)) != NULL; i++)
 		if (same_listener_slot(&h->l, r))
-			return h->stop ? h : NULL;
-	return NULL;
+			break;
+	if (!h || !h->stop)
+		return NULL;
+	/*
+	 * A service stops all its sockets at once (sshd: 0.0.0.0 and [::]
+	 * v6-only): the one that would have taken this SYN tells it best.
+	 */
+	for (size_t j = i; !wr_listener_accepts(&h->l, r->family, r->daddr_raw) &&
+			   (o = wr_inv_history(inv, j)) != NULL; j++) {
+		if (o->stop && same_listener_slot(&o->l, r) && o->l.pid == h->l.pid &&
+		    h->ts.tv_sec - o->ts.tv_sec <= 1 &&
+		    wr_listener_accepts(&o->l, r->family, r->daddr_raw))
+			return o;
+	}
+	return h;
 }
 
 /*

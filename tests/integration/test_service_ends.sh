@@ -3,7 +3,8 @@
 # listener ends, the refusal that follows says how, when and by whom, in
 # full and in --light mode, in JSON and text:
 #   killed by SIGKILL from `kill` (the listener started before the tracer),
-#   SIGTERM from `kill` run as uid 65534, a crash (SIGSEGV, core dumped),
+#   SIGTERM from `kill` run as uid 65534, a real sshd stopped by SIGTERM
+#   from `kill` (it closes its sockets, then exits: both are one end), a crash (SIGSEGV, core dumped),
 #   exit status 3, exec into `sleep` (the socket closed on exec), a reload
 #   that closed the socket and listens on another port (still running),
 #   the OOM killer in a memory-limited cgroup, and a unit
@@ -12,6 +13,9 @@
 #   journalctl and systemctl commands.
 . "$(dirname "$0")/lib.sh"
 setup_pair
+[ -x /usr/sbin/sshd ] || fail "sshd missing (make deps installs openssh-server)"
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey"
 
 # The systemd hierarchy: cgroup v1's name=systemd (this machine's hybrid
 # mounts), or the unified v2 tree (the VMs).
@@ -134,6 +138,22 @@ run_mode() {
 	assert_field "$line" last_listener.ended.signal SIGKILL
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7007 was killed by SIGKILL from the OOM killer at "
 	assert_text "on 0.0.0.0:7007 was killed by SIGKILL from the OOM killer at "
+
+	# A real sshd, stopped with SIGTERM (it closes its sockets, then exits).
+	ip netns exec "$SRV" /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 2222 \
+		-o PidFile=none 2>>"$WORK/sshd.log" &
+	pid=$!
+	PIDS+=($pid)
+	for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':2222 ' >/dev/null && break; sleep 0.05; done
+	[ "$mode" = --light ] && sleep 2.2
+	/bin/kill -TERM "$pid"
+	gone 2222
+	line=$(refused 2222)
+	assert_field "$line" last_listener.comm sshd
+	assert_field "$line" last_listener.ended.by.comm kill
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "sshd (pid $pid) on "
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "SIGTERM from kill (pid "
+	assert_text "SIGTERM from kill (pid"
 
 	# A unit that keeps exiting: five starts, five ends.
 	for ((i = 0; i < 5; i++)); do

@@ -23,10 +23,12 @@
 #define NOW 1800000000
 
 static struct wr_inventory inv;
+static struct wr_proc_ends ends;
 
 static int setup(void **state)
 {
 	wr_inv_init(&inv);
+	memset(&ends, 0, sizeof(ends));
 	return 0;
 }
 
@@ -80,7 +82,7 @@ static void ifname(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_
 static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netns)
 {
 	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
-				   .ifname = ifname };
+				   .ifname = ifname, .ends = &ends };
 	struct wr_refusal r;
 
 	memset(&r, 0, sizeof(r));
@@ -295,6 +297,81 @@ static void test_stopped_service_comes_first(void **state)
 	assert_non_null(strstr(r.hints[0], "sshd (pid 812) on 0.0.0.0:22 stopped listening at "));
 	assert_non_null(strstr(r.hints[0], ", 3 min ago -- service stopped or crashed?"));
 	assert_non_null(strstr(r.explanation, "stopped listening"));
+}
+
+/* The kernel told how the process ended: the hint says it, with the unit's commands. */
+static void test_stop_told_by_its_end(void **state)
+{
+	struct wr_listener sshd = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+	struct wr_proc_end end = { .ts = { NOW - 180, 0 }, .pid = 812, .how = WR_END_SIGNAL,
+				   .signal = 15, .by_known = true, .by_pid = 990, .by_uid = 1000,
+				   .by_comm = "kill" };
+
+	snprintf(sshd.unit, sizeof(sshd.unit), "ssh.service");
+	history(sshd, false, NOW - 3600);
+	history(sshd, true, NOW - 180);
+	wr_proc_ends_add(&ends, &end);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_non_null(strstr(r.hints[0], "sshd (ssh.service, pid 812) on 0.0.0.0:22 was killed by "
+					   "SIGTERM from kill (pid 990, uid 1000) at "));
+	assert_non_null(strstr(r.hints[0], ", 3 min ago -- journalctl -u ssh.service --since '"));
+	assert_non_null(strstr(r.hints[0], "'; systemctl status ssh.service"));
+	assert_int_equal(r.last_end.how, WR_END_SIGNAL);
+	assert_int_equal(r.restarts, 0);	/* 3 min ago: outside the 2 min window */
+	assert_int_equal(r.n_hints, 2);	/* and "nothing listens..." */
+}
+
+/* An end long before the stop is another story: not matched. */
+static void test_an_old_end_is_not_this_stop(void **state)
+{
+	struct wr_listener app = listener(NS_HOST, "0.0.0.0", 8080, 700, "app");
+	struct wr_proc_end end = { .ts = { NOW - 600, 0 }, .pid = 700, .how = WR_END_EXIT };
+
+	history(app, true, NOW - 60);
+	wr_proc_ends_add(&ends, &end);
+	struct wr_refusal r = refused("192.0.2.1", 8080, NS_HOST);
+
+	assert_int_equal(r.last_end.how, WR_END_NONE);
+	assert_non_null(strstr(r.hints[0], "stopped listening at "));
+}
+
+/* sshd closes 0.0.0.0 and [::] (v6-only) at once: an IPv4 client's stop is 0.0.0.0's. */
+static void test_dual_stack_stop_names_the_socket_that_took_it(void **state)
+{
+	struct wr_listener v4 = listener(NS_HOST, "0.0.0.0", 22, 812, "sshd");
+	struct wr_listener v6 = listener(NS_HOST, "::", 22, 812, "sshd");
+
+	v6.v6only = true;
+	history(v4, false, NOW - 100);
+	history(v6, false, NOW - 100);
+	history(v4, true, NOW - 10);
+	history(v6, true, NOW - 10);
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_int_equal(r.last_listener.l.family, AF_INET);
+	assert_non_null(strstr(r.hints[0], "sshd (pid 812) on 0.0.0.0:22 "));
+}
+
+/* Five processes of one unit stopped within two minutes: a restart loop. */
+static void test_restart_loop(void **state)
+{
+	for (uint32_t i = 0; i < 5; i++) {
+		struct wr_listener l = listener(NS_HOST, "0.0.0.0", 22, 800 + i, "sshd");
+		struct wr_proc_end end = { .ts = { NOW - 50 + 10 * i, 0 }, .pid = 800 + i,
+					   .how = WR_END_EXIT, .status = 255 };
+
+		snprintf(l.unit, sizeof(l.unit), "ssh.service");
+		history(l, false, NOW - 55 + 10 * i);
+		history(l, true, NOW - 50 + 10 * i);
+		wr_proc_ends_add(&ends, &end);
+	}
+	struct wr_refusal r = refused("192.0.2.1", 22, NS_HOST);
+
+	assert_int_equal(r.restarts, 5);
+	assert_non_null(strstr(r.hints[0], "exited with status 255 at "));
+	assert_string_equal(r.hints[1], "ssh.service started and stopped 5 times in the last 2 min "
+					"(last: exited with status 255)");
 }
 
 /* podman's conmon held the published port: its end is the container's stop. */
@@ -556,6 +633,10 @@ int main(void)
 		T(test_stopped_service_comes_first),
 		T(test_restarted_elsewhere_same_program),
 	T(test_stopped_container_that_published_the_port),
+	T(test_stop_told_by_its_end),
+	T(test_an_old_end_is_not_this_stop),
+	T(test_dual_stack_stop_names_the_socket_that_took_it),
+	T(test_restart_loop),
 		T(test_other_instances_of_the_program_are_not_wrong_ports),
 		T(test_same_process_still_listening_elsewhere),
 		T(test_listening_again_is_not_a_stop),
