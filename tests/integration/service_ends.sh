@@ -11,6 +11,9 @@
 #   (whyrefused-test.service, a cgroup this test makes in the systemd
 #   hierarchy) that exits 5 times in a row: a restart loop, with its
 #   journalctl and systemctl commands.
+# Sourced by test_service_ends_full.sh and test_service_ends_light.sh with
+# MODE set ("" or --light): one scenario each, to stay well inside the
+# runner's per-scenario time under emulation.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 [ -x /usr/sbin/sshd ] || fail "sshd missing (make deps installs openssh-server)"
@@ -60,7 +63,6 @@ refused() {
 
 run_mode() {
 	local mode=$1 line pid i
-	MODE=$mode
 	# Started before the tracer: its owner is found in the first dump.
 	serve 7001
 	local early=$LISTENER_PID
@@ -183,6 +185,5 @@ run_mode() {
 		"process ends lost"
 }
 
-run_mode ""
-run_mode --light
+run_mode "$MODE"
 pass
