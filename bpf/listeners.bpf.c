@@ -16,6 +16,7 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	const struct sock *sk = (const struct sock *)ctx->args[0];
 	int oldstate = (int)ctx->args[1];
 	int newstate = (int)ctx->args[2];
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct wr_listen_event *e;
 	__u8 kind;
 
@@ -34,6 +35,9 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	if (BPF_CORE_READ(sk, sk_protocol) != WR_IPPROTO_TCP_SK)
 		return 0;
 
+	/* Its end will be told (proc_ends.bpf.c). A key on the stack: 6.1 takes no other. */
+	if (kind == WR_EV_LISTEN)
+		bpf_map_update_elem(&listen_owners, &tgid, &kind, BPF_ANY);
 	wr_count(WR_CNT_LISTEN_SEEN);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -56,11 +60,8 @@ int inet_sock_set_state_listen(struct bpf_raw_tracepoint_args *ctx)
 	e->backlog = BPF_CORE_READ(sk, sk_max_ack_backlog);
 	/* The lookup skips a socket bound to another device: keep it for the hints. */
 	e->bound_ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->pid = tgid;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	/* Its end will be told (proc_ends.bpf.c). */
-	if (kind == WR_EV_LISTEN)
-		bpf_map_update_elem(&listen_owners, &e->pid, &kind, BPF_ANY);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
