@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "small_file.h"
+
 #define CACHE 64
 #define CACHE_MS 10000
 
@@ -216,20 +218,14 @@ bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 			      struct wr_container *c)
 {
 	char path[128], args[8192];
-	size_t n;
-	FILE *f;
+	ssize_t n;
 
 	memset(c, 0, sizeof(*c));
 	if (!pid || strcmp(comm, "conmon"))
 		return false;
 	snprintf(path, sizeof(path), "%s/proc/%u/cmdline", root, pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(args, 1, sizeof(args) - 1, f);
-	fclose(f);
-	args[n] = '\0';
-	return wr_container_from_conmon_args(args, n, c);
+	n = wr_read_small_file(path, args, sizeof(args));
+	return n > 0 && wr_container_from_conmon_args(args, (size_t)n, c);
 }
 
 void wr_container_label(const struct wr_container *c, char *buf, size_t len)

@@ -156,23 +156,10 @@ static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)
 	wr_netns_label(&t->netns, netns, buf, len);
 }
 
-/* Running, not a zombie waiting for its parent. */
 static bool process_alive(void *arg, uint32_t pid)
 {
-	char path[32], stat[256], *paren;
-	FILE *f;
-	size_t n;
-
 	(void)arg;
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(stat, 1, sizeof(stat) - 1, f);
-	fclose(f);
-	stat[n] = '\0';
-	paren = strrchr(stat, ')');	/* "pid (comm) S ...": comm may hold anything */
-	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+	return wr_process_running(pid);
 }
 
 static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "containers.h"
+#include "small_file.h"
 #include "units.h"
 
 struct owner {
@@ -132,18 +133,22 @@ void wr_owner_cache_free(void)
 void wr_owner_details(struct wr_listener *l)
 {
 	char path[64], text[4096];
-	size_t n;
-	FILE *f;
 
 	if (!l->pid)
 		return;
 	wr_container_port_holder("", l->pid, l->comm, &l->publishes);
 	snprintf(path, sizeof(path), "/proc/%u/cgroup", l->pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	wr_unit_from_cgroup(text, l->unit, sizeof(l->unit));
+	if (wr_read_small_file(path, text, sizeof(text)) > 0)
+		wr_unit_from_cgroup(text, l->unit, sizeof(l->unit));
+}
+
+bool wr_process_running(uint32_t pid)
+{
+	char path[32], stat[256], *paren;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if (wr_read_small_file(path, stat, sizeof(stat)) <= 0)
+		return false;
+	paren = strrchr(stat, ')');	/* "pid (comm) S ...": comm may hold anything */
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
 }

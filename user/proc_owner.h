@@ -3,6 +3,7 @@
 #ifndef WR_PROC_OWNER_H
 #define WR_PROC_OWNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,7 @@ void wr_owner_cache_free(void);
  * conmon). A stop is then told by what the process was.
  */
 void wr_owner_details(struct wr_listener *l);
+/* Is process `pid` running (not gone, not a zombie waiting for its parent)? */
+bool wr_process_running(uint32_t pid);
 
 #endif /* WR_PROC_OWNER_H */
