@@ -48,7 +48,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench soak
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle soak
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -71,6 +71,7 @@ help:
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
+	@echo '  make bench-idle   startup, idle CPU and memory with 1, 100, 1000 namespaces'
 	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
 	@echo '                    that add up (root)'
 	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'
@@ -225,7 +226,16 @@ $(BUILD)/bench/empty_tracer: tools/bench/empty_tracer.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
 
+$(BUILD)/bench/listen_netns: tools/bench/listen_netns.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/empty_tracer
+
+# Idle, with 1, 100 and 1000 namespaces: startup, CPU, memory (tools/bench/idle.sh).
+bench-idle: $(BUILD)/whyrefused $(BUILD)/bench/listen_netns
+	$(Q)tools/bench/idle.sh
 
 bench: $(BUILD)/whyrefused $(BENCH_TOOLS)
 	$(Q)tools/bench/bench.sh
