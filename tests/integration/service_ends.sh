@@ -41,12 +41,23 @@ ON_EXIT+=("rmdir $OOM_CG")
 CORES=true
 case $(cat /proc/sys/kernel/core_pattern) in '|'*) CORES=false ;; esac
 
+# known PORT PID: --light knows listeners from its polls, and their owners
+# from /proc: wait until a refusal next door (PORT+1..PORT+9, which polls its
+# namespace) lists process PID's listener on PORT. Full mode knows it.
+known() {
+	local p
+	[ "$MODE" = --light ] && [ -n "$TRACER_PID" ] || return 0
+	for ((p = $1 + 1; p <= $1 + 9; p++)); do
+		connect_from_client $SRV4 $p >/dev/null
+		wait_refusal ".dport == $p and any(.listeners[]?; .port == $1 and .pid == $2)" 3 \
+			>/dev/null && return 0
+	done
+	fail "no poll saw the listener on $1 with its owner"
+}
 # serve PORT [FLAGS]: a listener that serves one connection, then does FLAGS.
-# --light knows listeners from its polls (each second), and their owners
-# from a /proc scan (at most one a second): two polls see it first.
 serve() {
 	start_listener "$SRV" 0.0.0.0 "$1" 128 "${2:-}"
-	[ "$MODE" = --light ] && [ -n "$TRACER_PID" ] && sleep 2.2
+	known "$1" "$LISTENER_PID"
 	assert_eq "$(connect_from_client $SRV4 "$1")" connected "$1 while it runs"
 }
 # gone PORT: wait until nothing listens on PORT (bounded).
@@ -64,82 +75,82 @@ refused() {
 run_mode() {
 	local mode=$1 line pid i
 	# Started before the tracer: its owner is found in the first dump.
-	serve 7001
+	serve 7100
 	local early=$LISTENER_PID
 	start_tracer $mode
-	[ "$mode" = --light ] && sleep 1.2	# its first poll is done
+	known 7100 "$early"
 
 	kill -KILL "$early"
-	gone 7001
-	line=$(refused 7001)
+	gone 7100
+	line=$(refused 7100)
 	assert_field "$line" last_listener.ended.how signal
 	assert_field "$line" last_listener.ended.signal SIGKILL
 	assert_field "$line" last_listener.ended.by.comm bash
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
-		"tcp_listen (pid $early) on 0.0.0.0:7001 was killed by SIGKILL from bash (pid $$, uid 0) at "
+		"tcp_listen (pid $early) on 0.0.0.0:7100 was killed by SIGKILL from bash (pid $$, uid 0) at "
 
-	LISTEN_AS=65534 serve 7002
+	LISTEN_AS=65534 serve 7200
 	pid=$LISTENER_PID
 	setpriv --reuid 65534 --regid 65534 --clear-groups /bin/kill -TERM "$pid"
-	gone 7002
-	line=$(refused 7002)
+	gone 7200
+	line=$(refused 7200)
 	assert_field "$line" last_listener.ended.signal SIGTERM
 	assert_field "$line" last_listener.ended.by.uid 65534
 	assert_field "$line" last_listener.ended.by.comm kill
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "was killed by SIGTERM from kill (pid "
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" ", uid 65534) at "
-	assert_text "tcp_listen (pid $pid) on 0.0.0.0:7002 was killed by SIGTERM from kill (pid"
+	assert_text "tcp_listen (pid $pid) on 0.0.0.0:7200 was killed by SIGTERM from kill (pid"
 
-	LISTEN_PRE="ulimit -c unlimited; cd $WORK" serve 7003 then=segv
+	LISTEN_PRE="ulimit -c unlimited; cd $WORK" serve 7300 then=segv
 	pid=$LISTENER_PID
-	gone 7003
-	line=$(refused 7003)
+	gone 7300
+	line=$(refused 7300)
 	assert_field "$line" last_listener.ended.how signal
 	assert_field "$line" last_listener.ended.signal SIGSEGV
 	if $CORES; then
 		assert_field "$line" last_listener.ended.core_dumped true
-		assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7003 crashed: SIGSEGV, core dumped at "
+		assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7300 crashed: SIGSEGV, core dumped at "
 	else
-		assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7003 crashed: SIGSEGV"
+		assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7300 crashed: SIGSEGV"
 	fi
 	rm -f "$WORK"/core*
 
-	serve 7004 then=exit:3
-	gone 7004
-	line=$(refused 7004)
+	serve 7400 then=exit:3
+	gone 7400
+	line=$(refused 7400)
 	assert_field "$line" last_listener.ended.how exit
 	assert_field "$line" last_listener.ended.status 3
-	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "on 0.0.0.0:7004 exited with status 3 at "
-	assert_text "on 0.0.0.0:7004 exited with status 3 at "
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "on 0.0.0.0:7400 exited with status 3 at "
+	assert_text "on 0.0.0.0:7400 exited with status 3 at "
 
-	serve 7005 then=exec
+	serve 7500 then=exec
 	pid=$LISTENER_PID
-	gone 7005
-	line=$(refused 7005)
+	gone 7500
+	line=$(refused 7500)
 	assert_field "$line" last_listener.ended.how exec
 	assert_field "$line" last_listener.ended.exec sleep
 	assert_field "$line" last_listener.comm tcp_listen
-	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "tcp_listen (pid $pid) on 0.0.0.0:7005 was replaced by sleep (exec) at "
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "tcp_listen (pid $pid) on 0.0.0.0:7500 was replaced by sleep (exec) at "
 	kill "$pid"
 
-	serve 7006 then=move:7106
+	serve 7600 then=move:7650
 	pid=$LISTENER_PID
-	for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ":7106 " >/dev/null && break; sleep 0.05; done
-	[ "$mode" = --light ] && sleep 1.2	# a poll sees the move
-	line=$(refused 7006)
+	for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ":7650 " >/dev/null && break; sleep 0.05; done
+	known 7650 "$pid"	# --light: a poll saw the move
+	line=$(refused 7600)
 	assert_field "$line" last_listener.ended.how closed
-	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7006 closed its socket and still runs"
-	assert_contains "$(jq -r '.hints | join(" | ")' <<<"$line")" "tcp_listen (pid $pid) on 0.0.0.0:7106 -- wrong port?"
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7600 closed its socket and still runs"
+	assert_contains "$(jq -r '.hints | join(" | ")' <<<"$line")" "tcp_listen (pid $pid) on 0.0.0.0:7650 -- wrong port?"
 	kill "$pid"
 
-	LISTEN_PRE="echo \$\$ >$OOM_CG/cgroup.procs" serve 7007 then=oom
+	LISTEN_PRE="echo \$\$ >$OOM_CG/cgroup.procs" serve 7700 then=oom
 	pid=$LISTENER_PID
-	for ((i = 0; i < 200; i++)); do srv ss -ltn | grep -c ":7007 " >/dev/null || break; sleep 0.05; done
-	line=$(refused 7007)
+	for ((i = 0; i < 200; i++)); do srv ss -ltn | grep -c ":7700 " >/dev/null || break; sleep 0.05; done
+	line=$(refused 7700)
 	assert_field "$line" last_listener.ended.how oom
 	assert_field "$line" last_listener.ended.signal SIGKILL
-	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7007 was killed by SIGKILL from the OOM killer at "
-	assert_text "on 0.0.0.0:7007 was killed by SIGKILL from the OOM killer at "
+	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7700 was killed by SIGKILL from the OOM killer at "
+	assert_text "on 0.0.0.0:7700 was killed by SIGKILL from the OOM killer at "
 
 	# A real sshd, stopped with SIGTERM (it closes its sockets, then exits).
 	ip netns exec "$SRV" /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 2222 \
@@ -147,7 +158,7 @@ run_mode() {
 	pid=$!
 	PIDS+=($pid)
 	for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':2222 ' >/dev/null && break; sleep 0.05; done
-	[ "$mode" = --light ] && sleep 2.2
+	known 2222 "$pid"
 	/bin/kill -TERM "$pid"
 	gone 2222
 	line=$(refused 2222)
@@ -159,21 +170,21 @@ run_mode() {
 
 	# A unit that keeps exiting: five starts, five ends.
 	for ((i = 0; i < 5; i++)); do
-		LISTEN_PRE="echo \$\$ >$UNIT_CG/cgroup.procs" serve 7008
+		LISTEN_PRE="echo \$\$ >$UNIT_CG/cgroup.procs" serve 7800
 		pid=$LISTENER_PID
 		# Its unit is read from /proc while it runs: a process gone within
 		# the tracer's reaction time (~ms, longer while it names a rule) is
 		# told without it (README).
 		sleep 0.3
 		kill -USR1 "$pid"	# default action: it exits, killed by SIGUSR1
-		gone 7008
-		assert_eq "$(connect_from_client $SRV4 7008)" refused "7008 after start $i"
+		gone 7800
+		assert_eq "$(connect_from_client $SRV4 7800)" refused "7800 after start $i"
 	done
-	line=$(wait_refusal ".dport == 7008 and .last_listener.pid == $pid") || fail "no refusal for the last 7008"
+	line=$(wait_refusal ".dport == 7800 and .last_listener.pid == $pid") || fail "no refusal for the last 7800"
 	assert_field "$line" last_listener.unit whyrefused-test.service
 	assert_field "$line" last_listener.restarts 5
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
-		"tcp_listen (whyrefused-test.service, pid $pid) on 0.0.0.0:7008 was killed by SIGUSR1 from bash (pid $$, uid 0) at "
+		"tcp_listen (whyrefused-test.service, pid $pid) on 0.0.0.0:7800 was killed by SIGUSR1 from bash (pid $$, uid 0) at "
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
 		"-- journalctl -u whyrefused-test.service --since '"
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "'; systemctl status whyrefused-test.service"
