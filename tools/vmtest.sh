@@ -166,6 +166,13 @@ mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup	# podman's containers
+# The controllers' static keys (cpuset's and memcg's are in the page
+# allocator) switched on once, now, by a cgroup that stays: switching them
+# while the suite runs patches kernel text under a running vCPU, and TCG
+# then once met a stale int3 in get_page_from_freelist (an oops in podman's
+# runc; a real machine's systemd does this at boot too).
+echo "+cpuset +cpu +io +memory +pids" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+mkdir -p /sys/fs/cgroup/wr-keys
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 hostname wr-vm
 depmod
