@@ -165,6 +165,16 @@ mount -t devpts devpts /dev/pts
 mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+# The tracepoints the tracer uses, switched on once, now, with recording off:
+# each scenario's tracers then attach and detach without patching kernel
+# text. Under TCG a vCPU can run stale text while another patches it: CI
+# once oopsed on an int3 at sched_process_exit's site in do_exit (real CPUs
+# synchronize; the emulator, rarely, did not).
+echo 0 >/sys/kernel/tracing/tracing_on
+for e in sched/sched_process_exit sched/sched_process_exec signal/signal_generate skb/kfree_skb \\
+		skb/consume_skb net/net_dev_queue sock/inet_sock_set_state tcp/tcp_send_reset icmp/icmp_send; do
+	echo 1 >/sys/kernel/tracing/events/\$e/enable 2>/dev/null
+done
 mount -t cgroup2 cgroup2 /sys/fs/cgroup	# podman's containers
 # The controllers' static keys (cpuset's and memcg's are in the page
 # allocator) switched on once, now, by a cgroup that stays: switching them
