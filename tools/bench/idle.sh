@@ -41,7 +41,10 @@ namespaces() {
 		ip netns add "$PREFIX$i"
 		ip -n "$PREFIX$i" link set lo up
 	done
-	[ -n "$HOLDER_PID" ] && kill -9 "$HOLDER_PID" 2>/dev/null
+	if [ -n "$HOLDER_PID" ]; then	# gone, and its sockets with it, before the next one binds
+		kill -9 "$HOLDER_PID" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do kill -0 "$HOLDER_PID" 2>/dev/null || break; sleep 0.05; done
+	fi
 	for ((i = 0; i < want; i++)); do paths+=("/run/netns/$PREFIX$i"); done
 	"$HOLDER" 9000 "${paths[@]}" >"$WORK/holder" &
 	HOLDER_PID=$!

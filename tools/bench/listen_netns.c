@@ -29,7 +29,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		close(ns);
+		int one = 1;
+
 		fd = socket(AF_INET, SOCK_STREAM, 0);	/* in the namespace just entered */
+		if (fd >= 0)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 16)) {
 			perror("listen_netns");
 			return 1;
