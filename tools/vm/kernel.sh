@@ -57,9 +57,9 @@ fetch_kernel() {
 }
 
 # boot_vm INITRAMFS LOG TIMEOUT FILTER: the console goes to LOG; lines matching
-# (VM_ACCEL=tcg,thread=single avoids multi-threaded TCG's rare stale-text oops,
-# at ~30% more guest time: measured 252 s vs 196 s for five scenarios on 6.12)
-# the extended regex FILTER are shown as they come.
+# the extended regex FILTER are shown as they come. VM_ACCEL=tcg,thread=single
+# avoids multi-threaded TCG's rare stale-text oops, at ~30% more guest time
+# (252 s vs 196 s for five scenarios on 6.12): too slow for CI's lanes.
 boot_vm() {
 	local initrd=$1 log=$2 secs=$3 filter=$4
 	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel "${VM_ACCEL:-tcg}" -smp 2 -m 2048 \
