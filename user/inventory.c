@@ -70,6 +70,15 @@ int wr_inv_replace_netns(struct wr_inventory *inv, uint32_t netns,
 	return 0;
 }
 
+/* What is known of a listener's owner: its process, unit and container. */
+static void take_owner(struct wr_listener *dst, const struct wr_listener *src)
+{
+	dst->pid = src->pid;
+	memcpy(dst->comm, src->comm, sizeof(dst->comm));
+	memcpy(dst->unit, src->unit, sizeof(dst->unit));
+	dst->publishes = src->publishes;
+}
+
 static void history_add(struct wr_inventory *inv, const struct wr_listen_record *rec)
 {
 	inv->hist[inv->hist_next] = *rec;
@@ -126,12 +135,8 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 
 			*old = fresh[j];
 			old->seen = *now;
-			if (!old->pid) {
-				old->pid = first.pid;
-				memcpy(old->comm, first.comm, sizeof(first.comm));
-				old->publishes = first.publishes;
-				memcpy(old->unit, first.unit, sizeof(old->unit));
-			}
+			if (!old->pid)
+				take_owner(old, &first);
 			continue;
 		}
 		rec.stop = false;
@@ -161,12 +166,8 @@ int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
 			if (!wr_listener_same_socket(known, &r.l) ||
 			    (r.l.pid && known->pid && known->pid != r.l.pid))
 				continue;
-			if (known->pid) {
-				r.l.pid = known->pid;
-				memcpy(r.l.comm, known->comm, sizeof(r.l.comm));
-			}
-			memcpy(r.l.unit, known->unit, sizeof(r.l.unit));
-			r.l.publishes = known->publishes;
+			if (known->pid)	/* unit and container come only with a pid */
+				take_owner(&r.l, known);
 			break;
 		}
 		history_add(inv, &r);
@@ -177,10 +178,7 @@ int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec)
 	/* Already known from a dump that raced with the event: name its owner. */
 	for (size_t i = 0; i < inv->n; i++) {
 		if (wr_listener_same_socket(&inv->v[i], &rec->l)) {
-			inv->v[i].pid = rec->l.pid;
-			memcpy(inv->v[i].comm, rec->l.comm, sizeof(rec->l.comm));
-			inv->v[i].publishes = rec->l.publishes;
-			memcpy(inv->v[i].unit, rec->l.unit, sizeof(rec->l.unit));
+			take_owner(&inv->v[i], &rec->l);
 			return 0;
 		}
 	}

@@ -20,7 +20,6 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "containers.h"
 #include "event_decode.h"
 #include "explain.h"
 #include "fw_rules.h"
