@@ -225,9 +225,27 @@ connect_from_client() {
 }
 
 # The first refusal to the server netns matching an extra jq condition.
+# Returns once the text tracer has printed as many refusals as the JSON
+# one, so a retry sent next finds the flow traced by both (each tracer
+# traces the flows it saw refused; the text one may be a moment behind).
 wait_refusal() {
-	local cond=${1:-true} secs=${2:-5}
-	wait_json "$OUT" ".event == \"refusal\" and .netns == $(srv_netns_inode) and ($cond)" "$secs"
+	local cond=${1:-true} secs=${2:-5} line
+	line=$(wait_json "$OUT" ".event == \"refusal\" and .netns == $(srv_netns_inode) and ($cond)" "$secs") ||
+		return 1
+	text_caught_up
+	echo "$line"
+}
+
+# Waits (up to 5 s, no failure) until the text tracer printed as many
+# refusal lines ("HH:MM:SS CAUSE ...") as the JSON tracer printed records.
+text_caught_up() {
+	local i want
+	[ -n "$TEXT_PID" ] || return 0
+	want=$(jq -c 'select(.event == "refusal")' "$OUT" | wc -l)
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]' "$TXT" 2>/dev/null)" -ge "$want" ] && return 0
+		sleep 0.05
+	done
 }
 
 count_refusals() {

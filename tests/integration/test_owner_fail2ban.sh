@@ -47,6 +47,7 @@ ban_and_check() {
 		[ "$(count_refusals '.dport == 22')" -gt "$n" ] && break
 		sleep 0.05
 	done
+	text_caught_up
 	assert_eq "$(connect_from_client $SRV4 22)" refused "retry ($banaction)"
 	line=$(wait_refusal ".dport == 22 and .rule.status == \"found\" and .rule.chain == \"$chain\"") ||
 		fail "the retry did not name $banaction's rule: $(tail -n 2 "$OUT")"
