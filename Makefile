@@ -27,7 +27,8 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
-	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c
+	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
+	      user/on_demand.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \

@@ -27,14 +27,16 @@ echo "   7000 (backlog 1, never accepts), 9000 (stopped below); nothing on 22 or
 echo "   (iptables rejects 3306 with icmp-host-prohibited)"
 echo
 echo "== whyrefused is running; the client tries:"
-TEXT_OPTS="--color always" start_tracer	# --json into $OUT, text into $TXT
 start_listener "$SRV" 0.0.0.0 9000
+TEXT_OPTS="--color always" start_tracer	# --json into $OUT, text into $TXT
 kill "$LISTENER_PID"
 # Firewalled ports twice: the first refusal starts tracing the flow, the
-# retry names the rule.
+# retry names the rule. The last SYN to 7000 waits for the client's
+# retransmissions (1 s, 3 s): the queue is seen full by the listener poll.
 for target in "$SRV4 22" "$SRV4 5432" "$SRV4 5432" "$SRV4 3306" "$SRV4 3306" "$SRV4 8080" \
-	"$SRV4 8080" "$SRV4 9000" "$SRV4 7000" "$SRV4 7000" "$SRV4 7000"; do
-	printf '   client: connect %-16s -> %s\n' "${target/ /:}" "$(connect_from_client $target 1500)"
+	"$SRV4 8080" "$SRV4 9000" "$SRV4 7000" "$SRV4 7000" "$SRV4 7000 3500"; do
+	set -- $target
+	printf '   client: connect %-16s -> %s\n' "$1:$2" "$(connect_from_client $1 $2 ${3:-1500})"
 	sleep 0.3	# a person retrying is slower than this; the tracer keeps up
 done
 sleep 0.5

@@ -42,10 +42,14 @@ static const char usage_text[] =
 "      --backend KIND       auto (default), fentry, kprobe or tracepoint: how\n"
 "                           programs attach; auto takes the richest hook the\n"
 "                           kernel allows for each signal\n"
-"      --light              for weeks of tracing on busy servers: attach only the\n"
-"                           hooks refused SYNs pass (no per-packet, per-connection\n"
-"                           ones); listeners are polled each second, and a\n"
-"                           firewall's answer may be unknown (firewall_blocked)\n"
+"      --all-hooks          attach every hook from the start, also those each\n"
+"                           packet and connection passes (~2% of a connection):\n"
+"                           a REJECT's first SYN is told from a DROP everywhere,\n"
+"                           listeners are followed as they change, not polled\n"
+"      --on-demand-for TIME how long the hooks attached on evidence (a firewall's\n"
+"                           answers, a full accept queue) stay after the last\n"
+"                           (default 2m)\n"
+"      --light              deprecated, ignored: what it did is the default now\n"
 "      --probe              print what this kernel offers and which hooks would\n"
 "                           be chosen, then exit without attaching\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
@@ -242,6 +246,7 @@ const char *wr_backend_name(enum wr_backend b)
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
        OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT,
+       OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR,
        OPT_RULE_OWNERS };
 
 static const struct option long_opts[] = {
@@ -258,6 +263,8 @@ static const struct option long_opts[] = {
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "light", no_argument, NULL, OPT_LIGHT },
+	{ "all-hooks", no_argument, NULL, OPT_ALL_HOOKS },
+	{ "on-demand-for", required_argument, NULL, OPT_ON_DEMAND_FOR },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
@@ -422,8 +429,18 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		case OPT_PROBE:
 			o->probe = true;
 			break;
-		case OPT_LIGHT:
-			o->light = true;
+		case OPT_LIGHT:		/* 0.1's name for what is the default now */
+			o->light_given = true;
+			break;
+		case OPT_ALL_HOOKS:
+			o->all_hooks = true;
+			break;
+		case OPT_ON_DEMAND_FOR:
+			if (wr_parse_duration_ms(optarg, &o->on_demand_ms) || o->on_demand_ms < 1000) {
+				snprintf(err, errlen, "invalid --on-demand-for '%s' (at least 1s, "
+					 "e.g. 2m, 10m)", optarg);
+				return WR_CLI_USAGE;
+			}
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;

@@ -50,7 +50,9 @@ struct wr_options {
 	bool trace;			/* name firewall rules with nftables tracing */
 	enum wr_backend backend;
 	bool probe;			/* --probe: print the hook plan, attach nothing */
-	bool light;			/* --light: no per-packet or per-connection hooks */
+	bool all_hooks;			/* --all-hooks: per-packet hooks from the start */
+	uint64_t on_demand_ms;		/* --on-demand-for: on-demand hooks stay this long */
+	bool light_given;		/* --light: deprecated, its behaviour is the default */
 	bool metrics;			/* --metrics ADDR:PORT given */
 	struct wr_sockaddr metrics_addr;	/* where to serve Prometheus text */
 	const char *metrics_file;	/* --metrics-file PATH (node_exporter textfile) */

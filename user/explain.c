@@ -177,8 +177,8 @@ static void explain_netfilter(struct wr_refusal *r)
 		r->cause = WR_CAUSE_FIREWALL_BLOCKED;
 		r->client_sees = "Connection refused or a timeout";
 		snprintf(r->explanation, WR_TEXT_LEN,
-			 "a firewall rule rejected or dropped the SYN (--light does not watch "
-			 "what it answered); the client sees Connection refused or a timeout");
+			 "a firewall rule rejected or dropped the SYN (what it answered was not "
+			 "watched yet); the client sees Connection refused or a timeout");
 	} else if (r->reply == WR_REPLY_NONE) {
 		r->cause = WR_CAUSE_FIREWALL_DROP;
 		r->client_sees = "Connection timed out";
@@ -323,12 +323,12 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 	r->n_hints = n_hints;	/* its hints are there already */
 	if (r->reply == WR_REPLY_NONE)
 		snprintf(r->explanation, WR_TEXT_LEN,
-			 "a firewall rule dropped the SYN silently (its verdict; --light does not "
-			 "watch answers); the client sees a timeout, not a refusal");
+			 "a firewall rule dropped the SYN silently (its verdict: its answer was "
+			 "not watched); the client sees a timeout, not a refusal");
 	else
 		snprintf(r->explanation, WR_TEXT_LEN,
-			 "a firewall rule rejected the SYN with %s (its verdict; --light does not "
-			 "watch answers); the client sees %s",
+			 "a firewall rule rejected the SYN with %s (its verdict: its answer was "
+			 "not watched); the client sees %s",
 			 wr_reply_name(r, reply, sizeof(reply)), r->client_sees);
 	return true;
 }

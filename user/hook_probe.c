@@ -4,6 +4,7 @@
  * loaded here), so it is tested against kernels shaped like 6.18, 6.1, 5.10.
  */
 #include "hooks.h"
+#include "on_demand.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -165,24 +166,35 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	return 0;
 }
 
-void wr_hooks_lighten(const struct btf *btf, struct wr_hook_plan *plan)
+void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
 {
-	plan->light = true;
+	plan->lean = true;
+	if (plan->replies)
+		plan->on_demand |= WR_OD_REPLIES;
+	if (plan->backlog == WR_ATTACH_TRACEPOINT)
+		plan->on_demand |= WR_OD_BACKLOG;
 	plan->replies = false;
 	plan->listeners = false;
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		plan->backlog = WR_ATTACH_NONE;
 	plan->icmp_replies = tracepoint_nargs(btf, "icmp_send") >= 3;
-	wr_hooks_note(plan, "--light: listeners are read with sock_diag each second (less often "
-		 "with many namespaces), not as they change: a stop is timed between two polls, "
-		 "its owner known if seen running");
-	wr_hooks_note(plan, plan->icmp_replies ?
-		 "--light: a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked "
-		 "until its rule is named (icmp:icmp_send shows IPv4 ICMP answers)" :
-		 "--light: a REJECT and a DROP are firewall_blocked until the rule is named "
-		 "(no icmp:icmp_send before Linux 6.10)");
-	if (plan->backlog == WR_ATTACH_NONE)
-		wr_hooks_note(plan, "--light: a SYN dropped for a full accept queue is not seen "
+	wr_hooks_note(plan, "listeners are read with sock_diag each second (less often with "
+		 "many namespaces), not as they change: a stop is timed between two polls; how "
+		 "its process ended is exact");
+	if (plan->on_demand & WR_OD_REPLIES)
+		wr_hooks_note(plan, plan->icmp_replies ?
+			 "a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked on its "
+			 "first SYN (icmp:icmp_send shows IPv4 ICMP answers); that attaches "
+			 "net:net_dev_queue for 2 min, and the retries are told exactly" :
+			 "a REJECT is firewall_blocked on its first SYN (no icmp:icmp_send before "
+			 "Linux 6.10); that attaches net:net_dev_queue for 2 min, and the retries "
+			 "are told exactly");
+	if (plan->on_demand & WR_OD_BACKLOG)
+		wr_hooks_note(plan, "a full accept queue is seen by the listener poll; that "
+			 "attaches skb:consume_skb for 2 min and the SYNs it drops from then on "
+			 "are reported (tcp_conn_request cannot be hooked here)");
+	else if (plan->backlog == WR_ATTACH_NONE)
+		wr_hooks_note(plan, "a SYN dropped for a full accept queue is not seen "
 			 "(tcp_conn_request cannot be hooked here); its final-ACK drops are");
 }
 
@@ -253,8 +265,12 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
+	if (plan->on_demand)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "on_demand",
+			plan->on_demand & WR_OD_BACKLOG ? "tp_btf/net_dev_queue,tp_btf/consume_skb" :
+			"tp_btf/net_dev_queue" };
 	s->backend = wr_backend_name(plan->backend);
-	s->light = plan->light;
+	s->mode = plan->lean ? "default" : "all-hooks";
 	s->n_notes = 0;
 	for (i = 0; i < plan->n_notes && i < sizeof(s->notes) / sizeof(s->notes[0]); i++)
 		s->notes[s->n_notes++] = plan->notes[i];

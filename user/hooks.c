@@ -4,6 +4,7 @@
  * which functions it has, then configuring and attaching the skeleton.
  */
 #include "hooks.h"
+#include "on_demand.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -141,13 +142,14 @@ static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, stru
 	TP(tcp_send_reset_no_socket, p->reset == WR_ATTACH_TRACEPOINT);
 	TP(kfree_skb_v4, p->kfree_rx_sk);
 	TP(kfree_skb_v3, !p->kfree_rx_sk);
-	TP(net_dev_queue_reply, p->replies);
+	TP(net_dev_queue_reply, p->replies || (p->on_demand & WR_OD_REPLIES));
 	TP(icmp_send_reply, p->icmp_replies);
 	TP(inet_sock_set_state_listen, p->listeners);
 	TP(signal_generate_owner, p->process_ends);
 	TP(sched_process_exit_owner, p->process_ends);
 	TP(sched_process_exec_owner, p->process_ends);
-	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT);
+	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT ||
+				   (p->on_demand & WR_OD_BACKLOG));
 	FN(fentry_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_FENTRY);
 	FN(fentry_tcp_v6_send_reset, WR_FN_TCP_V6_SEND_RESET, WR_ATTACH_FENTRY);
 	FN(fentry_tcp_conn_request, WR_FN_TCP_CONN_REQUEST, WR_ATTACH_FENTRY);
@@ -230,6 +232,15 @@ static int fall_back_to_kprobe(struct wr_hook_plan *plan, struct prog_slot *s, s
 	return 0;
 }
 
+/* A program loaded for wr_hooks_on_demand(), not attached at start. */
+static bool on_demand_slot(const struct whyrefused_bpf *skel, const struct wr_hook_plan *plan,
+			   const struct prog_slot *s)
+{
+	return (s->prog == skel->progs.net_dev_queue_reply && !plan->replies) ||
+	       (s->prog == skel->progs.consume_skb_unanswered &&
+		plan->backlog != WR_ATTACH_TRACEPOINT);
+}
+
 int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char *err,
 		    size_t errlen)
 {
@@ -239,6 +250,9 @@ int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char
 
 	for (i = 0; i < n; i++) {
 		bool chosen = s[i].fn < 0 ? s[i].on : plan->fn[s[i].fn] == s[i].kind;
+
+		if (on_demand_slot(skel, plan, &s[i]))
+			continue;	/* loaded now, attached on evidence */
 
 		if (!chosen || *s[i].link)	/* or attached already as a fallback */
 			continue;
@@ -250,6 +264,42 @@ int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char
 				 bpf_program__section_name(s[i].prog), strerror(-e));
 			return e;
 		}
+	}
+	return 0;
+}
+
+/* Replies first and gone last: the backlog inference reads the SYN-ACKs they note. */
+int wr_hooks_on_demand(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, unsigned hooks,
+		       bool on)
+{
+	struct bpf_link **replies = &skel->links.net_dev_queue_reply;
+	struct bpf_link **backlog = &skel->links.consume_skb_unanswered;
+
+	hooks &= plan->on_demand;
+	if (!on) {
+		if ((hooks & WR_OD_BACKLOG) && *backlog) {
+			bpf_link__destroy(*backlog);
+			*backlog = NULL;
+			plan->backlog = WR_ATTACH_NONE;
+		}
+		if ((hooks & WR_OD_REPLIES) && *replies) {
+			bpf_link__destroy(*replies);
+			*replies = NULL;
+			plan->replies = false;
+		}
+		return 0;
+	}
+	if ((hooks & WR_OD_REPLIES) && !*replies) {
+		*replies = bpf_program__attach(skel->progs.net_dev_queue_reply);
+		if (!*replies)
+			return -errno;
+		plan->replies = true;
+	}
+	if ((hooks & WR_OD_BACKLOG) && !*backlog) {
+		*backlog = bpf_program__attach(skel->progs.consume_skb_unanswered);
+		if (!*backlog)
+			return -errno;
+		plan->backlog = WR_ATTACH_TRACEPOINT;
 	}
 	return 0;
 }

@@ -68,8 +68,9 @@ struct wr_hook_plan {
 	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
 	bool listeners;			/* sock:inet_sock_set_state */
 	bool process_ends;		/* sched_process_exit, signal_generate, sched_process_exec */
-	bool light;			/* --light: see wr_hooks_lighten() */
-	bool icmp_replies;		/* --light: icmp:icmp_send, IPv4 REJECT answers */
+	bool lean;			/* the default: see wr_hooks_lean() */
+	unsigned on_demand;		/* lean: hooks attached on evidence (on_demand.h) */
+	bool icmp_replies;		/* lean: icmp:icmp_send, IPv4 REJECT answers */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
 	size_t n_notes;
 	char attach_note[160];		/* storage for the note attach may add */
@@ -78,14 +79,15 @@ struct wr_hook_plan {
 /* hook_probe.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
 int wr_hooks_plan(const struct btf *vmlinux, const struct wr_kernel_caps *caps,
 		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen);
-/*
- * --light: drops the hooks every packet or connection passes (net_dev_queue,
- * inet_sock_set_state, consume_skb); keeps those refused SYNs pass, adds
- * icmp:icmp_send where it exists, and notes what the user loses.
- */
 /* Adds a note for the start record (at most WR_MAX_NOTES; `note` must outlive the plan). */
 void wr_hooks_note(struct wr_hook_plan *plan, const char *note);
-void wr_hooks_lighten(const struct btf *vmlinux, struct wr_hook_plan *plan);
+/*
+ * The default (all but --all-hooks): attach at start only the hooks refused
+ * SYNs pass, nothing every packet or connection passes. inet_sock_set_state
+ * gives way to sock_diag polls; net_dev_queue and consume_skb are loaded
+ * but attached on evidence (on_demand.h); icmp:icmp_send where it exists.
+ */
+void wr_hooks_lean(const struct btf *vmlinux, struct wr_hook_plan *plan);
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
 /* The hook that produced an event from `source` (enum wr_source), for output. */
 const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family);
@@ -105,5 +107,8 @@ void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *
  */
 int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char *err,
 		    size_t errlen);
+/* Attaches (on) or detaches the on-demand hooks `hooks` (WR_OD_*): 0 or -errno. */
+int wr_hooks_on_demand(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, unsigned hooks,
+		       bool on);
 
 #endif /* WR_HOOKS_H */

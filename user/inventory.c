@@ -94,6 +94,17 @@ static bool still_there(const struct wr_listener *old, const struct wr_listener 
 	       (!old->inode || !fresh->inode || old->inode == fresh->inode);
 }
 
+const struct wr_listener *wr_inv_full_queue(const struct wr_inventory *inv,
+					    const struct wr_listener *after)
+{
+	size_t i = after ? (size_t)(after - inv->v) + 1 : 0;
+
+	for (; i < inv->n; i++)
+		if (inv->v[i].rqueue > inv->v[i].wqueue)
+			return &inv->v[i];
+	return NULL;
+}
+
 struct wr_listener *wr_inv_find_socket(struct wr_inventory *inv, const struct wr_listener *l)
 {
 	for (size_t i = 0; i < inv->n; i++)

@@ -31,7 +31,7 @@ bool wr_inv_remove(struct wr_inventory *inv, const struct wr_listener *l);
 int wr_inv_replace_netns(struct wr_inventory *inv, uint32_t netns,
 			 const struct wr_listener *fresh, size_t n);
 /*
- * --light: a fresh dump of `netns` replaces its listeners; what is gone is
+ * The listener poll: a fresh dump of `netns` replaces its listeners; what is gone is
  * recorded as a stop with the owner it had, between the last poll that found
  * it (`seen`) and `now`; what is new as a start. A listener found again keeps
  * its owner.
@@ -40,6 +40,13 @@ int wr_inv_poll_netns(struct wr_inventory *inv, uint32_t netns, const struct wr_
 		      size_t n, const struct timespec *now);
 /* The listener at the same place with the same inode (where both are known). */
 struct wr_listener *wr_inv_find_socket(struct wr_inventory *inv, const struct wr_listener *l);
+/*
+ * A listener whose accept queue was over its limit when last dumped (the
+ * kernel drops SYNs there: sk_acceptq_is_full), the first after `after`
+ * (NULL: from the start); NULL if none.
+ */
+const struct wr_listener *wr_inv_full_queue(const struct wr_inventory *inv,
+					    const struct wr_listener *after);
 /* Applies a LISTEN event: add or remove, and record it in the history. */
 int wr_inv_apply(struct wr_inventory *inv, const struct wr_listen_record *rec);
 /* History entry i, 0 = newest; NULL past the end. */

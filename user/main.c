@@ -34,6 +34,7 @@
 #include "metrics_export.h"
 #include "nat_lookup.h"
 #include "nf_late.h"
+#include "on_demand.h"
 #include "owner_watch.h"
 #include "proc_ends.h"
 #include "nf_modules.h"
@@ -59,8 +60,10 @@ struct tracer {
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
 	struct wr_proc_ends ends;	/* how the processes that listened ended */
-	uint64_t next_poll_ms;		/* --light: the next poll of every namespace */
-	uint64_t last_netns_poll_ms;	/* --light: the last poll before a hint */
+	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
+	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
+	struct wr_on_demand od;		/* lean: hooks attached on evidence */
+	struct wr_start_info *start;	/* hooks and modules, for attach records */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
@@ -170,9 +173,9 @@ static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf
 		snprintf(buf, len, "ifindex %u", ifindex);
 }
 
-#define LIGHT_POLL_MS		1000
-#define LIGHT_POLL_SHARE	100	/* every namespace: at most 1% of a core */
-#define LIGHT_POLL_MIN_MS	200	/* a refusal flood polls no more often */
+#define POLL_MS		1000
+#define POLL_SHARE	100	/* every namespace: at most 1% of a core */
+#define POLL_MIN_MS	200	/* a refusal flood polls no more often */
 
 /* The kernel's map of processes whose end is watched; -1 without the hooks. */
 static int owners_map_fd(const struct tracer *t)
@@ -180,10 +183,117 @@ static int owners_map_fd(const struct tracer *t)
 	return t->plan.process_ends ? bpf_map__fd(t->skel->maps.listen_owners) : -1;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* the clock of bpf_ktime_get_ns() */
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* An `attach` or `detach` record: the hooks as they are now, and why. */
+static void hooks_changed(struct tracer *t, const char *event, const char *what)
+{
+	struct wr_start_info *s = t->start;
+
+	clock_gettime(CLOCK_REALTIME, &s->ts);
+	wr_hooks_describe(&t->plan, s);
+	wr_output_attach(&t->out, s, event, what);
+}
+
+static const char *on_demand_names(unsigned hooks)
+{
+	return hooks & WR_OD_BACKLOG ? (hooks & WR_OD_REPLIES ?
+		"net:net_dev_queue and skb:consume_skb" : "skb:consume_skb") : "net:net_dev_queue";
+}
+
+static uint64_t on_demand_s(const struct tracer *t)
+{
+	return (t->od.window_ms ? t->od.window_ms : WR_ON_DEMAND_MS) / 1000;
+}
+
+/* Evidence for on-demand hooks (on_demand.h): attach those not on yet, say why. */
+static void want_hooks(struct tracer *t, unsigned what, const char *why)
+{
+	unsigned add = wr_od_want(&t->od, what, now_ms());
+	char msg[512];
+	int e;
+
+	if (!add)
+		return;
+	e = wr_hooks_on_demand(t->skel, &t->plan, add, true);
+	if (e) {	/* said once: the kernel will not change its mind */
+		snprintf(msg, sizeof(msg), "cannot attach %s (%s): %s", on_demand_names(add),
+			 strerror(-e), why);
+		wr_hooks_on_demand(t->skel, &t->plan, add, false);
+		t->od.avail &= ~add;
+		t->plan.on_demand &= ~add;
+		hooks_changed(t, "detach", msg);
+		return;
+	}
+	wr_od_attached(&t->od, add, now_ms(), now_ns());
+	snprintf(msg, sizeof(msg), "%s attached for %llu s: %s", on_demand_names(add),
+		 (unsigned long long)on_demand_s(t), why);
+	hooks_changed(t, "attach", msg);
+}
+
+/* On-demand hooks whose evidence is older than WR_ON_DEMAND_MS go. */
+static void expire_hooks(struct tracer *t)
+{
+	unsigned gone = wr_od_expired(&t->od, now_ms());
+	char msg[256];
+
+	if (!gone)
+		return;
+	wr_od_detached(&t->od, gone, now_ms(), now_ns());
+	wr_hooks_on_demand(t->skel, &t->plan, gone, false);
+	snprintf(msg, sizeof(msg), "%s detached: no %s for %llu s", on_demand_names(gone),
+		 gone & WR_OD_BACKLOG ? "full accept queue" : "firewall_blocked refusal",
+		 (unsigned long long)on_demand_s(t));
+	hooks_changed(t, "detach", msg);
+}
+
+/* A refusal whose answer was not watched: watch answers, for its retries. */
+static void want_replies(struct tracer *t, const struct wr_refusal *r)
+{
+	char why[320];
+	bool v6 = r->family == AF_INET6;
+
+	if (r->cause != WR_CAUSE_FIREWALL_BLOCKED || !(t->od.avail & ~t->od.on & WR_OD_REPLIES)) {
+		if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
+			wr_od_want(&t->od, WR_OD_REPLIES, now_ms());	/* keeps them on */
+		return;
+	}
+	snprintf(why, sizeof(why), "a firewall blocked %s%s%s:%u -> %s%s%s:%u in netns %u; from "
+		 "now on a REJECT is told from a DROP by its answer", v6 ? "[" : "", r->saddr,
+		 v6 ? "]" : "", r->sport, v6 ? "[" : "", r->daddr, v6 ? "]" : "", r->dport,
+		 r->netns);
+	want_hooks(t, WR_OD_REPLIES, why);
+}
+
+/* A listener the poll found with a full accept queue: watch the SYNs it drops. */
+static void want_backlog(struct tracer *t)
+{
+	const struct wr_listener *l = wr_inv_full_queue(&t->inv, NULL);
+	char why[384], who[192];
+
+	if (!l)
+		return;
+	if (t->od.on & WR_OD_BACKLOG) {
+		wr_od_want(&t->od, WR_OD_BACKLOG, now_ms());	/* keeps it on */
+		return;
+	}
+	wr_listener_describe(l, who, sizeof(who));
+	snprintf(why, sizeof(why), "the accept queue of %s in netns %u is full (%u waiting, "
+		 "backlog %u); the SYNs it drops from now on are reported", who, l->netns,
+		 l->rqueue, l->wqueue);
+	want_hooks(t, WR_OD_BACKLOG, why);
+}
+
 /*
- * --light: what listens, by sock_diag instead of LISTEN events. Each second,
- * or less often where namespaces are many: a poll costs ~0.3 ms per
- * namespace here, so 1000 containers stretch it to every 30 s.
+ * The default mode: what listens, by sock_diag instead of LISTEN events.
+ * Each second, or less often where namespaces are many: a poll costs ~0.3
+ * ms per namespace here, so 1000 containers stretch it to every 30 s.
  */
 static void poll_listeners(struct tracer *t)
 {
@@ -193,11 +303,12 @@ static void poll_listeners(struct tracer *t)
 	clock_gettime(CLOCK_REALTIME, &now);
 	wr_poll_all(&t->inv, &t->netns, &now);
 	took = now_ms() - t0;
-	t->next_poll_ms = now_ms() + (took * LIGHT_POLL_SHARE > LIGHT_POLL_MS ?
-				      took * LIGHT_POLL_SHARE : LIGHT_POLL_MS);
+	t->next_poll_ms = now_ms() + (took * POLL_SHARE > POLL_MS ? took * POLL_SHARE : POLL_MS);
+	if (t->od.avail & WR_OD_BACKLOG)
+		want_backlog(t);
 }
 
-/* --light, before a no_listener hint: the refused namespace, now. */
+/* The default mode, before a no_listener hint: the refused namespace, now. */
 static void poll_netns(struct tracer *t, uint32_t netns)
 {
 	struct timespec now;
@@ -223,10 +334,11 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 				 wr_listen_overflows_delta(&t->netns, r->netns));
 	} else if (r->cause == WR_CAUSE_NO_LISTENER) {
 		/*
-		 * --light: what listens now, and a stop since the last poll, timed.
-		 * A listener that would have taken this SYN is gone: poll at once.
+		 * Polled listeners: what listens now, and a stop since the last
+		 * poll, timed. A listener that would have taken this SYN is gone:
+		 * poll at once.
 		 */
-		if (t->plan.light && (now_ms() - t->last_netns_poll_ms >= LIGHT_POLL_MIN_MS ||
+		if (t->plan.lean && (now_ms() - t->last_netns_poll_ms >= POLL_MIN_MS ||
 				      wr_reached_listener(&t->inv, r)))
 			poll_netns(t, r->netns);
 		wr_sync_owners(&t->inv, 0);
@@ -287,8 +399,10 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 		return;
 	}
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
-	r.answers_unwatched = !t->plan.replies;
+	r.answers_unwatched = t->plan.lean ? !wr_od_replies_watched(&t->od, ev.hdr.ts_ns) :
+					     !t->plan.replies;
 	wr_explain(&r);
+	want_replies(t, &r);
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
@@ -402,6 +516,10 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
+	for (int h = 0; h < 2; h++) {
+		t->stats.on_demand_attached[h] = t->od.attached[h];
+		t->stats.on_demand_s[h] = wr_od_seconds(&t->od, 1u << h, now_ms());
+	}
 }
 
 static void render_metrics(FILE *f, void *arg)
@@ -491,10 +609,8 @@ static void watch_netfilter_modules(struct tracer *t, struct wr_start_info *s)
 	rc = wr_nf_late_poll(t->nf_late, msg, sizeof(msg));
 	if (!rc)
 		return;
-	clock_gettime(CLOCK_REALTIME, &s->ts);
-	wr_hooks_describe(&t->plan, s);
 	describe_modules(wr_nf_late_modules(t->nf_late), s);
-	wr_output_attach(&t->out, s, msg);
+	hooks_changed(t, "attach", msg);
 }
 
 static int run(struct tracer *t)
@@ -535,8 +651,14 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
-	if (t->opts.light)
-		wr_hooks_lighten(btf, plan);
+	if (t->opts.light_given)
+		fprintf(stderr, "whyrefused: --light is ignored: its low cost is the default "
+			"now (--all-hooks for 0.1's full mode); the flag goes away in 0.3\n");
+	if (!t->opts.all_hooks)
+		wr_hooks_lean(btf, plan);
+	t->od.avail = plan->on_demand;
+	t->od.window_ms = t->opts.on_demand_ms;
+	t->start = &start;
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
 	wr_nf_modules_read(btf, "", &t->nf_mods);
 	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT &&
@@ -611,7 +733,7 @@ static int run(struct tracer *t)
 	}
 	wr_owner_watch_init(owners_map_fd(t));
 	/* Attached first, then dumped: a listener that changes in between is in both. */
-	if (plan->light) {	/* owners too: a service that stops is named by them */
+	if (plan->lean) {	/* owners too: a service that stops is named by them */
 		poll_listeners(t);
 		wr_listen_overflows_baselines(&t->netns);
 	} else
@@ -654,8 +776,9 @@ static int run(struct tracer *t)
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
 		resync_if_listens_lost(t);
-		if (plan->light && now_ms() >= t->next_poll_ms)
+		if (plan->lean && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
+		expire_hooks(t);
 		wr_fw_poll(t->fw);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);

@@ -91,7 +91,7 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		jw_field_string(&o->jw, "kernel", s->kernel);
 		if (s->backend)
 			jw_field_string(&o->jw, "backend", s->backend);
-		jw_field_string(&o->jw, "mode", s->light ? "light" : "full");
+		jw_field_string(&o->jw, "mode", s->mode ? s->mode : "default");
 		jw_key(&o->jw, "hooks");
 		jw_object_begin(&o->jw);
 		for (i = 0; i < s->n_hooks; i++)
@@ -116,7 +116,7 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 	n = (size_t)snprintf(line, sizeof(line),
 			     "whyrefused %s: watching refused TCP connections in every network "
 			     "namespace (kernel %s%s; hooks:", WR_VERSION, s->kernel,
-			     s->light ? ", light mode" : "");
+			     s->mode && strcmp(s->mode, "default") ? ", --all-hooks" : "");
 	for (i = 0; i < s->n_hooks && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%s", s->hooks[i].signal,
 				      s->hooks[i].hook);
@@ -127,14 +127,15 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 	emit(o, o->info, line);
 }
 
-void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *what)
+void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *event,
+		      const char *what)
 {
 	char line[1024], ts[16];
 	struct tm tm;
 	size_t i, n;
 
 	if (o->json) {
-		json_begin(o, &s->ts, "attach");
+		json_begin(o, &s->ts, event);
 		jw_field_string(&o->jw, "what", what);
 		jw_key(&o->jw, "hooks");
 		jw_object_begin(&o->jw);
@@ -501,6 +502,10 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 		jw_field_uint(&o->jw, "decode_errors", s->decode_errors);
 		jw_field_uint(&o->jw, "inventory_resyncs", s->resyncs);
 		jw_field_uint(&o->jw, "nat_not_searched", s->nat_not_searched);
+		jw_field_uint(&o->jw, "on_demand_replies_attached", s->on_demand_attached[0]);
+		jw_field_uint(&o->jw, "on_demand_replies_s", s->on_demand_s[0]);
+		jw_field_uint(&o->jw, "on_demand_backlog_attached", s->on_demand_attached[1]);
+		jw_field_uint(&o->jw, "on_demand_backlog_s", s->on_demand_s[1]);
 		jw_field_uint(&o->jw, "written", written);
 		jw_field_uint(&o->jw, "write_errors", write_errors);
 		jw_field_uint(&o->jw, "dropped_output", dropped);
@@ -515,9 +520,11 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
 			 " received=%llu decode_errors=%llu inventory_resyncs=%llu nat_not_searched=%llu"
+			 " on_demand_replies_s=%llu on_demand_backlog_s=%llu"
 			 " written=%llu write_errors=%llu dropped_output=%llu pending_output=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
 			 (unsigned long long)s->resyncs, (unsigned long long)s->nat_not_searched,
+			 (unsigned long long)s->on_demand_s[0], (unsigned long long)s->on_demand_s[1],
 			 (unsigned long long)written,
 			 (unsigned long long)write_errors, (unsigned long long)dropped,
 			 (unsigned long long)pending);

@@ -15,7 +15,7 @@
 #include "line_sink.h"
 #include "refusal.h"
 
-#define WR_MAX_HOOKS 8
+#define WR_MAX_HOOKS 10
 
 struct wr_hook_choice {
 	const char *signal;	/* "no_socket", "drops", "replies" */
@@ -28,7 +28,7 @@ struct wr_start_info {
 	struct wr_hook_choice hooks[WR_MAX_HOOKS];
 	size_t n_hooks;
 	const char *backend;		/* --backend asked for: auto, fentry, ... */
-	bool light;			/* --light */
+	const char *mode;		/* "default", or "all-hooks" */
 	const char *notes[8];		/* why a preferred hook was not used */
 	size_t n_notes;
 	struct { const char *name, *state; } modules[4];	/* netfilter modules, nf_modules.h */
@@ -42,6 +42,8 @@ struct wr_stats {
 	uint64_t decode_errors;
 	uint64_t resyncs;		/* listener inventory re-read after listen_lost */
 	uint64_t nat_not_searched;	/* refusals whose NAT was not looked up (rate bound) */
+	uint64_t on_demand_attached[2];	/* on-demand hooks: replies, backlog: times attached */
+	uint64_t on_demand_s[2];	/* and seconds attached in all */
 	/* records written and write errors are kept by struct wr_output */
 };
 
@@ -66,8 +68,12 @@ void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c);
 void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool color);
 void wr_output_free(struct wr_output *o);
 void wr_output_start(struct wr_output *o, const struct wr_start_info *s);
-/* Hooks attached after start (a netfilter module loaded): an `attach` record. */
-void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *what);
+/*
+ * Hooks attached or detached after start (a netfilter module loaded, an
+ * on-demand hook): an `attach` or `detach` record (`event`).
+ */
+void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *event,
+		      const char *what);
 void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r);
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final);
 /* A fatal error after startup: stderr, and a JSON record in JSON mode. */

@@ -107,11 +107,29 @@ static const struct owner *find(uint32_t inode)
 	return NULL;
 }
 
+/*
+ * A socket not searched for yet: a listener just found by a poll is named at
+ * once even if /proc was scanned this second (scans are otherwise at most
+ * one a second: a refusal flood asks again and again for the same sockets).
+ */
+static bool first_search(uint32_t inode)
+{
+	static uint32_t searched[64];
+	static size_t next;
+	size_t i;
+
+	for (i = 0; i < sizeof(searched) / sizeof(searched[0]); i++)
+		if (searched[i] == inode)
+			return false;
+	searched[next++ % (sizeof(searched) / sizeof(searched[0]))] = inode;
+	return true;
+}
+
 int wr_owner_lookup(uint32_t inode, uint32_t *pid, char *comm, size_t len)
 {
 	const struct owner *o = find(inode);
 
-	if (!o && time(NULL) != last_scan) {
+	if (!o && (time(NULL) != last_scan || first_search(inode))) {
 		rescan();
 		o = find(inode);
 	}

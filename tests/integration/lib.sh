@@ -131,14 +131,14 @@ wait_json() {
 # second tracer per scenario costs a third of the suite's time.
 start_tracer() {
 	local i
-	"$WR" --json --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} "$@" >"$OUT" 2>"$ERR" &
+	"$WR" --json --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} ${WR_OPTS:-} "$@" >"$OUT" 2>"$ERR" &
 	TRACER_PID=$!
 	if [ "${WR_TEXT:-1}" = 0 ]; then
 		wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
 			fail "tracer did not print its start record"
 		return 0
 	fi
-	"$WR" --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} ${TEXT_OPTS:-} "$@" \
+	"$WR" --duration 120 ${WR_BACKEND:+--backend "$WR_BACKEND"} ${WR_OPTS:-} ${TEXT_OPTS:-} "$@" \
 		>"$TXT" 2>"$TXT.err" &
 	TEXT_PID=$!
 	wait_json "$OUT" '.event == "start"' 15 >/dev/null ||
@@ -270,6 +270,70 @@ nft_rule_text() {
 ruleset_dump() {
 	srv nft -a list ruleset
 	srv iptables-legacy-save 2>/dev/null | grep -v '^#' || true
+}
+
+# wait_polled PORT PID: the default mode knows listeners from sock_diag polls
+# (each second) and their owners from /proc; wait until a refusal next door
+# (PORT+1..PORT+9, which polls its namespace) lists process PID's listener on
+# PORT. With --all-hooks LISTEN events tell at once: nothing to wait for.
+wait_polled() {
+	local p
+	jq -s -e '.[0].mode == "all-hooks"' "$OUT" >/dev/null && return 0
+	for ((p = $1 + 1; p <= $1 + 9; p++)); do
+		connect_from_client $SRV4 $p >/dev/null
+		wait_refusal ".dport == $p and any(.listeners[]?; .port == $1 and .pid == $2)" 3 \
+			>/dev/null || continue
+		# The text tracer polls on its own: its line for $p names the listener too.
+		[ -z "$TEXT_PID" ] || grep -F -- "-> $SRV4:$p " "$TXT" | grep -cF "pid $2) on " >/dev/null ||
+			continue
+		return 0
+	done
+	fail "no poll saw the listener on $1 with its owner"
+}
+
+# answer_watched LINE ANSWER: did the tracer watch what a firewall answered
+# when it printed LINE? ANSWER is what the rule sends: tcp-reset, icmp (IPv4),
+# icmp6 or none. The default mode watches every answer (net_dev_queue) only
+# from a firewall_blocked refusal on, for 2 min (user/on_demand.h); IPv4 ICMP
+# answers always where icmp:icmp_send exists (6.10+). --all-hooks: all, always.
+answer_watched() {
+	local ts
+	ts=$(jq -r .ts <<<"$1")
+	jq -s -e --arg ts "$ts" '[.[] | select((.event == "start" or .event == "attach" or
+		.event == "detach") and .ts <= $ts)] | last | .hooks.replies == "tp_btf/net_dev_queue"' \
+		"$OUT" >/dev/null && return 0
+	[ "$2" = icmp ] && jq -s -e '.[0].hooks.replies == "tp_btf/icmp_send"' "$OUT" >/dev/null
+}
+
+# assert_answer LINE CAUSE ANSWER: LINE's cause is CAUSE where the answer was
+# watched (returns 0: assert the rest); else it is firewall_blocked, said as
+# such, and this returns 1 (the rule, once named, or the retry, tells).
+assert_answer() {
+	if answer_watched "$1" "$3"; then
+		assert_field "$1" cause "$2"
+		return 0
+	fi
+	assert_field "$1" cause firewall_blocked
+	assert_field "$1" reply unknown
+	assert_field "$1" client_sees "Connection refused or a timeout"
+	return 1
+}
+
+# told_refusal COND CAUSE ANSWER ADDR PORT [TIMEOUT_MS]: the refusal matching
+# COND of an attempt just made, told by the firewall's answer: where it was
+# not watched (see assert_answer), the client tries once more (ADDR PORT) and
+# the retry's refusal, which must be told, is printed instead.
+told_refusal() {
+	local cond=$1 cause=$2 answer=$3 line
+	shift 3
+	line=$(wait_refusal "$cond") || fail "no refusal event ($cond)"
+	if ! assert_answer "$line" "$cause" "$answer"; then
+		connect_from_client "$@" >/dev/null
+		line=$(wait_refusal "$cond and .cause != \"firewall_blocked\"") ||
+			fail "the retry was not told by its answer ($cond)"
+	fi
+	assert_field "$line" cause "$cause"
+	echo "$line"
 }
 
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }

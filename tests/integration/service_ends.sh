@@ -1,7 +1,7 @@
 #!/bin/bash
 # How a service stopped, as the kernel saw it end: for each way a real
 # listener ends, the refusal that follows says how, when and by whom, in
-# full and in --light mode, in JSON and text:
+# the default mode and with --all-hooks, in JSON and text:
 #   killed by SIGKILL from `kill` (the listener started before the tracer),
 #   SIGTERM from `kill` run as uid 65534, a real sshd stopped by SIGTERM
 #   from `kill` (it closes its sockets, then exits: both are one end), a crash (SIGSEGV, core dumped),
@@ -11,8 +11,8 @@
 #   (whyrefused-test.service, a cgroup this test makes in the systemd
 #   hierarchy) that exits 5 times in a row: a restart loop, with its
 #   journalctl and systemctl commands.
-# Sourced by test_service_ends_full.sh and test_service_ends_light.sh with
-# MODE set ("" or --light): one scenario each, to stay well inside the
+# Sourced by test_service_ends_full.sh and test_service_ends_default.sh with
+# MODE set (--all-hooks or ""): one scenario each, to stay well inside the
 # runner's per-scenario time under emulation.
 . "$(dirname "$0")/lib.sh"
 setup_pair
@@ -41,19 +41,7 @@ ON_EXIT+=("rmdir $OOM_CG")
 CORES=true
 case $(cat /proc/sys/kernel/core_pattern) in '|'*) CORES=false ;; esac
 
-# known PORT PID: --light knows listeners from its polls, and their owners
-# from /proc: wait until a refusal next door (PORT+1..PORT+9, which polls its
-# namespace) lists process PID's listener on PORT. Full mode knows it.
-known() {
-	local p
-	[ "$MODE" = --light ] && [ -n "$TRACER_PID" ] || return 0
-	for ((p = $1 + 1; p <= $1 + 9; p++)); do
-		connect_from_client $SRV4 $p >/dev/null
-		wait_refusal ".dport == $p and any(.listeners[]?; .port == $1 and .pid == $2)" 3 \
-			>/dev/null && return 0
-	done
-	fail "no poll saw the listener on $1 with its owner"
-}
+known() { [ -z "$TRACER_PID" ] || wait_polled "$@"; }
 # serve PORT [FLAGS]: a listener that serves one connection, then does FLAGS.
 serve() {
 	start_listener "$SRV" 0.0.0.0 "$1" 128 "${2:-}"
@@ -136,7 +124,7 @@ run_mode() {
 	serve 7600 then=move:7650
 	pid=$LISTENER_PID
 	for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ":7650 " >/dev/null && break; sleep 0.05; done
-	known 7650 "$pid"	# --light: a poll saw the move
+	known 7650 "$pid"	# the default mode: a poll saw the move
 	line=$(refused 7600)
 	assert_field "$line" last_listener.ended.how closed
 	assert_contains "$(jq -r '.hints[0]' <<<"$line")" "(pid $pid) on 0.0.0.0:7600 closed its socket and still runs"

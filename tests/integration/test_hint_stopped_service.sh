@@ -7,6 +7,7 @@ setup_pair
 start_tracer
 start_listener "$SRV" 0.0.0.0 8080
 SERVICE_PID=$LISTENER_PID
+wait_polled 8080 "$SERVICE_PID"
 assert_eq "$(connect_from_client $SRV4 8080)" connected "while the service runs"
 kill -9 "$SERVICE_PID"
 for ((i = 0; i < 100; i++)); do srv ss -ltn | grep -c ':8080 ' >/dev/null || break; sleep 0.05; done

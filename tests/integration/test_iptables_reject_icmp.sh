@@ -10,21 +10,18 @@ srv ip6tables -A INPUT -p tcp --dport 3306 -j REJECT
 start_tracer
 
 assert_eq "$(connect_from_client $SRV4 3306)" refused "client outcome on 3306"
-line=$(wait_refusal '.dport == 3306') || fail "no refusal event for 3306"
+line=$(told_refusal '.dport == 3306' firewall_reject icmp $SRV4 3306)
 assert_refusal_contract "$line"
-assert_field "$line" cause firewall_reject
 assert_field "$line" reply "icmp port-unreachable"
 assert_field "$line" client_sees "Connection refused"
 
 assert_eq "$(connect_from_client $SRV4 3307)" "error: No route to host" "client outcome on 3307"
-line=$(wait_refusal '.dport == 3307') || fail "no refusal event for 3307"
-assert_field "$line" cause firewall_reject
+line=$(told_refusal '.dport == 3307' firewall_reject icmp $SRV4 3307)
 assert_field "$line" reply "icmp admin-prohibited"
 assert_field "$line" client_sees "No route to host"
 
 assert_eq "$(connect_from_client $SRV6 3306)" refused "v6 client outcome on 3306"
-line=$(wait_refusal '.dport == 3306 and .family == "ipv6"') || fail "no v6 refusal event"
-assert_field "$line" cause firewall_reject
+line=$(told_refusal '.dport == 3306 and .family == "ipv6"' firewall_reject icmp6 $SRV6 3306)
 assert_field "$line" reply "icmpv6 port-unreachable"
 stop_tracer
 pass

@@ -59,11 +59,12 @@ fi
 
 # port, client outcome, cause, verdict, table, chain the retry names, rule text
 check_flow() {
-	local port=$1 seen=$2 cause=$3 verdict=$4 table=$5 chain=$6 pattern=$7 mod=$8 line
+	local port=$1 seen=$2 cause=$3 verdict=$4 table=$5 chain=$6 pattern=$7 mod=$8 line answer
 	assert_eq "$(connect_from_client $SRV4 "$port" 2500)" "$seen" "first attempt to $port"
 	line=$(wait_refusal ".dport == $port") || fail "no refusal for $port"
 	assert_refusal_contract "$line"
-	assert_field "$line" cause "$cause"
+	case $verdict in *tcp*) answer=tcp-reset ;; *icmp*) answer=icmp ;; *) answer=none ;; esac
+	assert_answer "$line" "$cause" $answer || true	# the default mode: see lib.sh
 	assert_field "$line" rule.status "pending retry"
 	if late "$mod"; then	# the verdict hook named the table at once
 		assert_field "$line" rule.table "$table"
@@ -71,6 +72,7 @@ check_flow() {
 	assert_eq "$(connect_from_client $SRV4 "$port" 2500)" "$seen" "retry to $port"
 	line=$(wait_refusal ".dport == $port and .rule.status == \"found\"") ||
 		fail "the retry to $port did not name the rule"
+	assert_field "$line" cause "$cause"
 	assert_field "$line" rule.table "$table"
 	assert_field "$line" rule.chain "$chain"
 	assert_field "$line" rule.verdict "$verdict"

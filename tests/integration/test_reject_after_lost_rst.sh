@@ -16,7 +16,8 @@ table inet wrtest_out {
 	}
 }
 NFT
-start_tracer
+# The stack's RST notes are read by net_dev_queue's program: watch answers from the start.
+start_tracer --all-hooks
 
 assert_eq "$(cli taskset -c 0 "$HELPERS/tcp_connect" $SRV4 7070 300 || true)" timeout \
 	"first attempt, its RST dropped"

@@ -189,7 +189,7 @@ static void test_verdict_hook_names_table_and_chain(void **state)
 	assert_string_equal(r.rule.chain, "");
 }
 
-/* --light: no answer seen may still be a REJECT. */
+/* Answers not watched (the default, before on-demand hooks): no answer may still be a REJECT. */
 static struct wr_refusal blocked(int family)
 {
 	struct wr_refusal r;
@@ -272,7 +272,7 @@ static void test_rule_text_tells_blocked_apart(void **state)
 		assert_int_equal(r.cause, cases[i].cause);
 		assert_string_equal(wr_reply_name(&r, reply, sizeof(reply)), cases[i].reply);
 		assert_string_equal(r.client_sees, cases[i].client_sees);
-		assert_non_null(strstr(r.explanation, "(its verdict; --light"));
+		assert_non_null(strstr(r.explanation, "(its verdict: its answer was not watched)"));
 		assert_int_equal(r.n_hints, 1);	/* not doubled */
 	}
 }

@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 
 #include "hooks.h"
+#include "on_demand.h"
 #include "kernel_names.h"
 #include "whyrefused.h"
 
@@ -265,28 +266,34 @@ static void test_enum_names_are_read_without_prefix(void **state)
 	btf__free(btf);
 }
 
-/* --light on 6.18: nothing per packet or per connection; icmp_send where it exists. */
-static void test_light_keeps_only_what_refused_syns_pass(void **state)
+/*
+ * The default on 6.18: nothing per packet or per connection at start;
+ * net_dev_queue and consume_skb on demand; icmp_send where it exists.
+ */
+static void test_lean_keeps_only_what_refused_syns_pass(void **state)
 {
 	struct btf *btf = kernel_btf(4, 3, true, true);
 	struct wr_hook_plan plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
 	struct wr_start_info s = { 0 };
 	size_t i;
 
-	wr_hooks_lighten(btf, &plan);
-	assert_true(plan.light);
+	wr_hooks_lean(btf, &plan);
+	assert_true(plan.lean);
+	assert_int_equal(plan.on_demand, WR_OD_REPLIES | WR_OD_BACKLOG);
 	assert_false(plan.replies);
 	assert_false(plan.listeners);
 	assert_int_equal(plan.backlog, WR_ATTACH_NONE);
 	assert_false(plan.icmp_replies);	/* this BTF has no icmp_send */
 	assert_int_equal(plan.reset, WR_ATTACH_TRACEPOINT);
 	wr_hooks_describe(&plan, &s);
-	assert_true(s.light);
-	/* no_socket, drops, and process ends: once per process, never per packet. */
-	assert_int_equal(s.n_hooks, 3);
+	assert_string_equal(s.mode, "default");
+	/* no_socket, drops, process ends (once per process), and what is on demand. */
+	assert_int_equal(s.n_hooks, 4);
+	assert_string_equal(s.hooks[3].signal, "on_demand");
+	assert_string_equal(s.hooks[3].hook, "tp_btf/net_dev_queue,tp_btf/consume_skb");
 	assert_true(plan.process_ends);
 	for (i = 0; i < s.n_notes; i++)
-		if (strstr(s.notes[i], "firewall_blocked until the rule is named (no icmp:icmp_send"))
+		if (strstr(s.notes[i], "firewall_blocked on its first SYN (no icmp:icmp_send"))
 			break;
 	assert_true(i < s.n_notes);
 	btf__free(btf);
@@ -294,22 +301,23 @@ static void test_light_keeps_only_what_refused_syns_pass(void **state)
 	btf = kernel_btf(4, 3, true, true);
 	add_tracepoint(btf, "icmp_send", 3);
 	plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
-	wr_hooks_lighten(btf, &plan);
+	wr_hooks_lean(btf, &plan);
 	assert_true(plan.icmp_replies);
 	wr_hooks_describe(&plan, &s);
-	assert_int_equal(s.n_hooks, 4);
+	assert_int_equal(s.n_hooks, 5);
 	assert_string_equal(s.hooks[2].hook, "tp_btf/icmp_send");
 	btf__free(btf);
 }
 
-/* --light on 6.1: function hooks still name full accept queues (one call per SYN). */
-static void test_light_keeps_function_hooks_for_backlog(void **state)
+/* The default on 6.1: function hooks still name full accept queues (one call per SYN). */
+static void test_lean_keeps_function_hooks_for_backlog(void **state)
 {
 	struct btf *btf = kernel_btf(3, 3, false, true);
 	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_AUTO);
 
-	wr_hooks_lighten(btf, &plan);
+	wr_hooks_lean(btf, &plan);
 	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
+	assert_int_equal(plan.on_demand, WR_OD_REPLIES);	/* no inference needed */
 	assert_false(plan.replies);
 	assert_false(plan.listeners);
 	btf__free(btf);
@@ -325,8 +333,8 @@ int main(void)
 		cmocka_unit_test(test_missing_functions_fall_back_per_signal),
 		cmocka_unit_test(test_kernel_without_drop_reasons_is_refused),
 		cmocka_unit_test(test_enum_names_are_read_without_prefix),
-		cmocka_unit_test(test_light_keeps_only_what_refused_syns_pass),
-		cmocka_unit_test(test_light_keeps_function_hooks_for_backlog),
+		cmocka_unit_test(test_lean_keeps_only_what_refused_syns_pass),
+		cmocka_unit_test(test_lean_keeps_function_hooks_for_backlog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

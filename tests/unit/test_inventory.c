@@ -226,6 +226,28 @@ static void test_poll_sees_a_restart_by_inode(void **state)
 	assert_int_equal(wr_inv_history(&inv, 1)->l.pid, 500);
 }
 
+/* Over its limit, as sk_acceptq_is_full() says: the kernel drops SYNs there. */
+static void test_full_queue(void **state)
+{
+	struct wr_listener a = l4(1, "0.0.0.0", 22), b = l4(1, "0.0.0.0", 7000),
+			   c = l4(2, "0.0.0.0", 7001);
+
+	a.rqueue = 3, a.wqueue = 128;	/* busy, not full */
+	b.rqueue = 2, b.wqueue = 1;	/* listen(fd, 1): full at 2 */
+	c.rqueue = 1, c.wqueue = 0;	/* listen(fd, 0) */
+	assert_null(wr_inv_full_queue(&inv, NULL));
+	wr_inv_add(&inv, &a);
+	assert_null(wr_inv_full_queue(&inv, NULL));
+	b.rqueue = 1;			/* at its limit: one more still fits */
+	wr_inv_add(&inv, &b);
+	assert_null(wr_inv_full_queue(&inv, NULL));
+	inv.v[1].rqueue = 2;
+	wr_inv_add(&inv, &c);
+	assert_int_equal(wr_inv_full_queue(&inv, NULL)->port, 7000);
+	assert_int_equal(wr_inv_full_queue(&inv, wr_inv_full_queue(&inv, NULL))->port, 7001);
+	assert_null(wr_inv_full_queue(&inv, &inv.v[2]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +261,7 @@ int main(void)
 		T(test_any_address),
 		T(test_poll_records_stops_and_starts),
 		T(test_poll_sees_a_restart_by_inode),
+		T(test_full_queue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

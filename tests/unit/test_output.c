@@ -171,7 +171,8 @@ static void test_text_ipv6_brackets_and_color(void **state)
 
 static void test_start_and_stats_records(void **state)
 {
-	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.1.0", .backend = "auto" };
+	struct wr_start_info s = { .ts = { 1795995901, 0 }, .kernel = "6.1.0", .backend = "auto",
+				   .mode = "all-hooks" };
 	struct wr_stats st = { .ts = { 1795995902, 0 } };
 
 	s.hooks[s.n_hooks++] = (struct wr_hook_choice){ "no_socket", "tp_btf/kfree_skb" };
@@ -182,18 +183,22 @@ static void test_start_and_stats_records(void **state)
 	st.kernel[WR_CNT_EMITTED] = 3;
 	st.kernel[WR_CNT_RL_FIREWALL] = 1;
 	st.received = 3;
+	st.on_demand_attached[0] = 2;
+	st.on_demand_s[0] = 240;
 	wr_output_start(&out, &s);
 	wr_output_stats(&out, &st, true);
 	assert_string_equal(text(),
 		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
-		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"mode\":\"full\",\"hooks\":{\"no_socket\":"
+		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"mode\":\"all-hooks\",\"hooks\":{\"no_socket\":"
 		"\"tp_btf/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
 		"skb:kfree_skb NO_SOCKET; no kprobes\"}\n"
 		"{\"ts\":\"2026-11-29T23:45:02.000000000Z\",\"event\":\"stats\",\"final\":true,"
 		"\"seen\":6,\"filtered\":0,\"folded\":2,\"emitted\":3,\"ringbuf_full\":0,"
 		"\"listen_seen\":0,\"listen_lost\":0,\"rate_limited_no_listener\":0,"
 		"\"rate_limited_firewall\":1,\"rate_limited_backlog\":0,\"rate_limited_other\":0,\"process_ends_lost\":0,"
-		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"nat_not_searched\":0,\"written\":1,\"write_errors\":0,\"dropped_output\":0,\"pending_output\":0}\n");
+		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"nat_not_searched\":0,"
+		"\"on_demand_replies_attached\":2,\"on_demand_replies_s\":240,"
+		"\"on_demand_backlog_attached\":0,\"on_demand_backlog_s\":0,\"written\":1,\"write_errors\":0,\"dropped_output\":0,\"pending_output\":0}\n");
 }
 
 static void test_error_record(void **state)

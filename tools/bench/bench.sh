@@ -5,8 +5,8 @@
 #
 # In namespaces of its own (lib.sh), for each tracer configuration
 #   none      no tracer: the baseline
-#   wr        build/whyrefused --json --output FILE (default --rate-limit 1000)
-#   wr-light  the same with --light: only the hooks refused SYNs pass
+#   wr        build/whyrefused --json --output FILE (the default mode, --rate-limit 1000)
+#   wr-all    the same with --all-hooks: also the hooks every packet passes (0.1's full mode)
 #   wr-rl0    the same with --rate-limit 0: every refusal reaches userspace
 #   (optional: wr-null, wr-rl0-null: the same with --output /dev/null; the
 #   file on tmpfs is what lets startup and the accounting be checked;
@@ -43,7 +43,7 @@
 SECS=${BENCH_SECS:-6}
 ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_REFUSE_RATE:-100000}
-read -ra CONFIGS <<<"${BENCH_CONFIGS:-none wr wr-light wr-rl0 bpftrace}"
+read -ra CONFIGS <<<"${BENCH_CONFIGS:-none wr wr-all wr-rl0 bpftrace}"
 read -ra MEASURES <<<"${BENCH_MEASURES:-accept stream_lo stream_veth refuse_max refuse_paced}"
 OUTDIR=${BENCH_OUT:-$ROOT/build/bench/results}
 RAW=$WORK/raw.tsv
@@ -113,9 +113,9 @@ start_tracer() {
 		sleep 1.5	# attached well within this (see the startup row)
 		return 0
 		;;
-	wr | wr-rl0 | wr-light | alt)
+	wr | wr-rl0 | wr-all | alt)
 		[ "$cfg" = wr-rl0 ] && extra=(--rate-limit 0)
-		[ "$cfg" = wr-light ] && extra=(--light)
+		[ "$cfg" = wr-all ] && extra=(--all-hooks)
 		t0=$EPOCHREALTIME
 		"${bin:-$WR}" --json --output "$OUT" "${extra[@]}" 2>"$OUT.err" &
 		TRACER_PID=$!
@@ -387,7 +387,7 @@ kernel_side() {
 	echo
 	echo "| tracer | load | program | calls/op | ns/call | ns/op | % of a core |"
 	echo "|---|---|---|---|---|---|---|"
-	for cfg in wr wr-light alt empty bpftrace; do
+	for cfg in wr wr-all alt empty bpftrace; do
 		[[ " ${CONFIGS[*]} " = *" $cfg "* ]] || continue
 		start_tracer "$cfg"
 		sleep 0.5

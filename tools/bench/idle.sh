@@ -3,8 +3,8 @@
 # tools/bench/idle.sh (make bench-idle): what staying attached costs on a
 # host with many network namespaces and no traffic: the tracer's startup
 # (exec to the `start` record: namespaces scanned, listeners dumped, owners
-# found in /proc, conntrack watched), its CPU while idle (full mode; --light,
-# whose sock_diag polls grow with the namespaces) and its peak memory, with
+# found in /proc, conntrack watched), its CPU while idle (the default mode,
+# whose sock_diag polls grow with the namespaces; --all-hooks) and its peak memory, with
 # 1, 100 and 1000 namespaces, each holding a listener (one process holds
 # them all: tools/bench/listen_netns.c). Measurements, never pass/fail.
 #
@@ -80,8 +80,8 @@ echo "| namespaces | mode | startup | CPU (one core) | peak RSS |"
 echo "|---|---|---|---|---|"
 for n in ${IDLE_COUNTS:-1 100 1000}; do
 	namespaces "$n"
-	for mode in full --light; do
-		if [ $mode = full ]; then line=$(run); else line=$(run --light); fi
+	for mode in default --all-hooks; do
+		if [ $mode = default ]; then line=$(run); else line=$(run --all-hooks); fi
 		echo "| $n | $mode | ${line//|/ | } |" | tr -s ' '
 	done
 done

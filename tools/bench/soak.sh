@@ -16,7 +16,7 @@
 # Knobs: SOAK_RATE_LIMIT (the tracer's --rate-limit; unset: its default),
 # SOAK_RATE (refusals/s to offer; 0: flat out), SOAK_STATS (10s),
 # SOAK_SAMPLE (5: seconds between RSS samples), SOAK_ROTATE_MB (256),
-# SOAK_LIGHT (1: the tracer runs with --light).
+# SOAK_ALL_HOOKS (1: the tracer runs with --all-hooks).
 . "$(dirname "$0")/lib.sh"
 
 SECS=${1:-${SOAK_SECS:-180}}
@@ -35,7 +35,7 @@ TRACER_PID=
 start_tracer() {
 	local opts=(--json --output "$OUT" --stats-interval "$STATS")
 	[ -n "${SOAK_RATE_LIMIT:-}" ] && opts+=(--rate-limit "$SOAK_RATE_LIMIT")
-	[ "${SOAK_LIGHT:-0}" = 1 ] && opts+=(--light)
+	[ "${SOAK_ALL_HOOKS:-0}" = 1 ] && opts+=(--all-hooks)
 	"$WR" "${opts[@]}" 2>"$WORK/tracer.err" &
 	TRACER_PID=$!
 	KILL_PIDS+=("$TRACER_PID")

@@ -1,13 +1,18 @@
 #!/bin/bash
-# --light attaches only what refused SYNs pass: no per-packet or
-# per-connection hook. Listeners come from sock_diag polls (a stopped
-# service is still named, timed between two polls), and a firewall's answer
-# the kernel did not show is firewall_blocked until the rule's text is read.
+# The default mode attaches only what refused SYNs pass: nothing each packet
+# or connection passes. Listeners come from sock_diag polls (a stopped
+# service is still named, timed between two polls, and how it ended is
+# exact). A firewall's answer is watched on demand: the first firewall_blocked
+# refusal attaches net_dev_queue (an `attach` record says why), so the retry,
+# and every other client while it lasts, is told REJECT from DROP by the
+# answer seen; when the time is up it goes (a `detach` record), and a rule's
+# text still decides for a blocked SYN whose rule is named. --light, 0.1's
+# name for this, is accepted with a note.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_listener "$SRV" 0.0.0.0 8080
 srv nft -f - <<'NFT'
-table inet wrlight {
+table inet wrdefault {
 	chain input {
 		type filter hook input priority 0; policy accept;
 		tcp dport 5432 reject with tcp reset
@@ -16,16 +21,17 @@ table inet wrlight {
 }
 NFT
 srv iptables -A INPUT -p tcp --dport 3307 -j REJECT --reject-with icmp-admin-prohibited
-start_tracer --light
+start_tracer
 
 start=$(jq -c 'select(.event == "start")' "$OUT")
-assert_field "$start" mode light
+assert_field "$start" mode default
 # Function hooks on tcp_conn_request (6.1) stay: one call per SYN, like kfree_skb.
 jq -e '.hooks | (has("listeners") or (.backlog // "" | test("consume_skb"))) | not' \
-	<<<"$start" >/dev/null || fail "--light attached a per-packet hook: $start"
+	<<<"$start" >/dev/null || fail "the default mode attached a per-packet hook: $start"
 replies=$(jq -r '.hooks.replies // "none"' <<<"$start")
-case "$replies" in tp_btf/icmp_send | none) ;; *) fail "--light replies hook: $replies" ;; esac
-assert_contains "$(jq -r .fallback <<<"$start")" "--light: listeners are read with sock_diag"
+case "$replies" in tp_btf/icmp_send | none) ;; *) fail "replies hook at start: $replies" ;; esac
+assert_contains "$(jq -r .hooks.on_demand <<<"$start")" "tp_btf/net_dev_queue"
+assert_contains "$(jq -r .fallback <<<"$start")" "listeners are read with sock_diag"
 
 # Accepted connections: nothing to say.
 assert_eq "$(connect_from_client $SRV4 8080)" connected "the open port"
@@ -65,7 +71,7 @@ assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
 	"tcp_listen (pid $SERVICE_PID) on 0.0.0.0:8090 was killed by SIGKILL from bash (pid $$, uid 0) at "
 assert_field "$line" last_listener.ended.how signal
 
-# REJECT with tcp reset: the answer is not watched, so firewall_blocked...
+# REJECT with tcp reset: its answer not watched yet, so firewall_blocked...
 assert_eq "$(connect_from_client $SRV4 5432)" refused "first attempt on 5432"
 line=$(wait_refusal '.dport == 5432') || fail "no refusal for 5432"
 assert_refusal_contract "$line"
@@ -74,7 +80,13 @@ assert_field "$line" reply unknown
 assert_field "$line" rule.verdict "reject or drop"
 assert_field "$line" client_sees "Connection refused or a timeout"
 assert_text "BLOCKED"
-# ...until the retry names the rule, whose text says what it answered.
+# ...which attached net_dev_queue, and said why.
+attach=$(wait_json "$OUT" '.event == "attach" and .hooks.replies == "tp_btf/net_dev_queue"' 5) ||
+	fail "no attach record for net_dev_queue"
+assert_contains "$(jq -r .what <<<"$attach")" \
+	"net:net_dev_queue attached for 120 s: a firewall blocked $CLI4:"
+assert_contains "$(jq -r .what <<<"$attach")" "-> $SRV4:5432 in netns $(srv_netns_inode)"
+# The retry is told by its answer, and names the rule.
 assert_eq "$(connect_from_client $SRV4 5432)" refused "second attempt on 5432"
 line=$(wait_refusal '.dport == 5432 and .rule.status == "found"') ||
 	fail "the retry did not name the rule"
@@ -82,28 +94,43 @@ assert_field "$line" cause firewall_reject
 assert_field "$line" reply tcp-reset
 assert_field "$line" client_sees "Connection refused"
 assert_field "$line" rule.verdict "reject with tcp reset"
-assert_contains "$(jq -r .explanation <<<"$line")" "(its verdict; --light does not watch answers)"
+assert_eq "$(jq -r '.explanation | test("its verdict")' <<<"$line")" false "told by the answer"
 
-# DROP: the same, ending in firewall_drop.
-assert_eq "$(connect_from_client $SRV4 6379 300)" timeout "first attempt on 6379"
-line=$(wait_refusal '.dport == 6379') || fail "no refusal for 6379"
-assert_field "$line" cause firewall_blocked
-assert_eq "$(connect_from_client $SRV4 6379 300)" timeout "second attempt on 6379"
-line=$(wait_refusal '.dport == 6379 and .rule.status == "found"') ||
-	fail "the retry did not name the drop rule"
+# Another client, another port, while it lasts: a DROP is a DROP at once.
+assert_eq "$(connect_from_client $SRV4B 6379 300 $CLI4B)" timeout "first attempt on 6379"
+line=$(wait_refusal ".dport == 6379 and .saddr == \"$CLI4B\"") || fail "no refusal for 6379"
 assert_field "$line" cause firewall_drop
+assert_field "$line" reply none
 assert_field "$line" client_sees "Connection timed out"
-assert_field "$line" rule.verdict drop
 
-# An ICMP REJECT: icmp:icmp_send (6.10+) shows the answer at once.
+# An ICMP REJECT: told at once (icmp:icmp_send on 6.10+, or net_dev_queue by now).
 assert_eq "$(connect_from_client $SRV4 3307)" "error: No route to host" "client on 3307"
 line=$(wait_refusal '.dport == 3307') || fail "no refusal for 3307"
-if [ "$replies" = tp_btf/icmp_send ]; then
-	assert_field "$line" cause firewall_reject
-	assert_field "$line" reply "icmp admin-prohibited"
-	assert_field "$line" client_sees "No route to host"
-else
-	assert_field "$line" cause firewall_blocked
-fi
+assert_field "$line" cause firewall_reject
+assert_field "$line" reply "icmp admin-prohibited"
+assert_field "$line" client_sees "No route to host"
+stop_tracer
+stats=$(jq -c 'select(.event == "stats" and .final)' "$OUT")
+assert_field "$stats" on_demand_replies_attached 1
+
+# Its time up, net_dev_queue goes; a blocked SYN whose rule is named is then
+# told by the rule's text, and says so. --light is accepted, with a note.
+start_tracer --light --on-demand-for 1s
+grep -q -- "--light is ignored" "$ERR" || fail "no note for --light: $(cat "$ERR")"
+assert_field "$(jq -c 'select(.event == "start")' "$OUT")" mode default
+assert_eq "$(connect_from_client $SRV4 5432)" refused "5432, a new tracer"
+wait_refusal '.dport == 5432' >/dev/null || fail "no refusal for 5432"
+line=$(wait_json "$OUT" '.event == "detach"' 10) || fail "no detach record"
+assert_contains "$(jq -r .what <<<"$line")" \
+	"net:net_dev_queue detached: no firewall_blocked refusal for 1 s"
+assert_eq "$(jq -r '.hooks | has("replies") and .replies == "tp_btf/net_dev_queue"' <<<"$line")" \
+	false "replies after the detach"
+assert_eq "$(connect_from_client $SRV4 5432)" refused "5432 once net_dev_queue is gone"
+line=$(wait_refusal '.dport == 5432 and .rule.status == "found"') ||
+	fail "the retry did not name the rule"
+assert_field "$line" cause firewall_reject
+assert_field "$line" reply tcp-reset	# as the rule says
+assert_field "$line" rule.verdict "reject with tcp reset"
+assert_contains "$(jq -r .explanation <<<"$line")" "(its verdict: its answer was not watched)"
 stop_tracer
 pass
