@@ -163,6 +163,8 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	set_fns(plan, plan->verdict_fns, plan->verdict);
 	/* Some kernels load a fentry program but refuse to attach it to a function. */
 	plan->kprobe_standby = caps->kprobe && backend != WR_BACKEND_TRACEPOINT;
+	/* nf_reject_ipv4/ipv6 load after us, without BTF of their own at times: kprobes. */
+	plan->reject_kprobes = caps->kprobe && backend != WR_BACKEND_TRACEPOINT;
 	return 0;
 }
 
@@ -181,7 +183,10 @@ void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
 	wr_hooks_note(plan, "listeners are read with sock_diag each second (less often with "
 		 "many namespaces), not as they change: a stop is timed between two polls; how "
 		 "its process ended is exact");
-	if (plan->on_demand & WR_OD_REPLIES)
+	if (plan->reject_kprobes)
+		wr_hooks_note(plan, "a REJECT's answer is seen where it is sent (kprobes on "
+			 "nf_send_reset and nf_send_unreach, once nf_reject_ipv4/ipv6 are loaded)");
+	else if (plan->on_demand & WR_OD_REPLIES)
 		wr_hooks_note(plan, plan->icmp_replies ?
 			 "a REJECT answered with a TCP reset or ICMPv6 is firewall_blocked on its "
 			 "first SYN (icmp:icmp_send shows IPv4 ICMP answers); that attaches "
@@ -265,6 +270,8 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
+	if (plan->lean && plan->reject_kprobes && plan->rejects)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "rejects", plan->rejects };
 	if (plan->on_demand)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "on_demand",
 			plan->on_demand & WR_OD_BACKLOG ? "tp_btf/net_dev_queue,tp_btf/consume_skb" :

@@ -51,7 +51,7 @@ static bool fentry_loads(const struct btf *vmlinux)
 }
 
 /* Functions callable by their own name: a ".isra.0" copy cannot be hooked by it. */
-static unsigned kallsyms_fns(void)
+static unsigned kallsyms_fns(unsigned *rejects)
 {
 	static char buf[1 << 16];	/* 120k lines: fewer, larger reads */
 	FILE *f = fopen("/proc/kallsyms", "r");
@@ -70,6 +70,10 @@ static unsigned kallsyms_fns(void)
 		for (fn = 0; fn < WR_FN_MAX; fn++)
 			if (!strcmp(name, wr_fn_names[fn]))
 				found |= WR_FN_BIT(fn);
+		if (!strcmp(name, "nf_send_reset"))
+			*rejects |= 1;
+		else if (!strcmp(name, "nf_send_reset6"))
+			*rejects |= 2;
 	}
 	fclose(f);
 	return found;
@@ -108,7 +112,7 @@ void wr_hooks_probe_caps(const struct btf *vmlinux, struct wr_kernel_caps *caps,
 	caps->kprobe = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
 	/* Reading all of kallsyms is most of our startup: only when it can matter. */
 	if (all || caps->fentry || caps->kprobe)
-		caps->callable = kallsyms_fns();
+		caps->callable = kallsyms_fns(&caps->rejects);
 	/*
 	 * Only fentry needs the functions' BTF: each one is a scan of the
 	 * kernel's BTF (and of a module's, parsed for it), 10 ms in all.
@@ -191,9 +195,20 @@ void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *
 {
 	struct prog_slot s[MAX_SLOTS];
 	size_t i, n = slots(skel, plan, s);
+	/* Attached by reject_hooks.c, when their module is there. */
+	struct bpf_program *rejects[] = {
+		skel->progs.kprobe_nf_send_reset, skel->progs.kprobe_nf_send_reset6,
+		skel->progs.kprobe_nf_send_unreach, skel->progs.kprobe_nf_send_unreach6,
+		skel->progs.kprobe_nf_reject_skb_v4_tcp_reset,
+		skel->progs.kprobe_nf_reject_skb_v6_tcp_reset,
+		skel->progs.kprobe_nf_reject_skb_v4_unreach,
+		skel->progs.kprobe_nf_reject_skb_v6_unreach,
+	};
 
 	for (i = 0; i < n; i++)
 		bpf_program__set_autoload(s[i].prog, wanted(plan, &s[i]));
+	for (i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++)
+		bpf_program__set_autoload(rejects[i], plan->lean && plan->reject_kprobes);
 	skel->rodata->reset_hook_active = plan->reset != WR_ATTACH_NONE;
 	skel->rodata->backlog_fn_active = plan->backlog == WR_ATTACH_FENTRY ||
 					  plan->backlog == WR_ATTACH_KPROBE;

@@ -42,6 +42,7 @@ struct wr_kernel_caps {
 	bool kprobe;		/* the kernel has kprobes */
 	unsigned callable;	/* WR_FN_BIT: in kallsyms under its own name, not inlined */
 	unsigned btf;		/* WR_FN_BIT: described in vmlinux or a loaded module's BTF */
+	unsigned rejects;	/* nf_send_reset (1), nf_send_reset6 (2) in kallsyms at start */
 };
 
 enum wr_attach {
@@ -71,6 +72,8 @@ struct wr_hook_plan {
 	bool lean;			/* the default: see wr_hooks_lean() */
 	unsigned on_demand;		/* lean: hooks attached on evidence (on_demand.h) */
 	bool icmp_replies;		/* lean: icmp:icmp_send, IPv4 REJECT answers */
+	bool reject_kprobes;		/* lean: kprobes on nf_send_reset... (reject_hooks.h) */
+	const char *rejects;		/* their hook, as the start record says it */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
 	size_t n_notes;
 	char attach_note[160];		/* storage for the note attach may add */

@@ -35,6 +35,7 @@
 #include "nat_lookup.h"
 #include "nf_late.h"
 #include "on_demand.h"
+#include "reject_hooks.h"
 #include "owner_watch.h"
 #include "proc_ends.h"
 #include "nf_modules.h"
@@ -63,6 +64,8 @@ struct tracer {
 	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
 	struct wr_on_demand od;		/* lean: hooks attached on evidence */
+	struct wr_reject_hooks rh;	/* lean: REJECT answers where they are sent */
+	uint64_t next_reject_poll_ms;
 	struct wr_start_info *start;	/* hooks and modules, for attach records */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
@@ -253,6 +256,24 @@ static void expire_hooks(struct tracer *t)
 	hooks_changed(t, "detach", msg);
 }
 
+/* Once a second: the REJECT hooks of a nf_reject module that loaded since. */
+static void watch_rejects(struct tracer *t)
+{
+	char msg[160];
+	unsigned added;
+
+	if (!t->rh.avail || now_ms() < t->next_reject_poll_ms)
+		return;
+	t->next_reject_poll_ms = now_ms() + 1000;
+	added = wr_reject_hooks_poll(&t->rh, t->skel, now_ns());
+	if (!added)
+		return;
+	snprintf(msg, sizeof(msg), "%s loaded: REJECT hooks attached, a REJECT is told from "
+		 "a DROP at its first SYN", added == 3 ? "nf_reject_ipv4, nf_reject_ipv6" :
+		 added == 1 ? "nf_reject_ipv4" : "nf_reject_ipv6");
+	hooks_changed(t, "attach", msg);
+}
+
 /* A refusal whose answer was not watched: watch answers, for its retries. */
 static void want_replies(struct tracer *t, const struct wr_refusal *r)
 {
@@ -399,8 +420,8 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 		return;
 	}
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
-	r.answers_unwatched = t->plan.lean ? !wr_od_replies_watched(&t->od, ev.hdr.ts_ns) :
-					     !t->plan.replies;
+	r.answers_unwatched = t->plan.lean ? !wr_od_replies_watched(&t->od, ev.hdr.ts_ns) &&
+		!wr_reject_hooks_watched(&t->rh, r.family, ev.hdr.ts_ns) : !t->plan.replies;
 	wr_explain(&r);
 	want_replies(t, &r);
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
@@ -657,6 +678,9 @@ static int run(struct tracer *t)
 	if (!t->opts.all_hooks)
 		wr_hooks_lean(btf, plan);
 	t->od.avail = plan->on_demand;
+	t->rh.avail = plan->lean && plan->reject_kprobes;
+	t->rh.in_kallsyms = caps.rejects;
+	plan->rejects = t->rh.what;
 	t->od.window_ms = t->opts.on_demand_ms;
 	t->start = &start;
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
@@ -715,6 +739,7 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
+	wr_reject_hooks_poll(&t->rh, t->skel, now_ns());	/* what is loaded, or built in */
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->nat = wr_nat_new();
 	t->fw = wr_fw_new(&t->netns, t->opts.trace);
@@ -779,6 +804,7 @@ static int run(struct tracer *t)
 		if (plan->lean && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		expire_hooks(t);
+		watch_rejects(t);
 		wr_fw_poll(t->fw);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);

@@ -189,7 +189,12 @@ stop_tracer() {
 record_facts() {
 	[ -n "${WR_FACTS_DIR:-}" ] || return 0
 	mkdir -p "$WR_FACTS_DIR"
-	jq -c 'select(.event == "refusal") | {
+	# A firewall's first blocked SYN of a flow (its rule pending) is told
+	# by its answer where the backend sees it at once (REJECT kprobes) and
+	# is firewall_blocked where it does not (tracepoints, the default mode):
+	# that differs by design, so facts keep the retries, whose must agree.
+	jq -c 'select(.event == "refusal" and .cause != "firewall_blocked" and
+		(.rule.status // "") != "pending retry") | {
 		cause, reason, family, saddr, daddr, dport, reply, client_sees,
 		listeners: ([.listeners[]? | {addr, port, comm, relation}] | sort),
 		last_listener: (.last_listener | if . then {addr, port, comm} else null end),
@@ -296,13 +301,25 @@ wait_polled() {
 # icmp6 or none. The default mode watches every answer (net_dev_queue) only
 # from a firewall_blocked refusal on, for 2 min (user/on_demand.h); IPv4 ICMP
 # answers always where icmp:icmp_send exists (6.10+). --all-hooks: all, always.
+# With kprobes, the REJECT hooks (hooks.rejects) see every answer of a family
+# once attached, and a drop is a drop while its nf_reject module is absent.
 answer_watched() {
-	local ts
+	local ts hooks fn mod
 	ts=$(jq -r .ts <<<"$1")
-	jq -s -e --arg ts "$ts" '[.[] | select((.event == "start" or .event == "attach" or
-		.event == "detach") and .ts <= $ts)] | last | .hooks.replies == "tp_btf/net_dev_queue"' \
-		"$OUT" >/dev/null && return 0
-	[ "$2" = icmp ] && jq -s -e '.[0].hooks.replies == "tp_btf/icmp_send"' "$OUT" >/dev/null
+	hooks=$(jq -s -c --arg ts "$ts" '[.[] | select((.event == "start" or .event == "attach" or
+		.event == "detach") and .ts <= $ts)] | last | .hooks' "$OUT")
+	[ "$(jq -r .replies <<<"$hooks")" = tp_btf/net_dev_queue ] && return 0
+	if [ "$(jq -r '.rejects // ""' <<<"$hooks")" != "" ]; then
+		if [ "$(jq -r .family <<<"$1")" = ipv6 ]; then
+			fn=nf_send_reset6 mod=nf_reject_ipv6
+		else
+			fn=nf_send_reset, mod=nf_reject_ipv4
+		fi
+		jq -e --arg fn "$fn" '.rejects | contains($fn) and (contains("(when") | not)' \
+			<<<"$hooks" >/dev/null && return 0
+		[ -e /sys/module/$mod ] || return 0
+	fi
+	[ "$2" = icmp ] && [ "$(jq -r .replies <<<"$hooks")" = tp_btf/icmp_send ]
 }
 
 # assert_answer LINE CAUSE ANSWER: LINE's cause is CAUSE where the answer was

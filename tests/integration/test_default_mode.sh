@@ -71,6 +71,29 @@ assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
 	"tcp_listen (pid $SERVICE_PID) on 0.0.0.0:8090 was killed by SIGKILL from bash (pid $$, uid 0) at "
 assert_field "$line" last_listener.ended.how signal
 
+# With kprobes (Debian's kernels), the REJECT hooks see the answer where it
+# is sent: the first SYN is told, nothing more is attached.
+if jq -e '.hooks.rejects // "" | contains("nf_send_reset,") and (contains("(when") | not)' \
+	<<<"$start" >/dev/null; then
+	assert_eq "$(connect_from_client $SRV4 5432)" refused "first attempt on 5432"
+	line=$(wait_refusal '.dport == 5432') || fail "no refusal for 5432"
+	assert_refusal_contract "$line"
+	assert_field "$line" cause firewall_reject
+	assert_field "$line" reply tcp-reset
+	assert_field "$line" rule.verdict "reject with tcp reset"
+	assert_eq "$(connect_from_client $SRV4B 6379 300 $CLI4B)" timeout "first attempt on 6379"
+	line=$(wait_refusal ".dport == 6379") || fail "no refusal for 6379"
+	assert_field "$line" cause firewall_drop
+	assert_eq "$(connect_from_client $SRV4 3307)" "error: No route to host" "client on 3307"
+	line=$(wait_refusal '.dport == 3307') || fail "no refusal for 3307"
+	assert_field "$line" reply "icmp admin-prohibited"
+	stop_tracer
+	assert_eq "$(jq -c 'select(.event == "attach" and (.what | test("net_dev_queue")))' "$OUT")" "" \
+		"net_dev_queue attached"
+	pass "REJECT hooks (kprobes)"
+	exit 0
+fi
+
 # REJECT with tcp reset: its answer not watched yet, so firewall_blocked...
 assert_eq "$(connect_from_client $SRV4 5432)" refused "first attempt on 5432"
 line=$(wait_refusal '.dport == 5432') || fail "no refusal for 5432"
