@@ -81,6 +81,9 @@ if jq -e '.hooks.rejects // "" | contains("nf_send_reset,") and (contains("(when
 	assert_field "$line" cause firewall_reject
 	assert_field "$line" reply tcp-reset
 	assert_field "$line" rule.verdict "reject with tcp reset"
+	assert_eq "$(connect_from_client $SRV4 5432)" refused "second attempt on 5432"
+	wait_refusal '.dport == 5432 and .rule.status == "found"' >/dev/null ||
+		fail "the retry did not name the rule"
 	assert_eq "$(connect_from_client $SRV4B 6379 300 $CLI4B)" timeout "first attempt on 6379"
 	line=$(wait_refusal ".dport == 6379") || fail "no refusal for 6379"
 	assert_field "$line" cause firewall_drop
