@@ -678,8 +678,7 @@ static int run(struct tracer *t)
 	if (!t->opts.all_hooks)
 		wr_hooks_lean(btf, plan);
 	t->od.avail = plan->on_demand;
-	t->rh.avail = plan->lean && plan->reject_kprobes;
-	t->rh.in_kallsyms = caps.rejects;
+	wr_reject_hooks_init(&t->rh, plan->lean && plan->reject_kprobes, caps.rejects);
 	plan->rejects = t->rh.what;
 	t->od.window_ms = t->opts.on_demand_ms;
 	t->start = &start;

@@ -65,14 +65,21 @@ static bool attach_family(struct whyrefused_bpf *s, int f)
 	return true;
 }
 
+static const char *const hook_names[4] = {
+	"kprobe/nf_send_reset*,nf_send_unreach* (when nf_reject_ipv4/ipv6 load)",
+	"kprobe/nf_send_reset,nf_send_unreach", "kprobe/nf_send_reset6,nf_send_unreach6",
+	"kprobe/nf_send_reset,nf_send_unreach,nf_send_reset6,nf_send_unreach6",
+};
+
+void wr_reject_hooks_init(struct wr_reject_hooks *rh, bool avail, unsigned in_kallsyms)
+{
+	*rh = (struct wr_reject_hooks){ .avail = avail, .in_kallsyms = in_kallsyms };
+	snprintf(rh->what, sizeof(rh->what), "%s", hook_names[0]);
+}
+
 unsigned wr_reject_hooks_poll(struct wr_reject_hooks *rh, struct whyrefused_bpf *skel,
 			      uint64_t now_ns)
 {
-	static const char *const names[4] = {
-		"kprobe/nf_send_reset*,nf_send_unreach* (when nf_reject_ipv4/ipv6 load)",
-		"kprobe/nf_send_reset,nf_send_unreach", "kprobe/nf_send_reset6,nf_send_unreach6",
-		"kprobe/nf_send_reset,nf_send_unreach,nf_send_reset6,nf_send_unreach6",
-	};
 	unsigned added = 0;
 	int f;
 
@@ -100,7 +107,7 @@ unsigned wr_reject_hooks_poll(struct wr_reject_hooks *rh, struct whyrefused_bpf 
 	}
 	rh->tried = true;
 	snprintf(rh->what, sizeof(rh->what), "%s",
-		 names[(rh->since_ns[0] ? 1 : 0) | (rh->since_ns[1] ? 2 : 0)]);
+		 hook_names[(rh->since_ns[0] ? 1 : 0) | (rh->since_ns[1] ? 2 : 0)]);
 	return added;
 }
 

@@ -27,6 +27,8 @@ struct wr_reject_hooks {
 	char what[160];		/* "kprobe/nf_send_reset+..." for the start record */
 };
 
+/* `avail`: kprobes and the default mode; `in_kallsyms`: caps.rejects at start. */
+void wr_reject_hooks_init(struct wr_reject_hooks *rh, bool avail, unsigned in_kallsyms);
 /*
  * Attaches the hooks of a family whose module is there and whose hooks are
  * not yet (`now_ns`: their time); detaches those of a module that went (a
