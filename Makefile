@@ -133,13 +133,16 @@ $(BUILD)/rule_owners_default.h: tools/rule_owners.conf
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
 $(BUILD)/user/rule_owners.o: $(BUILD)/rule_owners_default.h
-$(BUILD)/user/hooks.o $(BUILD)/user/main.o: $(BUILD)/whyrefused.skel.h
+$(BUILD)/user/hooks.o $(BUILD)/user/main.o $(BUILD)/user/reject_hooks.o: $(BUILD)/whyrefused.skel.h
 $(BUILD)/user/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
 
 $(BUILD)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+# CFLAGS' -MMD: each object also depends on the headers it included (a
+# changed struct rebuilds every user of it, tests included).
+-include $(wildcard $(BUILD)/user/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d)
 
 $(BUILD)/whyrefused: $(TOOL_OBJS)
 	$(call msg,LD,$@)

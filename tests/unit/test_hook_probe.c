@@ -80,7 +80,8 @@ static struct btf *kernel_btf(int kfree_args, int reset_args, bool has_rst_reaso
 /* This machine: tracepoints only (fentry refused, no kprobes). */
 static const struct wr_kernel_caps tracepoints_only = { .callable = ALL_FNS, .btf = ALL_FNS };
 /* Debian 12's 6.1: fentry and kprobes, every function hookable. */
-static const struct wr_kernel_caps everything = { true, true, ALL_FNS, ALL_FNS };
+static const struct wr_kernel_caps everything = { .fentry = true, .kprobe = true,
+						  .callable = ALL_FNS, .btf = ALL_FNS };
 
 static struct wr_hook_plan plan_for(struct btf *btf, const struct wr_kernel_caps *caps,
 				    enum wr_backend backend)
@@ -318,6 +319,14 @@ static void test_lean_keeps_function_hooks_for_backlog(void **state)
 	wr_hooks_lean(btf, &plan);
 	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
 	assert_int_equal(plan.on_demand, WR_OD_REPLIES);	/* no inference needed */
+	assert_true(plan.reject_kprobes);	/* REJECT answers where they are sent */
+	btf__free(btf);
+
+	/* --backend tracepoint: no function hooks at all, the REJECT kprobes neither. */
+	btf = kernel_btf(3, 3, false, true);
+	plan = plan_for(btf, &everything, WR_BACKEND_TRACEPOINT);
+	wr_hooks_lean(btf, &plan);
+	assert_false(plan.reject_kprobes);
 	assert_false(plan.replies);
 	assert_false(plan.listeners);
 	btf__free(btf);
