@@ -34,8 +34,7 @@
 #include "metrics_export.h"
 #include "nat_lookup.h"
 #include "nf_late.h"
-#include "on_demand.h"
-#include "reject_hooks.h"
+#include "hook_switch.h"
 #include "owner_watch.h"
 #include "proc_ends.h"
 #include "nf_modules.h"
@@ -63,10 +62,7 @@ struct tracer {
 	struct wr_proc_ends ends;	/* how the processes that listened ended */
 	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
-	struct wr_on_demand od;		/* lean: hooks attached on evidence */
-	struct wr_reject_hooks rh;	/* lean: REJECT answers where they are sent */
-	uint64_t next_reject_poll_ms;
-	struct wr_start_info *start;	/* hooks and modules, for attach records */
+	struct wr_hook_switch sw;	/* hooks attached and detached while running */
 	struct wr_fw *fw;		/* names firewall rules */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
@@ -186,131 +182,6 @@ static int owners_map_fd(const struct tracer *t)
 	return t->plan.process_ends ? bpf_map__fd(t->skel->maps.listen_owners) : -1;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);	/* the clock of bpf_ktime_get_ns() */
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* An `attach` or `detach` record: the hooks as they are now, and why. */
-static void hooks_changed(struct tracer *t, const char *event, const char *what)
-{
-	struct wr_start_info *s = t->start;
-
-	clock_gettime(CLOCK_REALTIME, &s->ts);
-	wr_hooks_describe(&t->plan, s);
-	wr_output_attach(&t->out, s, event, what);
-}
-
-static const char *on_demand_names(unsigned hooks)
-{
-	return hooks & WR_OD_BACKLOG ? (hooks & WR_OD_REPLIES ?
-		"net:net_dev_queue and skb:consume_skb" : "skb:consume_skb") : "net:net_dev_queue";
-}
-
-static uint64_t on_demand_s(const struct tracer *t)
-{
-	return (t->od.window_ms ? t->od.window_ms : WR_ON_DEMAND_MS) / 1000;
-}
-
-/* Evidence for on-demand hooks (on_demand.h): attach those not on yet, say why. */
-static void want_hooks(struct tracer *t, unsigned what, const char *why)
-{
-	unsigned add = wr_od_want(&t->od, what, now_ms());
-	char msg[512];
-	int e;
-
-	if (!add)
-		return;
-	e = wr_hooks_on_demand(t->skel, &t->plan, add, true);
-	if (e) {	/* said once: the kernel will not change its mind */
-		snprintf(msg, sizeof(msg), "cannot attach %s (%s): %s", on_demand_names(add),
-			 strerror(-e), why);
-		wr_hooks_on_demand(t->skel, &t->plan, add, false);
-		t->od.avail &= ~add;
-		t->plan.on_demand &= ~add;
-		hooks_changed(t, "detach", msg);
-		return;
-	}
-	wr_od_attached(&t->od, add, now_ms(), now_ns());
-	snprintf(msg, sizeof(msg), "%s attached for %llu s: %s", on_demand_names(add),
-		 (unsigned long long)on_demand_s(t), why);
-	hooks_changed(t, "attach", msg);
-}
-
-/* On-demand hooks whose evidence is older than WR_ON_DEMAND_MS go. */
-static void expire_hooks(struct tracer *t)
-{
-	unsigned gone = wr_od_expired(&t->od, now_ms());
-	char msg[256];
-
-	if (!gone)
-		return;
-	wr_od_detached(&t->od, gone, now_ms(), now_ns());
-	wr_hooks_on_demand(t->skel, &t->plan, gone, false);
-	snprintf(msg, sizeof(msg), "%s detached: no %s for %llu s", on_demand_names(gone),
-		 gone & WR_OD_BACKLOG ? "full accept queue" : "firewall_blocked refusal",
-		 (unsigned long long)on_demand_s(t));
-	hooks_changed(t, "detach", msg);
-}
-
-/* Once a second: the REJECT hooks of a nf_reject module that loaded since. */
-static void watch_rejects(struct tracer *t)
-{
-	char msg[160];
-	unsigned added;
-
-	if (!t->rh.avail || now_ms() < t->next_reject_poll_ms)
-		return;
-	t->next_reject_poll_ms = now_ms() + 1000;
-	added = wr_reject_hooks_poll(&t->rh, t->skel, now_ns());
-	if (!added)
-		return;
-	snprintf(msg, sizeof(msg), "%s loaded: REJECT hooks attached, a REJECT is told from "
-		 "a DROP at its first SYN", added == 3 ? "nf_reject_ipv4, nf_reject_ipv6" :
-		 added == 1 ? "nf_reject_ipv4" : "nf_reject_ipv6");
-	hooks_changed(t, "attach", msg);
-}
-
-/* A refusal whose answer was not watched: watch answers, for its retries. */
-static void want_replies(struct tracer *t, const struct wr_refusal *r)
-{
-	char why[320];
-	bool v6 = r->family == AF_INET6;
-
-	if (r->cause != WR_CAUSE_FIREWALL_BLOCKED || !(t->od.avail & ~t->od.on & WR_OD_REPLIES)) {
-		if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
-			wr_od_want(&t->od, WR_OD_REPLIES, now_ms());	/* keeps them on */
-		return;
-	}
-	snprintf(why, sizeof(why), "a firewall blocked %s%s%s:%u -> %s%s%s:%u in netns %u; from "
-		 "now on a REJECT is told from a DROP by its answer", v6 ? "[" : "", r->saddr,
-		 v6 ? "]" : "", r->sport, v6 ? "[" : "", r->daddr, v6 ? "]" : "", r->dport,
-		 r->netns);
-	want_hooks(t, WR_OD_REPLIES, why);
-}
-
-/* A listener the poll found with a full accept queue: watch the SYNs it drops. */
-static void want_backlog(struct tracer *t)
-{
-	const struct wr_listener *l = wr_inv_full_queue(&t->inv, NULL);
-	char why[384], who[192];
-
-	if (!l)
-		return;
-	if (t->od.on & WR_OD_BACKLOG) {
-		wr_od_want(&t->od, WR_OD_BACKLOG, now_ms());	/* keeps it on */
-		return;
-	}
-	wr_listener_describe(l, who, sizeof(who));
-	snprintf(why, sizeof(why), "the accept queue of %s in netns %u is full (%u waiting, "
-		 "backlog %u); the SYNs it drops from now on are reported", who, l->netns,
-		 l->rqueue, l->wqueue);
-	want_hooks(t, WR_OD_BACKLOG, why);
-}
-
 /*
  * The default mode: what listens, by sock_diag instead of LISTEN events.
  * Each second, or less often where namespaces are many: a poll costs ~0.3
@@ -325,8 +196,7 @@ static void poll_listeners(struct tracer *t)
 	wr_poll_all(&t->inv, &t->netns, &now);
 	took = now_ms() - t0;
 	t->next_poll_ms = now_ms() + (took * POLL_SHARE > POLL_MS ? took * POLL_SHARE : POLL_MS);
-	if (t->od.avail & WR_OD_BACKLOG)
-		want_backlog(t);
+	wr_switch_listeners(&t->sw, &t->inv);
 }
 
 /* The default mode, before a no_listener hint: the refused namespace, now. */
@@ -420,10 +290,9 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 		return;
 	}
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
-	r.answers_unwatched = t->plan.lean ? !wr_od_replies_watched(&t->od, ev.hdr.ts_ns) &&
-		!wr_reject_hooks_watched(&t->rh, r.family, ev.hdr.ts_ns) : !t->plan.replies;
+	r.answers_unwatched = !wr_switch_answer_watched(&t->sw, r.family, ev.hdr.ts_ns);
 	wr_explain(&r);
-	want_replies(t, &r);
+	wr_switch_refusal(&t->sw, &r);
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
@@ -537,10 +406,7 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
-	for (int h = 0; h < 2; h++) {
-		t->stats.on_demand_attached[h] = t->od.attached[h];
-		t->stats.on_demand_s[h] = wr_od_seconds(&t->od, 1u << h, now_ms());
-	}
+	wr_switch_stats(&t->sw, &t->stats);
 }
 
 static void render_metrics(FILE *f, void *arg)
@@ -631,7 +497,7 @@ static void watch_netfilter_modules(struct tracer *t, struct wr_start_info *s)
 	if (!rc)
 		return;
 	describe_modules(wr_nf_late_modules(t->nf_late), s);
-	hooks_changed(t, "attach", msg);
+	wr_switch_record(&t->sw, "attach", msg);
 }
 
 static int run(struct tracer *t)
@@ -677,11 +543,7 @@ static int run(struct tracer *t)
 			"now (--all-hooks for 0.1's full mode); the flag goes away in 0.3\n");
 	if (!t->opts.all_hooks)
 		wr_hooks_lean(btf, plan);
-	t->od.avail = plan->on_demand;
-	wr_reject_hooks_init(&t->rh, plan->lean && plan->reject_kprobes, caps.rejects);
-	plan->rejects = t->rh.what;
-	t->od.window_ms = t->opts.on_demand_ms;
-	t->start = &start;
+	wr_switch_init(&t->sw, plan, caps.rejects, t->opts.on_demand_ms, &t->out, &start);
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
 	wr_nf_modules_read(btf, "", &t->nf_mods);
 	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT &&
@@ -738,7 +600,7 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
-	wr_reject_hooks_poll(&t->rh, t->skel, now_ns());	/* what is loaded, or built in */
+	wr_switch_attached(&t->sw, t->skel);
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->nat = wr_nat_new();
 	t->fw = wr_fw_new(&t->netns, t->opts.trace);
@@ -802,8 +664,7 @@ static int run(struct tracer *t)
 		resync_if_listens_lost(t);
 		if (plan->lean && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
-		expire_hooks(t);
-		watch_rejects(t);
+		wr_switch_tick(&t->sw);
 		wr_fw_poll(t->fw);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
