@@ -43,7 +43,7 @@ static const char usage_text[] =
 "                           programs attach; auto takes the richest hook the\n"
 "                           kernel allows for each signal\n"
 "      --all-hooks          attach every hook from the start, also those each\n"
-"                           packet and connection passes (~2% of a connection):\n"
+"                           packet and connection passes (2-5% of a connection):\n"
 "                           a REJECT's first SYN is told from a DROP everywhere,\n"
 "                           listeners are followed as they change, not polled\n"
 "      --on-demand-for TIME how long the hooks attached on evidence (a firewall's\n"
