@@ -83,7 +83,7 @@ DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
-	     podman runc netavark aardvark-dns ufw
+	     podman runc netavark aardvark-dns ufw groff-base
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -251,14 +251,18 @@ soak: $(BUILD)/whyrefused $(BENCH_TOOLS)
 # The unit goes where systemd looks for local units (/usr/local/lib/systemd/system).
 UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 
+MAN_DIR ?= $(PREFIX)/share/man/man8
+
 install: $(BUILD)/whyrefused
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/whyrefused
+	install -D -m 0644 tools/man/whyrefused.8 $(DESTDIR)$(MAN_DIR)/whyrefused.8
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' tools/systemd/whyrefused.service \
 		> $(DESTDIR)$(UNIT_DIR)/whyrefused.service
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service
+	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service \
+		$(DESTDIR)$(MAN_DIR)/whyrefused.8
 
 clean:
 	rm -rf $(BUILD)
