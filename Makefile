@@ -252,17 +252,19 @@ soak: $(BUILD)/whyrefused $(BENCH_TOOLS)
 UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 
 MAN_DIR ?= $(PREFIX)/share/man/man8
+COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 
 install: $(BUILD)/whyrefused
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/whyrefused
 	install -D -m 0644 tools/man/whyrefused.8 $(DESTDIR)$(MAN_DIR)/whyrefused.8
+	install -D -m 0644 tools/completion/whyrefused $(DESTDIR)$(COMPLETION_DIR)/whyrefused
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' tools/systemd/whyrefused.service \
 		> $(DESTDIR)$(UNIT_DIR)/whyrefused.service
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service \
-		$(DESTDIR)$(MAN_DIR)/whyrefused.8
+		$(DESTDIR)$(MAN_DIR)/whyrefused.8 $(DESTDIR)$(COMPLETION_DIR)/whyrefused
 
 clean:
 	rm -rf $(BUILD)
