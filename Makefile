@@ -83,7 +83,7 @@ DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
-	     podman runc netavark aardvark-dns ufw groff-base
+	     podman runc netavark aardvark-dns ufw groff-base python3-jsonschema
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -258,13 +258,17 @@ install: $(BUILD)/whyrefused
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/whyrefused
 	install -D -m 0644 tools/man/whyrefused.8 $(DESTDIR)$(MAN_DIR)/whyrefused.8
 	install -D -m 0644 tools/completion/whyrefused $(DESTDIR)$(COMPLETION_DIR)/whyrefused
+	install -D -m 0644 tools/schema/whyrefused.schema.json \
+		$(DESTDIR)$(PREFIX)/share/whyrefused/whyrefused.schema.json
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' tools/systemd/whyrefused.service \
 		> $(DESTDIR)$(UNIT_DIR)/whyrefused.service
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service \
-		$(DESTDIR)$(MAN_DIR)/whyrefused.8 $(DESTDIR)$(COMPLETION_DIR)/whyrefused
+		$(DESTDIR)$(MAN_DIR)/whyrefused.8 $(DESTDIR)$(COMPLETION_DIR)/whyrefused \
+		$(DESTDIR)$(PREFIX)/share/whyrefused/whyrefused.schema.json
+	-rmdir $(DESTDIR)$(PREFIX)/share/whyrefused 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

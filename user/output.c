@@ -87,6 +87,7 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 
 	if (o->json) {
 		json_begin(o, &s->ts, "start");
+		jw_field_uint(&o->jw, "schema", WR_JSON_SCHEMA);
 		jw_field_string(&o->jw, "version", WR_VERSION);
 		jw_field_string(&o->jw, "kernel", s->kernel);
 		if (s->backend)

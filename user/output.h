@@ -22,6 +22,13 @@ struct wr_hook_choice {
 	const char *hook;	/* "raw_tp/tcp_send_reset" */
 };
 
+/*
+ * The version of the JSON records' schema (tools/schema/whyrefused.schema.json),
+ * in every start record: fields are added within a version, never renamed
+ * or retyped; a change that breaks a reader makes a new version.
+ */
+#define WR_JSON_SCHEMA 1
+
 struct wr_start_info {
 	struct timespec ts;
 	const char *kernel;		/* uname -r */

@@ -179,7 +179,23 @@ stop_tracer() {
 	fi
 	wait_json "$OUT" '.event == "stats" and .final == true' 1 >/dev/null ||
 		fail "no final stats record"
+	validate_json "$OUT"
 	record_facts
+}
+
+# Every line the JSON tracer wrote is a record of the published schema
+# (tools/schema/whyrefused.schema.json), checked with Debian's
+# python3-jsonschema. Not in the VMs: no Python packages for it there, and
+# the records are userspace's, the same code as here.
+validate_json() {
+	local out py
+	[ -n "${WR_VM:-}" ] && return 0
+	for py in /usr/bin/python3 python3 ""; do	# Debian's, else whatever is first
+		[ -n "$py" ] && "$py" -c 'import jsonschema' 2>/dev/null && break
+	done
+	[ -n "$py" ] || fail "python3-jsonschema is missing (make deps installs it)"
+	out=$("$py" "$ROOT/tools/schema/validate.py" "$1" 2>&1) ||
+		fail "a record off the JSON schema: $out"
 }
 
 # With WR_FACTS_DIR set (tools/vmtest.sh), keeps what the JSON lines said

@@ -188,7 +188,7 @@ static void test_start_and_stats_records(void **state)
 	wr_output_start(&out, &s);
 	wr_output_stats(&out, &st, true);
 	assert_string_equal(text(),
-		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"version\":\""
+		"{\"ts\":\"2026-11-29T23:45:01.000000000Z\",\"event\":\"start\",\"schema\":1,\"version\":\""
 		WR_VERSION "\",\"kernel\":\"6.1.0\",\"backend\":\"auto\",\"mode\":\"all-hooks\",\"hooks\":{\"no_socket\":"
 		"\"tp_btf/kfree_skb\"},\"fallback\":\"no-listener refusals come from "
 		"skb:kfree_skb NO_SOCKET; no kprobes\"}\n"
