@@ -14,7 +14,8 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	      -Iinclude -Iuser -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP
+	      -Iinclude -Iuser -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP \
+	      $(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
 LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
@@ -49,7 +50,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle soak
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle soak deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -83,7 +84,7 @@ DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
-	     podman runc netavark aardvark-dns ufw groff-base python3-jsonschema
+	     podman runc netavark aardvark-dns ufw groff-base python3-jsonschema lintian dpkg-dev
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -240,6 +241,10 @@ BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/
 # Idle, with 1, 100 and 1000 namespaces: startup, CPU, memory (tools/bench/idle.sh).
 bench-idle: $(BUILD)/whyrefused $(BUILD)/bench/listen_netns
 	$(Q)tools/bench/idle.sh
+
+# A Debian package, built with Debian's tools (tools/debian/build-deb.sh).
+deb:
+	$(Q)tools/debian/build-deb.sh
 
 bench: $(BUILD)/whyrefused $(BENCH_TOOLS)
 	$(Q)tools/bench/bench.sh
