@@ -299,6 +299,8 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 
 	r->has_last_listener = true;
 	r->last_listener = *stop;
+	if (end)	/* its process's end is exact; a poll only saw the socket gone later */
+		r->last_listener.ts = end->ts;
 	wr_listener_describe(&stop->l, who, sizeof(who));
 	clock_time(at, when, sizeof(when));
 	clock_time(&stop->after, after, sizeof(after));

@@ -113,7 +113,9 @@ srv_netns_inode() { stat -L -c %i "/run/netns/$SRV"; }
 # Waits (bounded) until FILE has a line matching the jq filter; prints it.
 wait_json() {
 	local file=$1 filter=$2 secs=${3:-10} i line end
-	# Wall-clock seconds: under emulation one jq takes a good part of a second.
+	# Wall-clock seconds: under emulation one jq takes a good part of a
+	# second, and a tracer's first nft call several: three times as long there.
+	[ -n "${WR_VM:-}" ] && secs=$((secs * 3))
 	end=$((SECONDS + secs))
 	for ((i = 0; i < secs * 20 && (i < 2 || SECONDS < end); i++)); do
 		line=$(jq -c "select($filter)" "$file" 2>/dev/null | head -n 1 || true)
