@@ -2,8 +2,9 @@
 # make deb as a fleet would use it: lintian reports no error or warning; the
 # package installs with dpkg -i, its /usr/sbin/whyrefused reports its
 # version and explains a refusal (a scenario run with the installed binary),
-# the unit is installed but not enabled, /etc/default/whyrefused is a
-# conffile; dpkg --purge leaves none of its paths behind.
+# the unit is installed, valid (systemd-analyze verify) and not enabled,
+# /etc/default/whyrefused is a conffile; dpkg --purge leaves none of its
+# paths behind.
 . "$(dirname "$0")/lib.sh"
 [ -n "${WR_VM:-}" ] && { pass "skipped in the VM (the package is the host's)"; exit 0; }
 DEB=$(make -s -C "$ROOT" deb 2>&1 | tail -n 1)	# incremental after the first
@@ -23,6 +24,11 @@ ON_EXIT+=("dpkg --purge whyrefused")
 dpkg -i "$DEB" >"$WORK/dpkg.out" 2>&1 || fail "dpkg -i failed: $(tail -n 3 "$WORK/dpkg.out")"
 assert_eq "$(/usr/sbin/whyrefused --version)" "whyrefused $(dpkg-deb -f "$DEB" Version)" "version"
 assert_contains "$(dpkg-query -W -f='${Conffiles}' whyrefused)" /etc/default/whyrefused
+# The unit as packaged: systemd accepts it (and its ExecStart, /usr/sbin/whyrefused).
+if command -v systemd-analyze >/dev/null; then
+	out=$(systemd-analyze verify /lib/systemd/system/whyrefused.service 2>&1) ||
+		fail "systemd-analyze verify of the packaged unit: $out"
+fi
 if [ -d /run/systemd/system ]; then
 	[ "$(systemctl is-enabled whyrefused 2>/dev/null || true)" != enabled ] ||
 		fail "the package enabled the unit"
