@@ -330,10 +330,13 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 	/* Refused with an RST: its entry is gone, its destruction was seen. */
 	drain(f, 0);
 	if (!from_recent(f, r)) {
+		bool late;
+
 		/* Within the search budget: the RST may still be on its way back. */
 		if (!may_search(f))
 			return;
-		if (f->nw && wait_left(r)) {
+		late = !wait_left(r);
+		if (f->nw && !late) {
 			drain(f, wait_left(r));
 			if (from_recent(f, r))
 				goto found;
@@ -347,6 +350,14 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 				if (translated_in(&nsl->v[i], r))
 					break;
 			}
+		/*
+		 * Read late (a busy or emulated machine) and found alive nowhere:
+		 * its RST may only now be killing the entry. Once more, as long.
+		 */
+		if (!r->nat.found && f->nw && late) {
+			drain(f, DESTROY_WAIT_MS);
+			from_recent(f, r);
+		}
 	}
 found:
 	if (!r->nat.found)
