@@ -29,7 +29,7 @@ BACKENDS=${*:-fentry kprobe tracepoint}
 SERIES=${VMTEST_SERIES:-6.1}
 MODULES=${VMTEST_MODULES:-loaded}
 CELL=$SERIES-$MODULES
-VM_TIMEOUT=${VM_TIMEOUT:-2400}	# seconds for the whole guest run
+VM_TIMEOUT=${VM_TIMEOUT:-2700}	# seconds for the whole guest run (a `none` cell: ~30 min)
 
 say() { vm_say "$*"; }
 die() { vm_die "$*"; }
