@@ -50,7 +50,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle soak deb
+.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle vmbench soak deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -74,6 +74,8 @@ help:
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
 	@echo '  make bench-idle   startup, idle CPU and memory with 1, 100, 1000 namespaces'
+	@echo '  make vmbench      the default mode'"'"'s cost on fentry, kprobe and tracepoint in Debian'"'"'s
+	@echo '                    6.1 and 6.12 under qemu, as ratios (root, ~25 min; tools/vm/bench.sh)'
 	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
 	@echo '                    that add up (root)'
 	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'
@@ -248,6 +250,10 @@ deb:
 
 bench: $(BUILD)/whyrefused $(BENCH_TOOLS)
 	$(Q)tools/bench/bench.sh
+
+# The same inside Debian's 6.1 and 6.12 under qemu: fentry and kprobe (tools/vm/bench.sh).
+vmbench: $(BUILD)/whyrefused $(BENCH_TOOLS)
+	$(Q)tools/vm/bench.sh
 
 SOAK_SECS ?= 180
 soak: $(BUILD)/whyrefused $(BENCH_TOOLS)

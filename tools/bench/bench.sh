@@ -8,13 +8,17 @@
 #   wr        build/whyrefused --json --output FILE (the default mode, --rate-limit 1000)
 #   wr-all    the same with --all-hooks: also the hooks every packet passes (0.1's full mode)
 #   wr-rl0    the same with --rate-limit 0: every refusal reaches userspace
+#   wr-fentry, wr-kprobe, wr-tracepoint: the default mode on that --backend
+#             (make vmbench: the backends Debian's kernels allow)
 #   (optional: wr-null, wr-rl0-null: the same with --output /dev/null; the
 #   file on tmpfs is what lets startup and the accounting be checked;
 #   alt: another build, BENCH_ALT=/path/to/whyrefused, as wr: a change
 #   measured side by side with the current build in one run)
 #   (empty: programs that do nothing, on the tracepoints whyrefused uses
 #   here (tools/bench/empty.bpf.c): the floor, what being attached costs;
-#   empty-xN: N copies of each, so a rate shows what one call costs)
+#   empty-xN: N copies of each, so a rate shows what one call costs;
+#   empty-fentry, empty-kprobe, empty-tracepoint: empty programs on the
+#   hooks the default mode attaches on that backend, its floor)
 #   bpftrace  a bpftrace one-liner on tcp:tcp_send_reset printing each
 #             refusal and counting them (the same job, by hand)
 # it measures
@@ -36,7 +40,11 @@
 #
 # Knobs: BENCH_SECS (6) per measurement, BENCH_ROUNDS (3),
 # BENCH_REFUSE_RATE (100000), BENCH_CONFIGS, BENCH_MEASURES, BENCH_BPF_STATS
-# (1: the kernel-side pass), BENCH_OUT (build/bench/results: raw data kept).
+# (1: the kernel-side pass), BENCH_KS_MEASURES (its loads: accept stream_veth
+# refuse_paced), BENCH_RULESET (none, or nft: a small stateful input chain in
+# the server namespace, as a server with a firewall has, so that hooks on
+# the rule evaluators run per packet), BENCH_OUT (build/bench/results: raw
+# data kept), BENCH_PREBUILT (1: do not run make; the VM has the binaries).
 # shellcheck disable=SC2034 # lib.sh reads MOUNTED_TRACEFS and BPF_STATS_WAS
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +53,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_REFUSE_RATE:-100000}
 read -ra CONFIGS <<<"${BENCH_CONFIGS:-none wr wr-all wr-rl0 bpftrace}"
 read -ra MEASURES <<<"${BENCH_MEASURES:-accept stream_lo stream_veth refuse_max refuse_paced}"
+read -ra KS_MEASURES <<<"${BENCH_KS_MEASURES:-accept stream_veth refuse_paced}"
+RULESET=${BENCH_RULESET:-none}
 OUTDIR=${BENCH_OUT:-$ROOT/build/bench/results}
 RAW=$WORK/raw.tsv
 PACED=$RATE
@@ -59,6 +69,28 @@ tracepoint:tcp:tcp_send_reset /args->skaddr == 0 && args->reason == 1/ {
 	       ntop($s->sin_addr.s_addr), bswap($s->sin_port));
 	@refused = count();
 }'
+
+# Empty programs (empty.bpf.c) on the hooks the default mode attaches on
+# each backend: drops, IPv4 ICMP answers (6.10+), process ends, and the
+# backend's own no-socket RST, accept-queue and rule-evaluator hooks.
+EMPTY_DEFAULT="empty_kfree_skb empty_icmp_send empty_exit empty_signal empty_exec"
+EMPTY_FNS="tcp_v4_send_reset tcp_v6_send_reset tcp_conn_request tcp_v4_syn_recv_sock
+	tcp_v6_syn_recv_sock nft_do_chain ipt_do_table ip6t_do_table"
+EMPTY_RETS="nft_do_chain ipt_do_table ip6t_do_table"
+empty_programs() {
+	local f
+	case $1 in
+	empty | empty-x*) echo "empty_send_reset empty_kfree_skb empty_dev_queue empty_set_state empty_consume" ;;
+	empty-tracepoint) echo "$EMPTY_DEFAULT empty_send_reset" ;;
+	empty-fentry | empty-kprobe)
+		echo "$EMPTY_DEFAULT"
+		for f in $EMPTY_FNS; do echo "${1#empty-}_$f"; done
+		for f in $EMPTY_RETS; do
+			[ "$1" = empty-fentry ] && echo "fexit_$f" || echo "kretprobe_$f"
+		done
+		;;
+	esac
+}
 
 need_bpftrace() {
 	command -v bpftrace >/dev/null && return 0
@@ -113,9 +145,12 @@ start_tracer() {
 		sleep 1.5	# attached well within this (see the startup row)
 		return 0
 		;;
-	wr | wr-rl0 | wr-all | alt)
-		[ "$cfg" = wr-rl0 ] && extra=(--rate-limit 0)
-		[ "$cfg" = wr-all ] && extra=(--all-hooks)
+	wr | wr-rl0 | wr-all | wr-fentry | wr-kprobe | wr-tracepoint | alt)
+		case $cfg in
+		wr-rl0) extra=(--rate-limit 0) ;;
+		wr-all) extra=(--all-hooks) ;;
+		wr-fentry | wr-kprobe | wr-tracepoint) extra=(--backend "${cfg#wr-}") ;;
+		esac
 		t0=$EPOCHREALTIME
 		"${bin:-$WR}" --json --output "$OUT" "${extra[@]}" 2>"$OUT.err" &
 		TRACER_PID=$!
@@ -124,10 +159,12 @@ start_tracer() {
 		ts=$(head -n 1 "$OUT" | jq -r .ts)
 		STARTUP_MS=$(echo "($(rfc3339_to_epoch "$ts") - $t0) * 1000" | bc -l)
 		;;
-	empty | empty-x*)
+	empty*)
 		t0=$EPOCHREALTIME
+		# shellcheck disable=SC2046 # a list of program names
 		"$ROOT/build/bench/empty_tracer" "$ROOT/build/bench/empty.bpf.o" \
-			"$([ "$cfg" = empty ] && echo 1 || echo "${cfg#empty-x}")" >"$OUT" 2>"$OUT.err" &
+			"$([[ $cfg = empty-x* ]] && echo "${cfg#empty-x}" || echo 1)" \
+			$(empty_programs "$cfg") >"$OUT" 2>"$OUT.err" &
 		TRACER_PID=$!
 		KILL_PIDS+=("$TRACER_PID")
 		wait_line "$OUT" '^attached' 20 || die "empty_tracer: $(cat "$OUT.err")"
@@ -387,12 +424,12 @@ kernel_side() {
 	echo
 	echo "| tracer | load | program | calls/op | ns/call | ns/op | % of a core |"
 	echo "|---|---|---|---|---|---|---|"
-	for cfg in wr wr-all alt empty bpftrace; do
-		[[ " ${CONFIGS[*]} " = *" $cfg "* ]] || continue
+	for cfg in "${CONFIGS[@]}"; do
+		case $cfg in none | wr-rl0* | *-null | empty-x*) continue ;; esac
 		start_tracer "$cfg"
 		sleep 0.5
 		ids=$(prog_ids_of "$TRACER_PID")
-		for what in accept stream_veth refuse_paced; do
+		for what in "${KS_MEASURES[@]}"; do
 			before=$(prog_times "$ids")
 			res=$(run_load "$what")
 			after=$(prog_times "$ids")
@@ -413,14 +450,16 @@ kernel_side() {
 main() {
 	local round i n cfg
 	need_root
-	build_tools
+	[ "${BENCH_PREBUILT:-0}" = 1 ] || build_tools
 	[[ " ${CONFIGS[*]} " = *" bpftrace "* ]] && { need_bpftrace; need_tracefs; }
 	setup_netns
+	setup_ruleset "$RULESET"
 	start_server $CLOSE_PORT close
 	start_server $SINK_PORT sink
 	echo "== whyrefused benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r)," \
 		"$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1))"
-	echo "   $ROUNDS rounds x ${#CONFIGS[@]} configurations x ${#MEASURES[@]} measurements x ${SECS}s"
+	echo "   $ROUNDS rounds x ${#CONFIGS[@]} configurations x ${#MEASURES[@]} measurements x ${SECS}s," \
+		"ruleset: $RULESET"
 	[ -z "$(other_load)" ] ||
 		echo "   WARNING: the machine is shared ($(other_load)): ratios may be noise"
 	calibrate

@@ -70,6 +70,32 @@ setup_netns() {
 	srv sysctl -qw net.core.somaxconn=4096
 }
 
+# setup_ruleset none|nft: the server namespace's firewall. nft: what a
+# server's stateful input chain looks like (conntrack, established first,
+# the open ports, a blocklist), every port left open so refusals stay RSTs.
+setup_ruleset() {
+	case $1 in
+	none) ;;
+	nft)
+		srv nft -f - <<-'EOF'
+		table inet bench_filter {
+			set blocked { type ipv4_addr; elements = { 203.0.113.7 } }
+			chain input {
+				type filter hook input priority filter; policy accept;
+				ct state established,related accept
+				ct state invalid drop
+				iifname "lo" accept
+				ip saddr @blocked drop
+				tcp dport { 22, 9000, 9001 } accept
+				meta l4proto icmp accept
+			}
+		}
+		EOF
+		;;
+	*) die "BENCH_RULESET must be none or nft" ;;
+	esac
+}
+
 # start_server PORT close|sink: one loadgen server per thread, running on return.
 start_server() {
 	local port=$1 kind=$2 fifo=$WORK/serve.$1 line
