@@ -86,7 +86,7 @@ static void set_fns(struct wr_hook_plan *plan, unsigned fns, enum wr_attach a)
 {
 	int f;
 
-	if (a != WR_ATTACH_FENTRY && a != WR_ATTACH_KPROBE)
+	if (a != WR_ATTACH_FENTRY && a != WR_ATTACH_KPROBE && a != WR_ATTACH_NONE)
 		return;
 	for (f = 0; f < WR_FN_MAX; f++)
 		if (fns & WR_FN_BIT(f))
@@ -180,6 +180,20 @@ void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		plan->backlog = WR_ATTACH_NONE;
 	plan->icmp_replies = tracepoint_nargs(btf, "icmp_send") >= 3;
+	/*
+	 * nft_do_chain and ipt_do_table run for every packet through each base
+	 * chain: with a stateful ruleset, 4 entry/exit pairs per connection and
+	 * two thirds of this mode's cost (make vmbench). What they add is the
+	 * table on the first SYN; the rule is named on the retry either way.
+	 */
+	if (plan->verdict != WR_ATTACH_NONE) {
+		set_fns(plan, plan->verdict_fns, WR_ATTACH_NONE);
+		plan->verdict = WR_ATTACH_NONE;
+		plan->verdict_fns = 0;
+		wr_hooks_note(plan, "the rule evaluators are not hooked (every packet passes "
+			 "them; --all-hooks does): a blocked SYN's table and rule are named on "
+			 "the client's retry");
+	}
 	wr_hooks_note(plan, "listeners are read with sock_diag each second (less often with "
 		 "many namespaces), not as they change: a stop is timed between two polls; how "
 		 "its process ended is exact");

@@ -546,7 +546,7 @@ static int run(struct tracer *t)
 	wr_switch_init(&t->sw, plan, caps.rejects, t->opts.on_demand_ms, &t->out, &start);
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
 	wr_nf_modules_read(btf, "", &t->nf_mods);
-	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT &&
+	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT && !plan->lean &&
 			       (caps.fentry || caps.kprobe), t->nf_note, sizeof(t->nf_note)))
 		wr_hooks_note(plan, t->nf_note);
 	describe_modules(&t->nf_mods, &start);

@@ -310,16 +310,35 @@ static void test_lean_keeps_only_what_refused_syns_pass(void **state)
 	btf__free(btf);
 }
 
-/* The default on 6.1: function hooks still name full accept queues (one call per SYN). */
+/*
+ * The default on 6.1: function hooks still name full accept queues (one call
+ * per SYN), but the rule evaluators, run for every packet of every
+ * connection through each base chain, are not hooked (--all-hooks does).
+ */
 static void test_lean_keeps_function_hooks_for_backlog(void **state)
 {
 	struct btf *btf = kernel_btf(3, 3, false, true);
 	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_AUTO);
+	struct wr_start_info s = { 0 };
+	size_t i;
 
+	assert_int_equal(plan.verdict, WR_ATTACH_FENTRY);	/* what --all-hooks keeps */
 	wr_hooks_lean(btf, &plan);
 	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
 	assert_int_equal(plan.on_demand, WR_OD_REPLIES);	/* no inference needed */
 	assert_true(plan.reject_kprobes);	/* REJECT answers where they are sent */
+	assert_int_equal(plan.verdict, WR_ATTACH_NONE);
+	assert_int_equal(plan.verdict_fns, 0);
+	assert_int_equal(plan.fn[WR_FN_NFT_DO_CHAIN], WR_ATTACH_NONE);
+	assert_int_equal(plan.fn[WR_FN_IPT_DO_TABLE], WR_ATTACH_NONE);
+	assert_int_equal(plan.fn[WR_FN_TCP_CONN_REQUEST], WR_ATTACH_FENTRY);
+	wr_hooks_describe(&plan, &s);
+	for (i = 0; i < s.n_hooks; i++)
+		assert_string_not_equal(s.hooks[i].signal, "verdicts");
+	for (i = 0; i < s.n_notes; i++)
+		if (strstr(s.notes[i], "rule evaluators are not hooked"))
+			break;
+	assert_true(i < s.n_notes);
 	btf__free(btf);
 
 	/* --backend tracepoint: no function hooks at all, the REJECT kprobes neither. */
