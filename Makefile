@@ -74,8 +74,8 @@ help:
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
 	@echo '  make bench-idle   startup, idle CPU and memory with 1, 100, 1000 namespaces'
-	@echo '  make vmbench      the default mode'"'"'s cost on fentry, kprobe and tracepoint in Debian'"'"'s
-	@echo '                    6.1 and 6.12 under qemu, as ratios (root, ~25 min; tools/vm/bench.sh)'
+	@echo '  make vmbench      the default mode'"'"'s cost on fentry, kprobe and tracepoint in Debian'"'"'s'
+	@echo '                    6.1 and 6.12 under qemu, as ratios (root, ~30 min; tools/vm/bench.sh)'
 	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
 	@echo '                    that add up (root)'
 	@echo '  make install      install to $(PREFIX)/sbin, and the systemd unit'

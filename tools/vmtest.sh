@@ -14,6 +14,7 @@
 #   TESTS="test_a test_b"            only these scenarios (as for make integration)
 #   KPROBE_TESTS="..."               the kprobe backend runs only these (default: TESTS)
 #   TRACEPOINT_TESTS="..."           the tracepoint backend runs only these (default: TESTS)
+#   WR_OPTS="..."                    options for every tracer (matrix.sh: --all-hooks in `loaded`)
 #
 # The guest boots from an initramfs: busybox, build/whyrefused, the static
 # test helpers, the host's own bash/nft/iptables/ssh/jq... with their shared
@@ -82,7 +83,8 @@ for b in $BACKENDS; do
 	t="${TESTS:-}"
 	[ \$b = kprobe ] && [ -n "${KPROBE_TESTS:-}" ] && t="${KPROBE_TESTS:-}"
 	[ \$b = tracepoint ] && [ -n "${TRACEPOINT_TESTS:-}" ] && t="${TRACEPOINT_TESTS:-}"
-	WR_TEXT=0 WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="\$t" bash tests/integration/run.sh
+	WR_TEXT=0 WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="\$t" WR_OPTS="${WR_OPTS:-}" \\
+		bash tests/integration/run.sh
 	echo "WR-RESULT \$b \$?"
 	# Facts travel on the console; the host compares them.
 	for f in /tmp/facts/\$b/*; do

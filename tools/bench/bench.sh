@@ -9,6 +9,7 @@
 #   wr-all    the same with --all-hooks: also the hooks every packet passes (0.1's full mode)
 #   wr-rl0    the same with --rate-limit 0: every refusal reaches userspace
 #   wr-fentry, wr-kprobe, wr-tracepoint: the default mode on that --backend
+#   wr-all-fentry, wr-all-kprobe: --all-hooks on that --backend
 #             (make vmbench: the backends Debian's kernels allow)
 #   (optional: wr-null, wr-rl0-null: the same with --output /dev/null; the
 #   file on tmpfs is what lets startup and the accounting be checked;
@@ -18,7 +19,8 @@
 #   here (tools/bench/empty.bpf.c): the floor, what being attached costs;
 #   empty-xN: N copies of each, so a rate shows what one call costs;
 #   empty-fentry, empty-kprobe, empty-tracepoint: empty programs on the
-#   hooks the default mode attaches on that backend, its floor)
+#   hooks the default mode attaches on that backend, its floor;
+#   empty-all-fentry, empty-all-kprobe: and on the rule evaluators)
 #   bpftrace  a bpftrace one-liner on tcp:tcp_send_reset printing each
 #             refusal and counting them (the same job, by hand)
 # it measures
@@ -72,21 +74,24 @@ tracepoint:tcp:tcp_send_reset /args->skaddr == 0 && args->reason == 1/ {
 
 # Empty programs (empty.bpf.c) on the hooks the default mode attaches on
 # each backend: drops, IPv4 ICMP answers (6.10+), process ends, and the
-# backend's own no-socket RST, accept-queue and rule-evaluator hooks.
+# backend's own no-socket RST and accept-queue hooks (not the REJECT
+# kprobes: they run only for a REJECT). empty-all-fentry/-kprobe add the
+# rule evaluators' entry and exit, which --all-hooks hooks.
 EMPTY_DEFAULT="empty_kfree_skb empty_icmp_send empty_exit empty_signal empty_exec"
 EMPTY_FNS="tcp_v4_send_reset tcp_v6_send_reset tcp_conn_request tcp_v4_syn_recv_sock
-	tcp_v6_syn_recv_sock nft_do_chain ipt_do_table ip6t_do_table"
-EMPTY_RETS="nft_do_chain ipt_do_table ip6t_do_table"
+	tcp_v6_syn_recv_sock"
+EMPTY_RULE_FNS="nft_do_chain ipt_do_table ip6t_do_table"
 empty_programs() {
-	local f
+	local f kind=${1##*-}
 	case $1 in
 	empty | empty-x*) echo "empty_send_reset empty_kfree_skb empty_dev_queue empty_set_state empty_consume" ;;
 	empty-tracepoint) echo "$EMPTY_DEFAULT empty_send_reset" ;;
-	empty-fentry | empty-kprobe)
+	empty-fentry | empty-kprobe | empty-all-fentry | empty-all-kprobe)
 		echo "$EMPTY_DEFAULT"
-		for f in $EMPTY_FNS; do echo "${1#empty-}_$f"; done
-		for f in $EMPTY_RETS; do
-			[ "$1" = empty-fentry ] && echo "fexit_$f" || echo "kretprobe_$f"
+		for f in $EMPTY_FNS; do echo "${kind}_$f"; done
+		[[ $1 = empty-all-* ]] || return 0
+		for f in $EMPTY_RULE_FNS; do
+			[ "$kind" = fentry ] && echo "fentry_$f fexit_$f" || echo "kprobe_$f kretprobe_$f"
 		done
 		;;
 	esac
@@ -145,11 +150,13 @@ start_tracer() {
 		sleep 1.5	# attached well within this (see the startup row)
 		return 0
 		;;
-	wr | wr-rl0 | wr-all | wr-fentry | wr-kprobe | wr-tracepoint | alt)
+	wr | wr-rl0 | wr-all | wr-fentry | wr-kprobe | wr-tracepoint | wr-all-fentry | \
+	wr-all-kprobe | alt)
 		case $cfg in
 		wr-rl0) extra=(--rate-limit 0) ;;
 		wr-all) extra=(--all-hooks) ;;
 		wr-fentry | wr-kprobe | wr-tracepoint) extra=(--backend "${cfg#wr-}") ;;
+		wr-all-*) extra=(--all-hooks --backend "${cfg#wr-all-}") ;;
 		esac
 		t0=$EPOCHREALTIME
 		"${bin:-$WR}" --json --output "$OUT" "${extra[@]}" 2>"$OUT.err" &

@@ -19,7 +19,9 @@
 #           in before). In `none`, scenarios that build rules before the
 #           tracer already start it with their module loaded; what `loaded`
 #           adds is every module at once (ip6_tables, conntrack, xt_*) and
-#           no late attach: four scenarios, every backend.
+#           no late attach: four scenarios, every backend, with --all-hooks
+#           (0.1's full mode: its verdict hooks at start, ip6t_do_table too;
+#           the default mode hooks no rule evaluator, and `none` runs it).
 # Facts (tests/integration/lib.sh record_facts) must agree across backends
 # and module states of a kernel.
 #
@@ -73,7 +75,8 @@ lane() {
 	local s=$1 rc=0
 	VMTEST_SERIES=$s VMTEST_MODULES=none TESTS="$FENTRY_TESTS" KPROBE_TESTS="$KPROBE_TESTS" \
 		TRACEPOINT_TESTS="$TRACEPOINT_TESTS" "$ROOT/tools/vmtest.sh" || rc=1
-	VMTEST_SERIES=$s VMTEST_MODULES=loaded TESTS="$LOADED_TESTS" "$ROOT/tools/vmtest.sh" || rc=1
+	VMTEST_SERIES=$s VMTEST_MODULES=loaded TESTS="$LOADED_TESTS" WR_OPTS=--all-hooks \
+		"$ROOT/tools/vmtest.sh" || rc=1
 	"$ROOT/tools/vm/compare_facts.sh" "$VM/facts/$s-none" "$VM/facts/$s-loaded" || rc=1
 	return $rc
 }
