@@ -14,11 +14,15 @@
 #include "syn.bpf.h"
 #include <bpf/bpf_tracing.h>
 
-static __always_inline bool wr_acceptq_full(const struct sock *sk, struct wr_event *ev)
+/*
+ * sk_acceptq_is_full(sk), read before anything else: these run for every
+ * connection, and only a full queue needs the event built (and zeroed).
+ */
+static __always_inline bool wr_acceptq_full(const struct sock *sk, __u32 *queue, __u32 *max)
 {
-	ev->queue = BPF_CORE_READ(sk, sk_ack_backlog);
-	ev->max_queue = BPF_CORE_READ(sk, sk_max_ack_backlog);
-	return ev->queue > ev->max_queue;	/* sk_acceptq_is_full() */
+	*queue = BPF_CORE_READ(sk, sk_ack_backlog);
+	*max = BPF_CORE_READ(sk, sk_max_ack_backlog);
+	return *queue > *max;
 }
 
 static __always_inline __u32 wr_sk_netns(const struct sock *sk)
@@ -26,32 +30,37 @@ static __always_inline __u32 wr_sk_netns(const struct sock *sk)
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
-static __always_inline int wr_conn_request(const struct sock *sk, const struct sk_buff *skb)
+/* source: WR_SRC_CONN_REQUEST (skb is a SYN) or WR_SRC_SYN_RECV_SOCK (the final ACK). */
+static __always_inline int wr_queue_full(const struct sock *sk, const struct sk_buff *skb,
+					 __u8 source)
 {
-	struct wr_event ev = {};
+	struct wr_event ev;
+	__u32 queue, max;
 
-	if (!sk || !skb || !wr_acceptq_full(sk, &ev) || wr_parse_syn(skb, &ev.flow))
+	if (!sk || !skb || !wr_acceptq_full(sk, &queue, &max))
+		return 0;
+	__builtin_memset(&ev, 0, sizeof(ev));
+	if (source == WR_SRC_CONN_REQUEST ? wr_parse_syn(skb, &ev.flow) :
+					    wr_parse_ack(skb, &ev.flow))
 		return 0;
 	ev.hdr.kind = WR_EV_UNANSWERED;
-	ev.source = WR_SRC_CONN_REQUEST;
+	ev.source = source;
+	ev.queue = queue;
+	ev.max_queue = max;
 	ev.netns = wr_sk_netns(sk);
 	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
 	wr_report(&ev);
 	return 0;
 }
 
+static __always_inline int wr_conn_request(const struct sock *sk, const struct sk_buff *skb)
+{
+	return wr_queue_full(sk, skb, WR_SRC_CONN_REQUEST);
+}
+
 static __always_inline int wr_syn_recv_sock(const struct sock *sk, const struct sk_buff *skb)
 {
-	struct wr_event ev = {};
-
-	if (!sk || !skb || !wr_acceptq_full(sk, &ev) || wr_parse_ack(skb, &ev.flow))
-		return 0;
-	ev.hdr.kind = WR_EV_UNANSWERED;
-	ev.source = WR_SRC_SYN_RECV_SOCK;
-	ev.netns = wr_sk_netns(sk);
-	ev.ifindex = BPF_CORE_READ(skb, skb_iif);
-	wr_report(&ev);
-	return 0;
+	return wr_queue_full(sk, skb, WR_SRC_SYN_RECV_SOCK);
 }
 
 SEC("fentry/tcp_conn_request")
