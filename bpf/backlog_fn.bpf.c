@@ -63,11 +63,20 @@ static __always_inline int wr_syn_recv_sock(const struct sock *sk, const struct 
 	return wr_queue_full(sk, skb, WR_SRC_SYN_RECV_SOCK);
 }
 
+/*
+ * fentry's arguments are typed: the queue is read with plain loads (a
+ * kprobe's need probe reads), the cheapest exit for every connection.
+ */
+static __always_inline bool wr_acceptq_full_btf(const struct sock *sk)
+{
+	return sk && sk->sk_ack_backlog > sk->sk_max_ack_backlog;
+}
+
 SEC("fentry/tcp_conn_request")
 int BPF_PROG(fentry_tcp_conn_request, void *rsk_ops, const void *af_ops, struct sock *sk,
 	     struct sk_buff *skb)
 {
-	return wr_conn_request(sk, skb);
+	return wr_acceptq_full_btf(sk) ? wr_conn_request(sk, skb) : 0;
 }
 
 SEC("kprobe/tcp_conn_request")
@@ -80,13 +89,13 @@ int BPF_KPROBE(kprobe_tcp_conn_request, void *rsk_ops, const void *af_ops, struc
 SEC("fentry/tcp_v4_syn_recv_sock")
 int BPF_PROG(fentry_tcp_v4_syn_recv_sock, const struct sock *sk, struct sk_buff *skb)
 {
-	return wr_syn_recv_sock(sk, skb);
+	return wr_acceptq_full_btf(sk) ? wr_syn_recv_sock(sk, skb) : 0;
 }
 
 SEC("fentry/tcp_v6_syn_recv_sock")
 int BPF_PROG(fentry_tcp_v6_syn_recv_sock, const struct sock *sk, struct sk_buff *skb)
 {
-	return wr_syn_recv_sock(sk, skb);
+	return wr_acceptq_full_btf(sk) ? wr_syn_recv_sock(sk, skb) : 0;
 }
 
 SEC("kprobe/tcp_v4_syn_recv_sock")

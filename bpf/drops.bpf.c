@@ -96,24 +96,27 @@ static __always_inline void wr_attach_nat(const struct sk_buff *skb, struct wr_e
 static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 location,
 					   __u32 reason, const struct sock *rx_sk)
 {
-	struct wr_event ev = {};
+	struct wr_event ev;
 	struct tcphdr th;
-	bool netfilter;
+	bool netfilter, no_socket;
+	__u32 ifindex;
 
 	netfilter = reason == bpf_core_enum_value(enum skb_drop_reason,
 						  SKB_DROP_REASON_NETFILTER_DROP);
 	if (netfilter_only ? !netfilter : netfilter && nf_late_active)
 		return 0;	/* the other object reports it (see maps.bpf.h) */
-	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET)) {
-		if (reset_hook_active)
-			return 0;	/* tcp_send_reset reports this SYN */
-		ev.hdr.kind = WR_EV_RESET;
-	} else {
-		ev.hdr.kind = WR_EV_DROP;
-	}
+	no_socket = reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET);
+	if (no_socket && reset_hook_active)
+		return 0;	/* tcp_send_reset reports this SYN */
 	/* Locally built packets have no input interface: only incoming SYNs. */
-	ev.ifindex = skb->skb_iif;
-	if (!ev.ifindex || wr_parse_tcp_btf(skb, &ev.flow, &th))
+	ifindex = skb->skb_iif;
+	if (!ifindex)
+		return 0;
+	/* Every freed packet passes here: the event is built only past the plain loads. */
+	__builtin_memset(&ev, 0, sizeof(ev));
+	ev.hdr.kind = no_socket ? WR_EV_RESET : WR_EV_DROP;
+	ev.ifindex = ifindex;
+	if (wr_parse_tcp_btf(skb, &ev.flow, &th))
 		return 0;
 	if (wr_is_listen_overflow(reason)) {
 		if (backlog_fn_active || !wr_is_ack(&th))

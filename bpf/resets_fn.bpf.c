@@ -12,9 +12,13 @@
 
 static __always_inline int wr_reset_fn(const struct sock *sk, const struct sk_buff *skb)
 {
-	struct wr_event ev = {};
+	struct wr_event ev;
 
-	if (sk || !skb || wr_parse_syn(skb, &ev.flow))
+	/* Every RST passes here, most for a socket: leave before building the event. */
+	if (sk || !skb)
+		return 0;
+	__builtin_memset(&ev, 0, sizeof(ev));
+	if (wr_parse_syn(skb, &ev.flow))
 		return 0;
 	wr_mark(&own_rst, &ev.flow);
 	ev.hdr.kind = WR_EV_RESET;

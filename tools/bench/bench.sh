@@ -442,16 +442,37 @@ kernel_side() {
 			after=$(prog_times "$ids")
 			ops=$(ops_of "$res")
 			join <(echo "$before") <(echo "$after") | awk -v c="$cfg" -v w="$what" \
-				-v ops="$ops" -v s="$(jq -r .seconds <<<"$res")" '{
+				-v ops="$ops" -v s="$(jq -r .seconds <<<"$res")" -v sum="$WORK/ks-sum" '{
 				n = $7 - $4; t = $6 - $3
 				if (n > 0) printf "| %s | %s | %s | %.2f | %.0f | %.0f | %.2f%% |\n",
-					c, w, $2, n / ops, t / n, t / ops, t / (s * 1e9) * 100 }'
+					c, w, $2, n / ops, t / n, t / ops, t / (s * 1e9) * 100
+				all += t }
+				END { printf "%s %s %.1f\n", c, w, all / ops >> sum }'
 		done
 		stop_pid "$TRACER_PID"
 		TRACER_PID=
 	done
 	sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS"
 	BPF_STATS_WAS=
+	ks_summary
+}
+
+# Each tracer's programs together, per operation, against what the operation
+# costs without a tracer (all CPUs' busy time, the rounds' median): the
+# share of an operation spent in them. Their dispatch is not in bpf_stats;
+# the empty-* rows are the programs' floor, the rate rows above the rest.
+ks_summary() {
+	local cfg what ns base
+	[ -s "$WORK/ks-sum" ] || return 0
+	echo
+	echo "| tracer | load | ns/op, all its programs | share of the operation's CPU without tracer |"
+	echo "|---|---|---|---|"
+	while read -r cfg what ns; do
+		read -r base _ _ < <(col M none "$what" 7 | stats3)
+		awk -v c="$cfg" -v w="$what" -v ns="$ns" -v b="$base" 'BEGIN {
+			if (b > 0) printf "| %s | %s | %.0f | %.2f%% |\n", c, w, ns, ns / (b * 1000) * 100
+			else printf "| %s | %s | %.0f | - |\n", c, w, ns }'
+	done <"$WORK/ks-sum"
 }
 
 main() {
