@@ -175,6 +175,14 @@ void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
 		plan->on_demand |= WR_OD_REPLIES;
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		plan->on_demand |= WR_OD_BACKLOG;
+	plan->listen_overflow_reason = wr_btf_enum_value(btf, "skb_drop_reason",
+						 "SKB_DROP_REASON_TCP_LISTEN_OVERFLOW") >= 0;
+	/* Per connection even where nothing is wrong: on demand, as consume_skb is. */
+	if (plan->backlog == WR_ATTACH_FENTRY || plan->backlog == WR_ATTACH_KPROBE) {
+		plan->backlog_fn = plan->backlog;
+		plan->backlog = WR_ATTACH_NONE;
+		plan->on_demand |= WR_OD_BACKLOG;
+	}
 	plan->replies = false;
 	plan->listeners = false;
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
@@ -208,7 +216,11 @@ void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
 			 "a REJECT is firewall_blocked on its first SYN (no icmp:icmp_send before "
 			 "Linux 6.10); that attaches net:net_dev_queue for 2 min, and the retries "
 			 "are told exactly");
-	if (plan->on_demand & WR_OD_BACKLOG)
+	if (plan->backlog_fn != WR_ATTACH_NONE)
+		wr_hooks_note(plan, "a full accept queue is seen by the listener poll; that "
+			 "attaches tcp_conn_request for 2 min and the SYNs it drops from then on "
+			 "are reported (it runs for every connection: not before)");
+	else if (plan->on_demand & WR_OD_BACKLOG)
 		wr_hooks_note(plan, "a full accept queue is seen by the listener poll; that "
 			 "attaches skb:consume_skb for 2 min and the SYNs it drops from then on "
 			 "are reported (tcp_conn_request cannot be hooked here)");
@@ -252,9 +264,36 @@ static const char *fn_hook(char *buf, size_t len, const struct wr_hook_plan *pla
 	return buf;
 }
 
+unsigned wr_hooks_backlog_fns(const struct wr_hook_plan *plan)
+{
+	/* On demand where kfree_skb reports final-ACK overflows itself: not twice. */
+	if (plan->backlog_fn != WR_ATTACH_NONE && plan->listen_overflow_reason)
+		return WR_FN_BIT(WR_FN_TCP_CONN_REQUEST);
+	return BACKLOG_FNS;
+}
+
+/* "tp_btf/net_dev_queue,fentry/tcp_conn_request+...": what the default attaches on evidence. */
+static const char *on_demand_hooks(char *buf, size_t len, const struct wr_hook_plan *plan)
+{
+	char fns[128];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (plan->on_demand & WR_OD_REPLIES)
+		n += (size_t)snprintf(buf, len, "tp_btf/net_dev_queue");
+	if (!(plan->on_demand & WR_OD_BACKLOG) || n >= len)
+		return buf;
+	if (plan->backlog_fn != WR_ATTACH_NONE)
+		snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+			 fn_hook(fns, sizeof(fns), plan, wr_hooks_backlog_fns(plan), false));
+	else
+		snprintf(buf + n, len - n, "%stp_btf/consume_skb", n ? "," : "");
+	return buf;
+}
+
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 {
-	static char reset[96], backlog[128], verdict[128];
+	static char reset[96], backlog[128], verdict[128], on_demand[256];
 	size_t i;
 
 	s->n_hooks = 0;
@@ -281,15 +320,15 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 			"process_ends", "raw_tp/sched_process_exit,signal_generate,sched_process_exec" };
 	if (plan->backlog == WR_ATTACH_FENTRY || plan->backlog == WR_ATTACH_KPROBE)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
-			"backlog", fn_hook(backlog, sizeof(backlog), plan, BACKLOG_FNS, false) };
+			"backlog", fn_hook(backlog, sizeof(backlog), plan, wr_hooks_backlog_fns(plan),
+					   false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
 	if (plan->lean && plan->reject_kprobes && plan->rejects)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "rejects", plan->rejects };
 	if (plan->on_demand)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "on_demand",
-			plan->on_demand & WR_OD_BACKLOG ? "tp_btf/net_dev_queue,tp_btf/consume_skb" :
-			"tp_btf/net_dev_queue" };
+			on_demand_hooks(on_demand, sizeof(on_demand), plan) };
 	s->backend = wr_backend_name(plan->backend);
 	s->mode = plan->lean ? "default" : "all-hooks";
 	s->n_notes = 0;

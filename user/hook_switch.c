@@ -27,6 +27,7 @@ void wr_switch_init(struct wr_hook_switch *sw, struct wr_hook_plan *plan, unsign
 	*sw = (struct wr_hook_switch){ .plan = plan, .out = out, .start = start };
 	sw->od.avail = plan->on_demand;
 	sw->od.window_ms = window_ms;
+	sw->od.backlog_alone = plan->backlog_fn != WR_ATTACH_NONE;
 	wr_reject_hooks_init(&sw->rh, plan->lean && plan->reject_kprobes, in_kallsyms);
 	plan->rejects = sw->rh.what;
 }
@@ -54,10 +55,19 @@ bool wr_switch_answer_watched(const struct wr_hook_switch *sw, int family, uint6
 	       wr_reject_hooks_watched(&sw->rh, family, ts_ns);
 }
 
-static const char *on_demand_names(unsigned hooks)
+static const char *on_demand_names(const struct wr_hook_switch *sw, unsigned hooks)
 {
-	return hooks & WR_OD_BACKLOG ? (hooks & WR_OD_REPLIES ?
-		"net:net_dev_queue and skb:consume_skb" : "skb:consume_skb") : "net:net_dev_queue";
+	const char *backlog = sw->plan->backlog_fn == WR_ATTACH_NONE ? "skb:consume_skb" :
+			      sw->plan->listen_overflow_reason ? "tcp_conn_request" :
+			      "tcp_conn_request and tcp_v4/v6_syn_recv_sock";
+	static char both[128];
+
+	if (!(hooks & WR_OD_BACKLOG))
+		return "net:net_dev_queue";
+	if (!(hooks & WR_OD_REPLIES))
+		return backlog;
+	snprintf(both, sizeof(both), "net:net_dev_queue and %s", backlog);
+	return both;
 }
 
 static unsigned long long window_s(const struct wr_hook_switch *sw)
@@ -76,7 +86,7 @@ static void want(struct wr_hook_switch *sw, unsigned what, const char *why)
 		return;
 	e = wr_hooks_on_demand(sw->skel, sw->plan, add, true);
 	if (e) {	/* said once: the kernel will not change its mind */
-		snprintf(msg, sizeof(msg), "cannot attach %s (%s): %s", on_demand_names(add),
+		snprintf(msg, sizeof(msg), "cannot attach %s (%s): %s", on_demand_names(sw, add),
 			 strerror(-e), why);
 		wr_hooks_on_demand(sw->skel, sw->plan, add, false);
 		sw->od.avail &= ~add;
@@ -85,7 +95,7 @@ static void want(struct wr_hook_switch *sw, unsigned what, const char *why)
 		return;
 	}
 	wr_od_attached(&sw->od, add, mono_ms(), mono_ns());
-	snprintf(msg, sizeof(msg), "%s attached for %llu s: %s", on_demand_names(add),
+	snprintf(msg, sizeof(msg), "%s attached for %llu s: %s", on_demand_names(sw, add),
 		 window_s(sw), why);
 	wr_switch_record(sw, "attach", msg);
 }
@@ -134,7 +144,7 @@ void wr_switch_tick(struct wr_hook_switch *sw)
 	if (gone) {	/* evidence older than the window */
 		wr_od_detached(&sw->od, gone, mono_ms(), mono_ns());
 		wr_hooks_on_demand(sw->skel, sw->plan, gone, false);
-		snprintf(msg, sizeof(msg), "%s detached: no %s for %llu s", on_demand_names(gone),
+		snprintf(msg, sizeof(msg), "%s detached: no %s for %llu s", on_demand_names(sw, gone),
 			 gone & WR_OD_BACKLOG ? "full accept queue" : "firewall_blocked refusal",
 			 window_s(sw));
 		wr_switch_record(sw, "detach", msg);

@@ -247,13 +247,52 @@ static int fall_back_to_kprobe(struct wr_hook_plan *plan, struct prog_slot *s, s
 	return 0;
 }
 
+/* A backlog function hook the default attaches on demand. */
+static bool backlog_fn_slot(const struct wr_hook_plan *plan, const struct prog_slot *s)
+{
+	return s->fn >= 0 && plan->backlog_fn != WR_ATTACH_NONE &&
+	       (wr_hooks_backlog_fns(plan) & WR_FN_BIT(s->fn) ||
+		s->fn == WR_FN_TCP_V4_SYN_RECV_SOCK || s->fn == WR_FN_TCP_V6_SYN_RECV_SOCK);
+}
+
 /* A program loaded for wr_hooks_on_demand(), not attached at start. */
 static bool on_demand_slot(const struct whyrefused_bpf *skel, const struct wr_hook_plan *plan,
 			   const struct prog_slot *s)
 {
 	return (s->prog == skel->progs.net_dev_queue_reply && !plan->replies) ||
 	       (s->prog == skel->progs.consume_skb_unanswered &&
-		plan->backlog != WR_ATTACH_TRACEPOINT);
+		plan->backlog != WR_ATTACH_TRACEPOINT) ||
+	       backlog_fn_slot(plan, s);
+}
+
+/* The backlog function hooks on (fentry falling back to kprobe, as at start) or off. */
+static int backlog_fns_switch(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, bool on)
+{
+	struct prog_slot s[MAX_SLOTS];
+	size_t i, n = slots(skel, plan, s);
+	unsigned fns = wr_hooks_backlog_fns(plan);
+	int e;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].fn < 0 || !(fns & WR_FN_BIT(s[i].fn)))
+			continue;
+		if (!on) {
+			bpf_link__destroy(*s[i].link);
+			*s[i].link = NULL;
+			continue;
+		}
+		if (plan->fn[s[i].fn] != s[i].kind || *s[i].link)
+			continue;
+		e = attach_slot(&s[i]);
+		if (e && s[i].kind == WR_ATTACH_FENTRY)
+			e = fall_back_to_kprobe(plan, s, n, s[i].fn, e);
+		if (e) {
+			backlog_fns_switch(skel, plan, false);
+			return e;
+		}
+	}
+	plan->backlog = on ? plan->backlog_fn : WR_ATTACH_NONE;
+	return 0;
 }
 
 int wr_hooks_attach(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, char *err,
@@ -291,6 +330,13 @@ int wr_hooks_on_demand(struct whyrefused_bpf *skel, struct wr_hook_plan *plan, u
 	struct bpf_link **backlog = &skel->links.consume_skb_unanswered;
 
 	hooks &= plan->on_demand;
+	if ((hooks & WR_OD_BACKLOG) && plan->backlog_fn != WR_ATTACH_NONE) {
+		int e = backlog_fns_switch(skel, plan, on);
+
+		if (e || hooks == WR_OD_BACKLOG)
+			return e;
+		hooks &= ~WR_OD_BACKLOG;
+	}
 	if (!on) {
 		if ((hooks & WR_OD_BACKLOG) && *backlog) {
 			bpf_link__destroy(*backlog);

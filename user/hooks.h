@@ -70,6 +70,9 @@ struct wr_hook_plan {
 	bool listeners;			/* sock:inet_sock_set_state */
 	bool process_ends;		/* sched_process_exit, signal_generate, sched_process_exec */
 	bool lean;			/* the default: see wr_hooks_lean() */
+	enum wr_attach backlog_fn;	/* lean: FENTRY/KPROBE backlog hooks, attached on demand
+					   (then `backlog` says so) */
+	bool listen_overflow_reason;	/* kfree_skb has TCP_LISTEN_OVERFLOW (6.15+) */
 	unsigned on_demand;		/* lean: hooks attached on evidence (on_demand.h) */
 	bool icmp_replies;		/* lean: icmp:icmp_send, IPv4 REJECT answers */
 	bool reject_kprobes;		/* lean: kprobes on nf_send_reset... (reject_hooks.h) */
@@ -92,6 +95,8 @@ void wr_hooks_note(struct wr_hook_plan *plan, const char *note);
  */
 void wr_hooks_lean(const struct btf *vmlinux, struct wr_hook_plan *plan);
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
+/* WR_FN_BIT of the backlog functions hooked (on demand: perhaps tcp_conn_request only). */
+unsigned wr_hooks_backlog_fns(const struct wr_hook_plan *plan);
 /* The hook that produced an event from `source` (enum wr_source), for output. */
 const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned source, int family);
 /* --probe: what the kernel offers and what would be chosen. */

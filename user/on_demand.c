@@ -12,14 +12,14 @@ unsigned wr_od_want(struct wr_on_demand *od, unsigned what, uint64_t now_ms)
 
 	uint64_t window = od->window_ms ? od->window_ms : WR_ON_DEMAND_MS;
 
-	if (want & WR_OD_BACKLOG)	/* the inference reads the SYN-ACKs replies note */
+	if ((want & WR_OD_BACKLOG) && !od->backlog_alone)	/* the inference reads SYN-ACKs */
 		want |= WR_OD_REPLIES;
 	want &= od->avail;
 	for (h = WR_OD_REPLIES; h <= WR_OD_BACKLOG; h <<= 1)
 		if (want & h)
 			od->until_ms[slot(h)] = now_ms + window;
 	/* Replies outlive the backlog inference that needs them. */
-	if (od->until_ms[0] < od->until_ms[1])
+	if (!od->backlog_alone && od->until_ms[0] < od->until_ms[1])
 		od->until_ms[0] = od->until_ms[1];
 	return want & ~od->on;
 }

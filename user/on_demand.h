@@ -26,6 +26,12 @@
 
 #define WR_ON_DEMAND_MS		(120 * 1000)
 
+/*
+ * With fentry or kprobes the backlog hooks are tcp_conn_request (and
+ * tcp_v4/v6_syn_recv_sock where kfree_skb has no TCP_LISTEN_OVERFLOW), two
+ * calls per connection: on demand too, alone, when a poll sees a full queue.
+ */
+
 enum wr_od_hook {
 	WR_OD_REPLIES = 1u << 0,	/* net:net_dev_queue: a firewall's answer, SYN-ACKs */
 	WR_OD_BACKLOG = 1u << 1,	/* skb:consume_skb: SYNs a listener took unanswered */
@@ -37,6 +43,7 @@ struct wr_on_demand {
 	unsigned avail;			/* what this kernel can attach (WR_OD_*) */
 	unsigned on;			/* attached now */
 	uint64_t window_ms;		/* how long after the last evidence; 0: the default */
+	bool backlog_alone;		/* backlog hooks are function hooks: no replies needed */
 	uint64_t until_ms[2];		/* per hook: detach at (monotonic ms) */
 	uint64_t since_ms[2];		/* per hook: attached at */
 	/* When replies were watched (monotonic ns), for events read after a change. */

@@ -2,9 +2,10 @@
 # A listener with backlog 1 that never accepts: two handshakes fill its
 # accept queue, the third SYN is dropped. No kernel drop reason marks it;
 # the tracer infers it (SYN consumed without SYN-ACK, queue over its limit,
-# ListenOverflows moved) and names the listener and its queue. Where only
-# tracepoints exist, the default mode watches for that once its listener
-# poll saw the queue full (an `attach` record): SYNs from then on.
+# ListenOverflows moved) and names the listener and its queue. The default
+# mode watches for that once its listener poll saw the queue full (an
+# `attach` record): SYNs from then on, by skb:consume_skb where only
+# tracepoints exist, by tcp_conn_request where functions can be hooked.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_listener "$SRV" 0.0.0.0 7000 1 noaccept
@@ -14,10 +15,10 @@ start_tracer
 assert_eq "$(connect_from_client $SRV4 7000 1000)" connected "first connection"
 assert_eq "$(connect_from_client $SRV4 7000 1000)" connected "second connection"
 # Held open by the queue; the third attempt gets no SYN-ACK.
-# Tracepoints only: the listener poll (each second) sees the queue full and
-# attaches what tells the SYNs it drops from then on.
-if jq -s -e '.[0].hooks.on_demand // "" | test("consume_skb")' "$OUT" >/dev/null; then
-	wait_json "$OUT" '.event == "attach" and .hooks.backlog == "tp_btf/consume_skb"' 15 |
+# The listener poll (each second) sees the queue full and attaches what
+# tells the SYNs it drops from then on.
+if jq -s -e '.[0].hooks.on_demand // "" | test("consume_skb|tcp_conn_request")' "$OUT" >/dev/null; then
+	wait_json "$OUT" '.event == "attach" and (.hooks.backlog // "" | test("consume_skb|tcp_conn_request"))' 15 |
 		jq -r .what | grep -F "the accept queue of tcp_listen (pid $SLOW_PID) on 0.0.0.0:7000" |
 		grep -cF "is full (2 waiting, backlog 1)" >/dev/null ||
 		fail "no attach record naming the full queue"

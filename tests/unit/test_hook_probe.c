@@ -311,9 +311,10 @@ static void test_lean_keeps_only_what_refused_syns_pass(void **state)
 }
 
 /*
- * The default on 6.1: function hooks still name full accept queues (one call
- * per SYN), but the rule evaluators, run for every packet of every
- * connection through each base chain, are not hooked (--all-hooks does).
+ * The default on 6.1: nothing per connection or per packet at start either.
+ * The accept-queue function hooks (a call each per connection) attach on
+ * demand, alone (they need no replies); the rule evaluators, run for every
+ * packet through each base chain, are not hooked (--all-hooks does both).
  */
 static void test_lean_keeps_function_hooks_for_backlog(void **state)
 {
@@ -324,8 +325,12 @@ static void test_lean_keeps_function_hooks_for_backlog(void **state)
 
 	assert_int_equal(plan.verdict, WR_ATTACH_FENTRY);	/* what --all-hooks keeps */
 	wr_hooks_lean(btf, &plan);
-	assert_int_equal(plan.backlog, WR_ATTACH_FENTRY);
-	assert_int_equal(plan.on_demand, WR_OD_REPLIES);	/* no inference needed */
+	assert_int_equal(plan.backlog, WR_ATTACH_NONE);		/* not attached at start */
+	assert_int_equal(plan.backlog_fn, WR_ATTACH_FENTRY);	/* but on demand */
+	assert_int_equal(plan.on_demand, WR_OD_REPLIES | WR_OD_BACKLOG);
+	assert_false(plan.listen_overflow_reason);
+	assert_int_equal(wr_hooks_backlog_fns(&plan), (1u << WR_FN_TCP_CONN_REQUEST) |
+			 (1u << WR_FN_TCP_V4_SYN_RECV_SOCK) | (1u << WR_FN_TCP_V6_SYN_RECV_SOCK));
 	assert_true(plan.reject_kprobes);	/* REJECT answers where they are sent */
 	assert_int_equal(plan.verdict, WR_ATTACH_NONE);
 	assert_int_equal(plan.verdict_fns, 0);
@@ -333,8 +338,13 @@ static void test_lean_keeps_function_hooks_for_backlog(void **state)
 	assert_int_equal(plan.fn[WR_FN_IPT_DO_TABLE], WR_ATTACH_NONE);
 	assert_int_equal(plan.fn[WR_FN_TCP_CONN_REQUEST], WR_ATTACH_FENTRY);
 	wr_hooks_describe(&plan, &s);
-	for (i = 0; i < s.n_hooks; i++)
+	for (i = 0; i < s.n_hooks; i++) {
 		assert_string_not_equal(s.hooks[i].signal, "verdicts");
+		assert_string_not_equal(s.hooks[i].signal, "backlog");
+	}
+	assert_string_equal(s.hooks[s.n_hooks - 1].signal, "on_demand");
+	assert_string_equal(s.hooks[s.n_hooks - 1].hook, "tp_btf/net_dev_queue,fentry/"
+			    "tcp_conn_request+tcp_v4_syn_recv_sock+tcp_v6_syn_recv_sock");
 	for (i = 0; i < s.n_notes; i++)
 		if (strstr(s.notes[i], "rule evaluators are not hooked"))
 			break;

@@ -48,6 +48,24 @@ static void test_backlog_needs_replies(void **state)
 	assert_int_equal(wr_od_seconds(&od, WR_OD_BACKLOG, 30000), 30);
 }
 
+/* Function hooks (fentry, kprobe) see a full queue themselves: replies stay off. */
+static void test_backlog_function_hooks_alone(void **state)
+{
+	struct wr_on_demand od = { .avail = WR_OD_REPLIES | WR_OD_BACKLOG, .backlog_alone = true };
+
+	(void)state;
+	assert_int_equal(wr_od_want(&od, WR_OD_BACKLOG, 0), WR_OD_BACKLOG);
+	wr_od_attached(&od, WR_OD_BACKLOG, 0, 0);
+	assert_false(wr_od_replies_watched(&od, MS(1)));
+	/* A firewall's evidence later: replies for their own window only. */
+	assert_int_equal(wr_od_want(&od, WR_OD_REPLIES, 1000), WR_OD_REPLIES);
+	wr_od_attached(&od, WR_OD_REPLIES, 1000, MS(1000));
+	assert_int_equal(wr_od_want(&od, WR_OD_BACKLOG, 50000), 0);
+	assert_int_equal(wr_od_expired(&od, 1000 + WR_ON_DEMAND_MS), WR_OD_REPLIES);
+	assert_int_equal(wr_od_expired(&od, 50000 + WR_ON_DEMAND_MS),
+			 WR_OD_REPLIES | WR_OD_BACKLOG);
+}
+
 static void test_window_is_configurable(void **state)
 {
 	struct wr_on_demand od = { .avail = WR_OD_REPLIES, .window_ms = 5000 };
@@ -94,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_attaches_replies_for_a_while),
 		cmocka_unit_test(test_backlog_needs_replies),
+		cmocka_unit_test(test_backlog_function_hooks_alone),
 		cmocka_unit_test(test_window_is_configurable),
 		cmocka_unit_test(test_only_what_the_kernel_has),
 		cmocka_unit_test(test_many_periods_keep_the_latest),

@@ -74,12 +74,13 @@ tracepoint:tcp:tcp_send_reset /args->skaddr == 0 && args->reason == 1/ {
 
 # Empty programs (empty.bpf.c) on the hooks the default mode attaches on
 # each backend: drops, IPv4 ICMP answers (6.10+), process ends, and the
-# backend's own no-socket RST and accept-queue hooks (not the REJECT
-# kprobes: they run only for a REJECT). empty-all-fentry/-kprobe add the
-# rule evaluators' entry and exit, which --all-hooks hooks.
+# backend's own no-socket RST hooks (not the REJECT kprobes nor the
+# accept-queue hooks: attached only for a REJECT or a full queue).
+# empty-all-fentry/-kprobe add the accept-queue functions and the rule
+# evaluators' entry and exit, which --all-hooks hooks.
 EMPTY_DEFAULT="empty_kfree_skb empty_icmp_send empty_exit empty_signal empty_exec"
-EMPTY_FNS="tcp_v4_send_reset tcp_v6_send_reset tcp_conn_request tcp_v4_syn_recv_sock
-	tcp_v6_syn_recv_sock"
+EMPTY_RESET_FNS="tcp_v4_send_reset tcp_v6_send_reset"
+EMPTY_ALL_FNS="tcp_conn_request tcp_v4_syn_recv_sock tcp_v6_syn_recv_sock"
 EMPTY_RULE_FNS="nft_do_chain ipt_do_table ip6t_do_table"
 empty_programs() {
 	local f kind=${1##*-}
@@ -88,8 +89,9 @@ empty_programs() {
 	empty-tracepoint) echo "$EMPTY_DEFAULT empty_send_reset" ;;
 	empty-fentry | empty-kprobe | empty-all-fentry | empty-all-kprobe)
 		echo "$EMPTY_DEFAULT"
-		for f in $EMPTY_FNS; do echo "${kind}_$f"; done
+		for f in $EMPTY_RESET_FNS; do echo "${kind}_$f"; done
 		[[ $1 = empty-all-* ]] || return 0
+		for f in $EMPTY_ALL_FNS; do echo "${kind}_$f"; done
 		for f in $EMPTY_RULE_FNS; do
 			[ "$kind" = fentry ] && echo "fentry_$f fexit_$f" || echo "kprobe_$f kretprobe_$f"
 		done
