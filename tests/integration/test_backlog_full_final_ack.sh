@@ -46,7 +46,8 @@ held 2
 # ...until now: the SYN-ACK retransmits draw them out, the second finds the
 # queue full.
 cli nft delete table inet wrt_hold
-line=$(wait_refusal ".dport == 7100" 8) || fail "no refusal event; server: $(srv ss -tan; srv nstat -az TcpExtListenOverflows)"
+# (The default mode with function hooks: after a poll, on a retransmitted ACK.)
+line=$(wait_refusal ".dport == 7100" 15) || fail "no refusal event; server: $(srv ss -tan; srv nstat -az TcpExtListenOverflows)"
 assert_refusal_contract "$line"
 assert_field "$line" cause backlog_full
 assert_field "$line" reason TCP_LISTEN_OVERFLOW
