@@ -44,11 +44,18 @@ for b in $BACKENDS; do
 		kill -0 \$pid 2>/dev/null || break
 		sleep 0.1; i=\$((i + 1))
 	done
-	seen=\$(tcp_connect 127.0.0.1 9 3000)
-	i=0
-	while [ \$i -lt 200 ] && ! grep -q '"cause":"no_listener"' /tmp/out; do
-		kill -0 \$pid 2>/dev/null || break
-		sleep 0.1; i=\$((i + 1))
+	# A client retries; so does this one, twice at most: under TCG a tracepoint
+	# just switched on can, rarely, miss the first SYN (CI once, 6.1 tracepoint:
+	# stale emulated text), which no real CPU does.
+	for try in 1 2 3; do
+		seen=\$(tcp_connect 127.0.0.1 9 3000)
+		i=0
+		while [ \$i -lt 100 ] && ! grep -q '"cause":"no_listener"' /tmp/out; do
+			kill -0 \$pid 2>/dev/null || break
+			sleep 0.1; i=\$((i + 1))
+		done
+		grep -q '"cause":"no_listener"' /tmp/out && break
+		echo "WR-SMOKE-RETRY \$b: attempt \$try not seen"
 	done
 	kill -INT \$pid 2>/dev/null; wait \$pid; rc=\$?
 	if grep '"cause":"no_listener"' /tmp/out | grep -q '"dport":9,' && [ "\$seen" = refused ] && [ \$rc -eq 0 ]; then
@@ -77,7 +84,7 @@ for s in $SERIES; do
 	fetch_kernel "$s"
 	log=$VM/smoke-$s.log
 	vm_say "minimal server: $KVER, no modules, backends: $BACKENDS"
-	boot_vm "$VM/smoke.cpio.gz" "$log" 600 'WR-SMOKE (ok|FAIL)|WR-SMOKE-(UP|OUT)'
+	boot_vm "$VM/smoke.cpio.gz" "$log" 600 'WR-SMOKE (ok|FAIL)|WR-SMOKE-(UP|OUT|RETRY)'
 	grep -q '^WR-SMOKE-DONE' "$log" || { vm_say "$KVER: the VM did not finish"; status=1; }
 	for b in $BACKENDS; do
 		grep -q "^WR-SMOKE ok $b\$" "$log" || { vm_say "$KVER: $b failed"; status=1; }
