@@ -9,11 +9,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-WR=${WR:-$ROOT/build/whyrefused}
+WR=${WR:-$ROOT/${BUILD:-build}/whyrefused}
 # WR_BACKEND (tools/vmtest.sh) forces a backend on every tracer a scenario starts.
 BACKEND_OPT=()
 [ -n "${WR_BACKEND:-}" ] && BACKEND_OPT=(--backend "$WR_BACKEND")
-HELPERS=$ROOT/build/tests
+HELPERS=$ROOT/${BUILD:-build}/tests
 TEST=$(basename "$0" .sh)
 SRV=wrt-s-$$
 CLI=wrt-c-$$
