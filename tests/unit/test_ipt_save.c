@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* iptables-legacy-save -c output: entries, numbering, and the counter diff. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -152,6 +155,118 @@ static void test_diff_limited_to_the_table_the_kernel_named(void **state)
 	wr_ipt_free(&b);
 }
 
+/*
+ * The save text is cut at the capture buffer's size: its last line may be a
+ * bare counter with no space and no newline. Copied to a heap block of its
+ * exact size so that ASan sees any read past its end.
+ */
+static void test_jumps_in_truncated_save(void **state)
+{
+	static const char cut[] = "*filter\n"
+				  ":INPUT DROP [0:0]\n"
+				  ":WR_BLOCK - [0:0]\n"
+				  "[0:0] -A INPUT -j WR_BLOCK\n"
+				  "[12:345]";
+	static const char cut_bracket[] = "*filter\n:INPUT DROP [0:0]\n[";
+	char jumps[64];
+	char *save;
+
+	(void)state;
+	save = malloc(sizeof(cut));
+	assert_non_null(save);
+	memcpy(save, cut, sizeof(cut));
+	wr_ipt_save_jumps(save, "filter", "INPUT", jumps, sizeof(jumps));
+	assert_string_equal(jumps, "WR_BLOCK");
+	free(save);
+
+	save = malloc(sizeof(cut_bracket));
+	assert_non_null(save);
+	memcpy(save, cut_bracket, sizeof(cut_bracket));
+	wr_ipt_save_jumps(save, "filter", "INPUT", jumps, sizeof(jumps));
+	assert_string_equal(jumps, "");
+	free(save);
+}
+
+enum { BIG_RULES = 7000, BIG_CHAINS = 7 };
+
+/*
+ * 7,000 rules spread over seven chains, the chains interleaved (a hand-made
+ * or concatenated save need not group a chain's rules), then diffed against
+ * itself with one counter changed.
+ */
+static char *big_save(unsigned hit, uint64_t hit_packets)
+{
+	size_t len = 64 + BIG_CHAINS * 32 + BIG_RULES * 96, off = 0;
+	char *save = malloc(len);
+
+	assert_non_null(save);
+	off += snprintf(save + off, len - off, "*filter\n");
+	for (unsigned c = 0; c < BIG_CHAINS; c++)
+		off += snprintf(save + off, len - off, ":C%u - [0:0]\n", c);
+	for (unsigned i = 0; i < BIG_RULES; i++)
+		off += snprintf(save + off, len - off,
+				"[%" PRIu64 ":0] -A C%u -s 10.%u.%u.0/24 -j DROP\n",
+				i == hit ? hit_packets : 0, i % BIG_CHAINS, i / 256, i % 256);
+	snprintf(save + off, len - off, "COMMIT\n");
+	return save;
+}
+
+static void test_parse_and_diff_7000_rules(void **state)
+{
+	struct wr_ipt_snapshot a = { 0 }, b = { 0 };
+	char *before_text = big_save(0, 0), *after_text = big_save(6543, 3);
+	const struct wr_ipt_entry *e;
+
+	(void)state;
+	assert_int_equal(wr_ipt_parse(before_text, &a), 0);
+	assert_int_equal(wr_ipt_parse(after_text, &b), 0);
+	assert_int_equal(a.n, BIG_RULES);
+	assert_int_equal(b.n, BIG_RULES);
+	/* Rule i is rule i / 7 + 1 of chain C(i % 7). */
+	for (size_t i = 0; i < a.n; i++) {
+		char chain[8];
+
+		snprintf(chain, sizeof(chain), "C%zu", i % BIG_CHAINS);
+		assert_string_equal(a.v[i].chain, chain);
+		assert_int_equal(a.v[i].number, i / BIG_CHAINS + 1);
+	}
+	e = wr_ipt_diff(&a, &b, "filter");
+	assert_non_null(e);
+	assert_ptr_equal(e, &b.v[6543]);
+	assert_string_equal(e->chain, "C5");
+	assert_int_equal(e->number, 6543 / BIG_CHAINS + 1);
+	assert_string_equal(e->text, "-A C5 -s 10.25.143.0/24 -j DROP");
+	assert_null(wr_ipt_diff(&b, &b, NULL));
+	wr_ipt_free(&a);
+	wr_ipt_free(&b);
+	free(before_text);
+	free(after_text);
+}
+
+/* The same rule text twice in a chain: each is matched to its own position. */
+static void test_diff_duplicate_rules(void **state)
+{
+	static const char dup_before[] = "*filter\n"
+					 "[5:0] -A INPUT -j DROP\n"
+					 "[7:0] -A INPUT -j DROP\n"
+					 "COMMIT\n";
+	static const char dup_after[] = "*filter\n"
+					"[5:0] -A INPUT -j DROP\n"
+					"[8:0] -A INPUT -j DROP\n"
+					"COMMIT\n";
+	struct wr_ipt_snapshot a = { 0 }, b = { 0 };
+	const struct wr_ipt_entry *e;
+
+	(void)state;
+	assert_int_equal(wr_ipt_parse(dup_before, &a), 0);
+	assert_int_equal(wr_ipt_parse(dup_after, &b), 0);
+	e = wr_ipt_diff(&a, &b, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->number, 2);
+	wr_ipt_free(&a);
+	wr_ipt_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +276,9 @@ int main(void)
 		cmocka_unit_test(test_diff_names_the_rule_that_counted),
 		cmocka_unit_test(test_diff_limited_to_the_table_the_kernel_named),
 		cmocka_unit_test(test_diff_in_a_user_chain),
+		cmocka_unit_test(test_jumps_in_truncated_save),
+		cmocka_unit_test(test_parse_and_diff_7000_rules),
+		cmocka_unit_test(test_diff_duplicate_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
