@@ -178,6 +178,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
+$(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BUILD)/user/privileges.o
 
 # libFuzzer on the JSON writer with arbitrary bytes as names (bounded).
 FUZZ_SECONDS ?= 15

@@ -23,14 +23,46 @@ static void name_owner(struct wr_listener *l)
 	}
 }
 
+static uint64_t unreadable;
+
+uint64_t wr_sync_unreadable(void)
+{
+	return unreadable;
+}
+
+/*
+ * A namespace we could not enter, or could not look for, while it may
+ * still be there (EMFILE, ENOMEM, EPERM...): what listened there is kept as
+ * last seen. Counted; told once, as it may recur at every poll.
+ */
+static void unreadable_netns(uint32_t netns, int err)
+{
+	static bool told;
+
+	unreadable++;
+	if (told)
+		return;
+	told = true;
+	if (netns)
+		fprintf(stderr, "whyrefused: cannot enter network namespace %u to read its listeners: "
+			"%s; keeping what was seen there last (told once)\n", netns, strerror(-err));
+	else
+		fprintf(stderr, "whyrefused: cannot list network namespaces: %s; keeping what was seen "
+			"in each last (told once)\n", strerror(-err));
+}
+
 static int dump_one(struct wr_inventory *inv, const struct wr_netns *ns)
 {
 	struct wr_listener_list l = { 0 };
 	int fd, err;
 
 	fd = wr_netns_socket(ns, AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return fd;	/* the namespace vanished: nothing listens there */
+	if (fd < 0) {
+		/* Gone: LISTEN events tell each close. Not entered: nothing known changed. */
+		if (!wr_netns_gone(fd))
+			unreadable_netns(ns->inode, fd);
+		return fd;
+	}
 	err = wr_diag_dump_listeners(fd, ns->inode, &l);
 	close(fd);
 	if (!err)
@@ -44,8 +76,10 @@ int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl)
 	size_t i;
 	int err = wr_netns_scan(nsl);
 
-	if (err)
+	if (err) {
+		unreadable_netns(0, err);
 		return err;
+	}
 	for (i = 0; i < nsl->n; i++)
 		dump_one(inv, &nsl->v[i]);
 	wr_listen_overflows_baselines(nsl);
@@ -58,7 +92,11 @@ void wr_listen_overflows_baselines(struct wr_netns_list *nsl)
 		wr_listen_overflows_delta(nsl, nsl->v[i].inode);
 }
 
-/* --light: one namespace's poll; a namespace that vanished has no listeners left. */
+/*
+ * The default mode: one namespace's poll. `ns` NULL: a complete scan found
+ * nothing holding it. A namespace that is gone has no listeners left; one
+ * that could not be entered (wr_netns_gone() false) keeps what it had.
+ */
 static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_netns *ns,
 		    const struct timespec *now)
 {
@@ -67,6 +105,10 @@ static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_ne
 	int err = 0;
 	size_t i;
 
+	if (fd < 0 && !wr_netns_gone(fd)) {
+		unreadable_netns(netns, fd);
+		return fd;
+	}
 	if (fd >= 0) {
 		err = wr_diag_dump_listeners(fd, netns, &l);
 		close(fd);
@@ -90,7 +132,18 @@ static int poll_one(struct wr_inventory *inv, uint32_t netns, const struct wr_ne
 int wr_poll_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns,
 		  const struct timespec *now)
 {
-	return poll_one(inv, netns, wr_netns_lookup(nsl, netns), now);
+	const struct wr_netns *ns = wr_netns_find(nsl, netns);
+	int err;
+
+	if (!ns) {	/* new since the last scan, or gone: only a complete scan tells */
+		err = wr_netns_scan(nsl);
+		if (err) {
+			unreadable_netns(0, err);
+			return err;
+		}
+		ns = wr_netns_find(nsl, netns);
+	}
+	return poll_one(inv, netns, ns, now);
 }
 
 int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl, const struct timespec *now)
@@ -98,8 +151,10 @@ int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl, const struc
 	size_t i;
 	int err = wr_netns_scan(nsl);
 
-	if (err)
+	if (err) {	/* a namespace missing from a partial list is not gone */
+		unreadable_netns(0, err);
 		return err;
+	}
 	for (i = 0; i < nsl->n; i++)
 		poll_one(inv, nsl->v[i].inode, &nsl->v[i], now);
 	/* Listeners of a namespace no process holds any more: it is gone, they stopped. */

@@ -21,6 +21,12 @@ int wr_poll_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t 
 		  const struct timespec *now);
 /* Re-dumps one namespace (fresh accept queue lengths). */
 int wr_sync_netns(struct wr_inventory *inv, struct wr_netns_list *nsl, uint32_t netns);
+/*
+ * How many times a namespace could not be entered, or the namespaces not
+ * listed, for a reason other than their end (EMFILE, ENOMEM...): their
+ * listeners were kept as last seen. The first is told on stderr.
+ */
+uint64_t wr_sync_unreadable(void);
 /* Names the owner of every listener of `netns` (0: all) still unnamed. */
 void wr_sync_owners(struct wr_inventory *inv, uint32_t netns);
 /* TcpExt ListenOverflows of a namespace, or -1. */

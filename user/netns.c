@@ -44,42 +44,75 @@ static void read_comm(uint32_t pid, char *comm, size_t len)
 	fclose(f);
 }
 
-int wr_netns_scan(struct wr_netns_list *l)
+/* A process that exited, or one we may not look into: no namespace of its own to list. */
+static bool skip_pid(int err)
+{
+	return err == ENOENT || err == ESRCH || err == EACCES || err == EPERM;
+}
+
+/* Every namespace into `l` (empty on entry); 0 or -errno. */
+static int scan_into(struct wr_netns_list *l)
 {
 	struct dirent *de;
 	struct wr_netns ns;
 	struct stat st;
+	int err = 0;
 	DIR *d;
 
-	l->n = 0;
 	d = opendir("/run/netns");
-	while (d && (de = readdir(d))) {
+	if (!d && errno != ENOENT)	/* none made by `ip netns` yet */
+		return -errno;
+	while (d) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = -errno;
+			break;
+		}
 		if (de->d_name[0] == '.')
 			continue;
 		memset(&ns, 0, sizeof(ns));
 		snprintf(ns.path, sizeof(ns.path), "/run/netns/%s", de->d_name);
 		if (stat(ns.path, &st))
-			continue;
+			continue;	/* deleted meanwhile, or not a namespace */
 		ns.inode = (uint32_t)st.st_ino;
+		ns.dev = (uint64_t)st.st_dev;
 		snprintf(ns.name, sizeof(ns.name), "%s", de->d_name);
-		if (add(l, &ns))
-			goto nomem;
+		err = add(l, &ns);
+		if (err)
+			break;
 	}
 	if (d)
 		closedir(d);
+	if (err)
+		return err;
 	d = opendir("/proc");
-	while (d && (de = readdir(d))) {
+	if (!d)
+		return -errno;
+	for (;;) {
 		struct wr_netns *known;
+		unsigned long pid;
 		char *end;
-		unsigned long pid = strtoul(de->d_name, &end, 10);
 
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = -errno;
+			break;
+		}
+		pid = strtoul(de->d_name, &end, 10);
 		if (*end || !pid)
 			continue;
 		memset(&ns, 0, sizeof(ns));
 		snprintf(ns.path, sizeof(ns.path), "/proc/%lu/ns/net", pid);
-		if (stat(ns.path, &st))
-			continue;	/* exited, or a kernel thread */
+		if (stat(ns.path, &st)) {
+			if (skip_pid(errno))
+				continue;	/* exited, or a zombie */
+			err = -errno;
+			break;
+		}
 		ns.inode = (uint32_t)st.st_ino;
+		ns.dev = (uint64_t)st.st_dev;
 		known = (struct wr_netns *)wr_netns_find(l, ns.inode);
 		if (known) {
 			if (!known->pid) {
@@ -90,16 +123,34 @@ int wr_netns_scan(struct wr_netns_list *l)
 		}
 		ns.pid = (uint32_t)pid;
 		read_comm(ns.pid, ns.comm, sizeof(ns.comm));
-		if (add(l, &ns))
-			goto nomem;
+		err = add(l, &ns);
+		if (err)
+			break;
 	}
-	if (d)
-		closedir(d);
-	return 0;
-nomem:
-	if (d)
-		closedir(d);
-	return -ENOMEM;
+	closedir(d);
+	return err;
+}
+
+int wr_netns_scan(struct wr_netns_list *l)
+{
+	struct wr_netns_list fresh = { 0 };
+	int err = scan_into(&fresh);
+
+	/* Into the same array where it fits, as a scan always did: no memory moves under a caller. */
+	if (!err && fresh.n > l->cap) {
+		free(l->v);
+		l->v = fresh.v;
+		l->n = fresh.n;
+		l->cap = fresh.cap;
+		return 0;
+	}
+	if (!err) {
+		if (fresh.n)
+			memcpy(l->v, fresh.v, fresh.n * sizeof(*l->v));
+		l->n = fresh.n;
+	}
+	wr_netns_list_free(&fresh);
+	return err;
 }
 
 void wr_netns_list_free(struct wr_netns_list *l)
@@ -160,7 +211,88 @@ uint32_t wr_netns_self(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
 }
 
-/* Runs open_fn inside `ns` and comes back; single-threaded callers only. */
+bool wr_netns_gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH || err == -ESTALE;
+}
+
+/* Is the file behind `fd` namespace `ns` (inode and, where known, nsfs device)? */
+static bool is_ns(int fd, const struct wr_netns *ns)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && st.st_ino == ns->inode &&
+	       (!ns->dev || (uint64_t)st.st_dev == ns->dev);
+}
+
+/* Opens `path` if it is `ns`; -ESTALE if it is another file, or -errno. */
+static int open_checked(const char *path, const struct wr_netns *ns)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (!is_ns(fd, ns)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/*
+ * `ns` by its inode wherever it is still held: a name in /run/netns or a
+ * process inside. -ENOENT if nothing holds it; -errno if it could not be
+ * looked for.
+ */
+static int find_again(const struct wr_netns *ns)
+{
+	static const char *const dirs[] = { "/run/netns", "/proc" };
+	char path[sizeof(ns->path) + 280];
+	struct dirent *de;
+	struct stat st;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		bool procs = i == 1;
+		DIR *d = opendir(dirs[i]);
+
+		if (!d) {
+			if (!procs && errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' || (procs && (de->d_name[0] < '1' || de->d_name[0] > '9')))
+				continue;
+			snprintf(path, sizeof(path), procs ? "/proc/%s/ns/net" : "/run/netns/%s",
+				 de->d_name);
+			if (stat(path, &st) || st.st_ino != ns->inode ||
+			    (ns->dev && (uint64_t)st.st_dev != ns->dev))
+				continue;
+			/* Checked again once open: the name may change hands in between. */
+			fd = open_checked(path, ns);
+			if (fd >= 0 || !wr_netns_gone(fd)) {
+				closedir(d);
+				return fd;
+			}
+		}
+		closedir(d);
+	}
+	return -ENOENT;
+}
+
+int wr_netns_fd(const struct wr_netns *ns)
+{
+	int fd = open_checked(ns->path, ns);
+
+	/* Its process exited, or its pid (or name) now leads to another namespace. */
+	if (wr_netns_gone(fd))
+		fd = find_again(ns);
+	return fd;
+}
+
+/* Runs fn inside `ns` and comes back; single-threaded callers only. */
 static int in_netns(const struct wr_netns *ns, int (*fn)(const void *), const void *arg)
 {
 	int self, target, fd, err;
@@ -168,11 +300,10 @@ static int in_netns(const struct wr_netns *ns, int (*fn)(const void *), const vo
 	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return -errno;
-	target = open(ns->path, O_RDONLY | O_CLOEXEC);
+	target = wr_netns_fd(ns);
 	if (target < 0) {
-		err = -errno;
 		close(self);
-		return err;
+		return target;
 	}
 	if (setns(target, CLONE_NEWNET)) {
 		err = -errno;

@@ -13,6 +13,7 @@
 
 struct wr_netns {
 	uint32_t inode;
+	uint64_t dev;		/* nsfs's device: an inode number is unique only there */
 	char name[64];		/* /run/netns name, "" if none */
 	uint32_t pid;		/* a process inside, 0 if none */
 	char comm[16];		/* that process's name */
@@ -25,6 +26,11 @@ struct wr_netns_list {
 	size_t cap;
 };
 
+/*
+ * Lists every namespace anew. 0, or -errno when /run/netns or /proc could
+ * not be read (e.g. EMFILE): then the list is left as it was, since a
+ * namespace missing from a partial scan is not a namespace that is gone.
+ */
 int wr_netns_scan(struct wr_netns_list *l);
 /*
  * --netns: "blue" (/run/netns/blue), "/proc/123/ns/net" (any path to a
@@ -41,6 +47,22 @@ uint32_t wr_netns_self(void);
 struct wr_container;
 /* The container whose namespace `inode` is (containers.c), or false. */
 bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr_container *c);
+/*
+ * An O_CLOEXEC descriptor of `ns` itself. Its path was named by someone
+ * else's pid (or /run/netns name) and may lead elsewhere by now: the file
+ * opened is checked by inode and device, and where it is another namespace,
+ * or none, `ns` is looked for again by inode (/run/netns, /proc/PID/ns/net).
+ * -ENOENT when nothing holds it any more, other -errno (EMFILE...) when
+ * it could not be looked for.
+ */
+int wr_netns_fd(const struct wr_netns *ns);
+/*
+ * Does a failure to enter a namespace (-errno from the calls below) mean
+ * that it is gone, its listeners stopped? Only for ENOENT, ESRCH and ESTALE
+ * (another namespace behind its path); EMFILE, ENOMEM, EPERM... tell
+ * nothing about it.
+ */
+bool wr_netns_gone(int err);
 /* Runs fn(arg) inside `ns` and comes back (single-threaded callers); its result. */
 int wr_netns_call(const struct wr_netns *ns, int (*fn)(const void *), const void *arg);
 /* socket(domain, type, protocol) created inside `ns`; -errno on failure. */

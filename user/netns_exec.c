@@ -3,13 +3,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "privileges.h"
 
 static long long now_ms(void)
 {
@@ -19,39 +27,111 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static void child(const struct wr_netns *ns, char *const argv[], int out_fd)
+/* An executable regular file at `path`? 0, or -errno. */
+static int runnable(const char *path)
 {
-	int nsfd = open(ns->path, O_RDONLY | O_CLOEXEC);
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct stat st;
 
-	if (nsfd < 0 || null < 0 || setns(nsfd, CLONE_NEWNET))
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+		return -EACCES;
+	return 0;
+}
+
+int wr_exec_resolve(const char *name, char *path, size_t len)
+{
+	const char *dir = WR_EXEC_PATH, *colon;
+
+	if (!name[0] || (strchr(name, '/') && name[0] != '/'))
+		return -EINVAL;
+	if (name[0] == '/') {
+		if ((size_t)snprintf(path, len, "%s", name) >= len)
+			return -ENAMETOOLONG;
+		return runnable(path);
+	}
+	for (; *dir; dir = *colon ? colon + 1 : colon) {
+		colon = strchrnul(dir, ':');
+		if ((size_t)snprintf(path, len, "%.*s/%s", (int)(colon - dir), dir, name) < len &&
+		    !runnable(path))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Every descriptor from 3 up: the ring buffer, BPF and netlink ones are not the helper's. */
+static void close_from_3(void)
+{
+	struct rlimit rl;
+	unsigned int fd, max = 1U << 20;
+
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
+		return;
+#endif
+	/* Before Linux 5.9: one by one, as far as the limit lets any be open. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < max)
+		max = (unsigned int)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		close(fd);
+}
+
+/*
+ * After fork: only async-signal-safe calls. setns first, while
+ * CAP_SYS_ADMIN is still ours; then the helper's descriptors, its
+ * capabilities and its environment, so nft or iptables gets nothing else.
+ */
+static void child(int nsfd, int null, int out_fd, const char *path, char *const argv[])
+{
+	static char *const envp[] = { "PATH=" WR_EXEC_PATH, "LC_ALL=C", NULL };
+
+	if (setns(nsfd, CLONE_NEWNET) || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
 		_exit(126);
-	dup2(null, STDIN_FILENO);
-	dup2(out_fd, STDOUT_FILENO);
-	dup2(null, STDERR_FILENO);
-	execvp(argv[0], argv);
-	_exit(127);
+	close_from_3();
+	if (wr_limit_capabilities(1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW))
+		_exit(126);
+	execve(path, argv, envp);
+	_exit(126);
 }
 
 int wr_netns_exec(const struct wr_netns *ns, char *const argv[], char *out, size_t len,
 		  int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
+	int fds[2], status, nsfd, null, err;
+	char path[256];
 	size_t used = 0;
-	int fds[2], status;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
+	if (len)
+		out[0] = '\0';
+	err = wr_exec_resolve(argv[0], path, sizeof(path));
+	if (err)
+		return err;
+	/* Opened and checked here: the child enters exactly this namespace. */
+	nsfd = wr_netns_fd(ns);
+	if (nsfd < 0)
+		return nsfd;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || pipe2(fds, O_CLOEXEC)) {
+		err = -errno;
+		if (null >= 0)
+			close(null);
+		close(nsfd);
+		return err;
+	}
 	pid = fork();
+	if (pid == 0)
+		child(nsfd, null, fds[1], path, argv);
+	err = -errno;
+	close(nsfd);
+	close(null);
+	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
-		close(fds[1]);
-		return -errno;
+		return err;
 	}
-	if (pid == 0)
-		child(ns, argv, fds[1]);
-	close(fds[1]);
 	for (;;) {
 		struct pollfd p = { .fd = fds[0], .events = POLLIN };
 		long long left = deadline - now_ms();

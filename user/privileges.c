@@ -104,3 +104,29 @@ fail:
 	snprintf(err, len, "cannot drop capabilities: %s", strerror(errno));
 	return -1;
 }
+
+int wr_limit_capabilities(uint64_t keep)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	int cap, i;
+
+	memset(d, 0, sizeof(d));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_capget, &hdr, d))
+		return -errno;
+	/* EINVAL: past the kernel's last capability. */
+	for (cap = 0; cap < 64 && has_cap(d, CAP_SETPCAP); cap++)
+		if (!(keep & 1ULL << cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
+			return -errno;
+	/* Before Linux 4.3 there is no ambient set to clear. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -errno;
+	for (i = 0; i < 2; i++) {
+		uint32_t mask = (uint32_t)(keep >> (32 * i));
+
+		d[i].effective &= mask;
+		d[i].permitted &= mask;
+		d[i].inheritable = 0;
+	}
+	return syscall(SYS_capset, &hdr, d) ? -errno : 0;
+}

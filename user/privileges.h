@@ -3,6 +3,7 @@
 #define WR_PRIVILEGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Checks the effective capabilities the tracer needs (CAP_BPF and
@@ -23,5 +24,15 @@ int wr_check_capabilities(char *missing, size_t len);
  * Returns 0, or -1 with `err` set.
  */
 int wr_drop_capabilities(char *err, size_t len);
+
+/*
+ * For a forked helper about to exec (nft, iptables): no_new_privs, then
+ * every capability not in `keep` (a mask of 1 << CAP_*) leaves the
+ * effective and permitted sets, all of them the inheritable and ambient
+ * sets, and the bounding set too where CAP_SETPCAP is still ours. A root
+ * exec then gets `keep` at most: no_new_privs caps it at the permitted set.
+ * Async-signal-safe (raw syscalls only). 0, or -errno.
+ */
+int wr_limit_capabilities(uint64_t keep);
 
 #endif /* WR_PRIVILEGES_H */
