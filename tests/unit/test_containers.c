@@ -68,6 +68,82 @@ static void test_names(void **state)
 	assert_false(wr_container_name_docker("{\"ID\":\"x\"}", name, sizeof(name)));
 }
 
+/*
+ * config.v2.json as Docker writes it (json.Marshal of its Container struct):
+ * Config, with the labels and command anyone who starts a container picks,
+ * comes before the top-level Name. Only that Name names the container.
+ */
+static const char docker_config[] =
+	"{\"StreamConfig\":{},\"State\":{\"Running\":true,\"Pid\":4343,"
+	"\"Health\":{\"Name\":\"evil-health\",\"Log\":[{\"Name\":\"x\"}]}},"
+	"\"ID\":\"" ID "\",\"Created\":\"2024-01-01T00:00:00Z\",\"Managed\":false,"
+	"\"Path\":\"sh\",\"Args\":[\"-c\",\"echo \\\"Name\\\":\\\"/evil-arg\\\"\"],"
+	"\"Config\":{\"Hostname\":\"3f2a\",\"Env\":[\"Name=evil-env\"],"
+	"\"Labels\":{\"Name\":\"/evil\",\"x\":\"}]}\"},\"Cmd\":null},"
+	"\"Image\":\"sha256:0\",\"NetworkSettings\":{\"Networks\":{\"bridge\":{}}},"
+	"\"LogPath\":\"/var/lib/docker/x.log\",\"Name\":\"/web\",\"Driver\":\"overlay2\","
+	"\"RestartCount\":0}";
+
+static void test_docker_name_is_the_top_level_one(void **state)
+{
+	char name[64], deep[300000];
+	size_t i, n;
+
+	assert_true(wr_container_name_docker(docker_config, name, sizeof(name)));
+	assert_string_equal(name, "web");
+	/* Spaces and newlines where JSON allows them; escapes decoded. */
+	assert_true(wr_container_name_docker(" {\n \"Labels\" : { \"Name\" : \"evil\" } ,\n"
+					     " \"Name\" : \"\\u002fweb\\/1\" }", name, sizeof(name)));
+	assert_string_equal(name, "web/1");
+	/* A Name only inside something else names nothing. */
+	assert_false(wr_container_name_docker("{\"Config\":{\"Labels\":{\"Name\":\"/evil\"}}}",
+					      name, sizeof(name)));
+	assert_false(wr_container_name_docker("{\"Args\":[\"\\\"Name\\\":\\\"/evil\\\"\"]}",
+					      name, sizeof(name)));
+	assert_false(wr_container_name_docker("[{\"Name\":\"/evil\"}]", name, sizeof(name)));
+	/* Not a string, cut short, broken, or with a control byte: no name. */
+	assert_false(wr_container_name_docker("{\"Name\":{\"x\":\"/evil\"}}", name, sizeof(name)));
+	assert_false(wr_container_name_docker("{\"Config\":{\"Labels\":{}},\"Name\":\"/we", name,
+					      sizeof(name)));
+	assert_false(wr_container_name_docker("{\"Config\":{\"Labels\":{\"a\":\"b}},\"Name\":\"/x\"}",
+					      name, sizeof(name)));
+	assert_false(wr_container_name_docker("{\"Name\":\"/a\\nb\"}", name, sizeof(name)));
+	assert_false(wr_container_name_docker("{\"Name\":\"/\"}", name, sizeof(name)));
+	assert_false(wr_container_name_docker("", name, sizeof(name)));
+	/* Nesting deeper than any stack: skipped without recursion. */
+	n = (sizeof(deep) - 40) / 2;
+	deep[0] = '{';
+	memcpy(deep + 1, "\"a\":", 4);
+	for (i = 0; i < n; i++)
+		deep[5 + i] = '[';
+	for (i = 0; i < n; i++)
+		deep[5 + n + i] = ']';
+	snprintf(deep + 5 + 2 * n, sizeof(deep) - 5 - 2 * n, ",\"Name\":\"/deep\"}");
+	assert_true(wr_container_name_docker(deep, name, sizeof(name)));
+	assert_string_equal(name, "deep");
+}
+
+/* podman's containers.json: each container's own id and names, whatever else its object holds. */
+static void test_podman_name_is_the_containers_own(void **state)
+{
+	char name[64];
+
+	assert_true(wr_container_name_podman("[{\"flags\":{\"id\":\"" ID "\",\"names\":[\"evil\"]},"
+					     "\"names\":[\"web\",\"web2\"],\"id\":\"" ID "\"}]",
+					     ID, name, sizeof(name)));
+	assert_string_equal(name, "web");
+	/* Another container's names are not this one's. */
+	assert_false(wr_container_name_podman("[{\"id\":\"" ID "\",\"image\":\"i\"},"
+					      "{\"id\":\"" ID2 "\",\"names\":[\"db\"]}]",
+					      ID, name, sizeof(name)));
+	assert_false(wr_container_name_podman("[{\"id\":\"" ID "\",\"names\":[]}]", ID, name,
+					      sizeof(name)));
+	assert_false(wr_container_name_podman("[{\"id\":\"" ID "\",\"names\":[\"we", ID, name,
+					      sizeof(name)));
+	assert_false(wr_container_name_podman("{\"id\":\"" ID "\",\"names\":[\"web\"]}", ID, name,
+					      sizeof(name)));
+}
+
 static void test_conmon_names_the_container(void **state)
 {
 	static const char id[] = "8f75def5c927c9fbbbcfc08dee9fc8be7aa76d4fca99528af879f05f9e9ed96c";
@@ -134,6 +210,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_from_cgroups),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_docker_name_is_the_top_level_one),
+		cmocka_unit_test(test_podman_name_is_the_containers_own),
 		cmocka_unit_test(test_conmon_names_the_container),
 		cmocka_unit_test(test_of_pid),
 	};
