@@ -18,7 +18,7 @@ CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 	      $(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
+LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -pthread
 
 # maps.bpf.c first: its weak map definitions are the ones the linker keeps.
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
@@ -29,13 +29,14 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c
+	      user/on_demand.c user/shell_quote.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c user/nf_late.c \
-	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c
+	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
+	      user/rule_lane.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -153,7 +154,7 @@ $(BUILD)/whyrefused: $(TOOL_OBJS)
 
 # For copying onto servers and into the test VM: no shared libraries at all.
 # Debian has no libmnl.a: user/mnl_static.c provides what libnftnl needs.
-STATIC_LIBS := -lbpf -lelf -lz -lnftnl
+STATIC_LIBS := -lbpf -lelf -lz -lnftnl -pthread
 
 static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
 

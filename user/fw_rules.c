@@ -21,6 +21,7 @@
 #include "nft_listing.h"
 #include "ipt_nft.h"
 #include "nft_trace.h"
+#include "shell_quote.h"
 
 #define MAX_NS		32	/* namespaces traced at once */
 #define FLOWS_PER_NS	16	/* flows traced at once per namespace */
@@ -29,6 +30,7 @@
 #define VERDICT_TTL_MS	(60 * 1000)
 #define EXEC_TIMEOUT_MS	3000
 #define SAVE_MAX	(256 * 1024)
+#define LISTING_MAX	(8 * 1024 * 1024)	/* a whole ruleset: kube-proxy's run to MBs */
 /*
  * Under a scan or a flood of firewalled SYNs (up to --rate-limit a second),
  * naming rules must not cost a netlink transaction or a process per SYN:
@@ -80,7 +82,6 @@ struct traced_packet {
 };
 
 struct wr_fw {
-	struct wr_netns_list *nsl;
 	struct traced_packet pk[PACKETS];	/* ring */
 	size_t pk_next;
 	bool trace;
@@ -102,12 +103,11 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-struct wr_fw *wr_fw_new(struct wr_netns_list *nsl, bool trace)
+struct wr_fw *wr_fw_new(bool trace)
 {
 	struct wr_fw *fw = calloc(1, sizeof(*fw));
 
 	if (fw) {
-		fw->nsl = nsl;
 		fw->trace = trace;
 		snprintf(fw->table, sizeof(fw->table), "whyrefused_%d", (int)getpid());
 	}
@@ -194,7 +194,8 @@ static void drain(struct wr_fw *fw, struct ns_state *s)
 
 		if (n <= 0)
 			return;	/* EAGAIN: all read; ENOBUFS: lost, the next retry is traced again */
-		for (; mnl_nlmsg_ok(h, rem); h = mnl_nlmsg_next(h, &rem)) {
+		/* NLMSG_OK: mnl_nlmsg_ok() lets an nlmsg_len >= 2^31 walk off the buffer. */
+		for (; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
 			struct verdict *v = &fw->v[fw->v_next];
 
 			if (wr_nft_trace_decode(h, &v->t) || !packet_flow(fw, &v->t) ||
@@ -244,10 +245,11 @@ static bool same_flow(const struct wr_trace_flow *a, const struct wr_trace_flow 
 }
 
 /* Installs the namespace's current flow list; an empty list removes the table. */
-static int apply_flows(struct wr_fw *fw, struct ns_state *s, char *err, size_t errlen)
+/* `ns`: where to open the trace socket, or NULL (a caller with no refusal in hand). */
+static int apply_flows(struct wr_fw *fw, struct ns_state *s, const struct wr_netns *ns,
+		       char *err, size_t errlen)
 {
 	struct wr_trace_flow flows[FLOWS_PER_NS];
-	const struct wr_netns *ns;
 	int ret;
 
 	if (!s->n_flows) {
@@ -257,7 +259,6 @@ static int apply_flows(struct wr_fw *fw, struct ns_state *s, char *err, size_t e
 		return 0;
 	}
 	if (!s->tr_open) {
-		ns = wr_netns_lookup(fw->nsl, s->netns);
 		if (!ns) {
 			snprintf(err, errlen, "netns %u is gone", s->netns);
 			return -ENOENT;
@@ -273,13 +274,11 @@ static int apply_flows(struct wr_fw *fw, struct ns_state *s, char *err, size_t e
 }
 
 /* Traces this client -> server:port from now on; the oldest flow makes room. */
-static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refusal *r,
-		      char *err, size_t errlen)
+static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_netns *ns,
+		      const struct wr_refusal *r, char *err, size_t errlen)
 {
 	struct wr_trace_flow f = { .family = r->family, .dport = r->dport };
 	size_t i, oldest = 0;
-
-	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 
 	memcpy(f.saddr, r->saddr_raw, 16);
 	memcpy(f.daddr, nat_here(r) ? r->nat.daddr_raw : r->daddr_raw, 16);
@@ -309,7 +308,7 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_refu
 	i = s->n_flows < FLOWS_PER_NS ? s->n_flows++ : oldest;
 	s->flows[i].f = f;
 	s->flows[i].last_ms = now_ms();
-	return apply_flows(fw, s, err, errlen);
+	return apply_flows(fw, s, ns, err, errlen);
 }
 
 static void expire(struct wr_fw *fw)
@@ -331,7 +330,7 @@ static void expire(struct wr_fw *fw)
 				i++;
 		}
 		if (s->n_flows != before)
-			apply_flows(fw, s, err, sizeof(err));
+			apply_flows(fw, s, NULL, err, sizeof(err));
 	}
 }
 
@@ -377,6 +376,14 @@ static void set_verdict(struct wr_refusal *r)
 			 wr_reply_name(r, reply, sizeof(reply)));
 }
 
+/* A helper's whole output into buf (LISTING_MAX); a cut one is not used. */
+static int run_listing(const struct wr_netns *ns, char *const argv[], char *buf)
+{
+	if (wr_netns_exec(ns, argv, buf, LISTING_MAX, EXEC_TIMEOUT_MS))
+		return -EIO;
+	return strlen(buf) + 1 >= LISTING_MAX ? -E2BIG : 0;
+}
+
 static bool same_rule(const struct wr_rule *a, const struct wr_rule *b)
 {
 	return a->handle == b->handle && a->policy == b->policy &&
@@ -399,56 +406,99 @@ static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *
 }
 
 /*
- * A rule of a table iptables-nft made, as `iptables -S CHAIN` shows it (its
+ * A rule of a table iptables-nft made, as `iptables -S` shows it (its
  * comment and --reject-with included): found by its position in the chain.
+ * The whole table is listed (its name is one of iptables' own, from our
+ * list) and the chain selected here: a chain's name never reaches argv.
  */
 static void ipt_rule_text(const struct wr_netns *ns, struct wr_refusal *r, unsigned rules)
 {
-	static char dump[SAVE_MAX];
+	const char *table = wr_ipt_nft_table(r->rule.family, r->rule.table);
 	char *argv[] = { !strcmp(r->rule.family, "ip6") ? "ip6tables-nft" : "iptables-nft", "-t",
-			 r->rule.table, "-S", r->rule.chain, NULL };
+			 (char *)table, "-S", NULL };
+	char *dump = malloc(LISTING_MAX);
 
-	if (!wr_ipt_nft_table(r->rule.family, r->rule.table) ||
-	    wr_netns_exec(ns, argv, dump, sizeof(dump), EXEC_TIMEOUT_MS) ||
-	    wr_ipt_rule_line(dump, r->rule.chain, r->rule.policy ? 0 : r->rule.number, rules,
-			     r->rule.text, sizeof(r->rule.text)))
-		return;
-	r->rule.ipt_syntax = true;
+	if (table && dump && !run_listing(ns, argv, dump) &&
+	    !wr_ipt_rule_line(dump, r->rule.chain, r->rule.policy ? 0 : r->rule.number, rules,
+			      r->rule.text, sizeof(r->rule.text)))
+		r->rule.ipt_syntax = true;
+	free(dump);
 }
 
-/* The rule's text and position, from `nft -s -a list chain` in its netns. */
-static void nft_rule_text(struct wr_fw *fw, struct wr_refusal *r)
+/*
+ * The rule's text and position from nft's own listing of the whole ruleset
+ * in its namespace, selected in memory by the names and handle the trace
+ * gave: no name reaches nft's command line (nft joins its arguments and
+ * parses them as commands). Read by lines only when `nft -j` says no string
+ * of the ruleset holds a line break, which could forge a line.
+ */
+static int nft_chain_lines(const struct wr_netns *ns, const struct wr_refusal *r, char *block,
+			   size_t len)
 {
-	static char listing[SAVE_MAX];
-	char *argv[] = { "nft", "-s", "-a", "list", "chain", r->rule.family, r->rule.table,
-			 r->rule.chain, NULL };
-	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
+	/* -t: no set elements (a blocklist's can take nft seconds to print). */
+	char *json_argv[] = { "nft", "-t", "-j", "list", "ruleset", NULL };
+	char *text_argv[] = { "nft", "-t", "-s", "-a", "list", "ruleset", NULL };
+	char *buf = malloc(LISTING_MAX);
+	int ret = -EIO;
+
+	if (!buf)
+		return -ENOMEM;
+	if (run_listing(ns, json_argv, buf))
+		goto out;
+	ret = -EILSEQ;
+	if (!wr_nft_json_lines_trusted(buf))
+		goto out;
+	ret = -EIO;
+	if (run_listing(ns, text_argv, buf) ||
+	    wr_nft_listing_chain(buf, r->rule.family, r->rule.table, r->rule.chain, block, len))
+		goto out;
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
+static void nft_rule_text(struct wr_fw *fw, const struct wr_netns *ns, struct wr_refusal *r)
+{
+	static char chain[SAVE_MAX];
 	const struct rule_text *c = cached_text(fw, r);
 	struct rule_text *slot;
+	int ret;
 
 	if (c) {
 		snprintf(r->rule.text, sizeof(r->rule.text), "%s", c->rule.text);
 		r->rule.number = c->rule.number;
 		r->rule.ipt_syntax = c->rule.ipt_syntax;
+		r->rule.text_withheld = c->rule.text_withheld;
 		snprintf(r->rule.jumps, sizeof(r->rule.jumps), "%s", c->rule.jumps);
 		return;
 	}
 	if (r->rule.policy)
 		snprintf(r->rule.text, sizeof(r->rule.text), "chain %s policy drop", r->rule.chain);
-	if (!ns || wr_netns_exec(ns, argv, listing, sizeof(listing), EXEC_TIMEOUT_MS) ||
-	    (!r->rule.policy && wr_nft_listing_find(listing, r->rule.handle, r->rule.text,
-						    sizeof(r->rule.text), &r->rule.number)))
+	if (!ns)
 		return;
-	if (r->rule.policy)
-		wr_nft_listing_jumps(listing, r->rule.jumps, sizeof(r->rule.jumps));
-	ipt_rule_text(ns, r, wr_nft_listing_count(listing));
+	ret = nft_chain_lines(ns, r, chain, sizeof(chain));
+	if (ret == -EILSEQ) {
+		r->rule.text[0] = '\0';
+		r->rule.text_withheld = true;
+	} else if (ret || (!r->rule.policy && wr_nft_listing_find(chain, r->rule.handle,
+								  r->rule.text,
+								  sizeof(r->rule.text),
+								  &r->rule.number)))
+		return;
+	if (!ret) {
+		if (r->rule.policy)
+			wr_nft_listing_jumps(chain, r->rule.jumps, sizeof(r->rule.jumps));
+		ipt_rule_text(ns, r, wr_nft_listing_count(chain));
+	}
 	slot = &fw->texts[fw->texts_next++ % TEXTS];
 	slot->netns = r->netns;
 	slot->ms = now_ms();
 	slot->rule = r->rule;
 }
 
-static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
+static void name_nft(struct wr_fw *fw, struct ns_state *s, const struct wr_netns *ns,
+		     struct wr_refusal *r)
 {
 	const struct verdict *v;
 	char err[160];
@@ -461,7 +511,7 @@ static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
 	}
 	drain(fw, s);
 	v = find_verdict(fw, r);
-	ret = trace_flow(fw, s, r, err, sizeof(err));
+	ret = trace_flow(fw, s, ns, r, err, sizeof(err));
 	if (ret) {
 		/* Keep going: what was traced before still names the rule. */
 		if (!v) {
@@ -480,16 +530,16 @@ static void name_nft(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
 	snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", v->t.chain);
 	r->rule.handle = v->t.handle;
 	r->rule.policy = v->t.type == NFT_TRACETYPE_POLICY;
-	nft_rule_text(fw, r);
+	nft_rule_text(fw, ns, r);
 }
 
 /* Counters before the previous refusal of this namespace and now. */
-static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal *r)
+static void name_legacy(struct wr_fw *fw, struct ns_state *s, const struct wr_netns *ns,
+			struct wr_refusal *r)
 {
 	static char save[SAVE_MAX];
 	int v6 = r->family == AF_INET6;
 	char *argv[] = { v6 ? "ip6tables-legacy-save" : "iptables-legacy-save", "-c", NULL };
-	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 	struct wr_ipt_snapshot now = { 0 };
 	const struct wr_ipt_entry *e;
 
@@ -532,9 +582,8 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, struct wr_refusal 
 }
 
 /* iptables-legacy tables exist in this namespace for this family. */
-static bool has_legacy_tables(struct wr_fw *fw, const struct wr_refusal *r)
+static bool has_legacy_tables(const struct wr_netns *ns, const struct wr_refusal *r)
 {
-	const struct wr_netns *ns = wr_netns_lookup(fw->nsl, r->netns);
 	char buf[64];
 	ssize_t n;
 	int fd;
@@ -550,15 +599,24 @@ static bool has_legacy_tables(struct wr_fw *fw, const struct wr_refusal *r)
 	return n > 0;
 }
 
+/*
+ * The rule in words, for the text line and the hints. Table and chain were
+ * named by whoever made them: shell-quoted when they are not plain (JSON's
+ * `rule` carries them as they are).
+ */
 static void describe(struct wr_refusal *r)
 {
-	char line[WR_TEXT_LEN];
+	char line[WR_TEXT_LEN], where[2 * WR_QUOTED_LEN + 64], text[sizeof(r->rule.text) + 4] = "";
+	char table[WR_QUOTED_LEN], chain[WR_QUOTED_LEN];
+	const char *ipt = !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables";
 	size_t n;
 
+	wr_shell_quote(r->rule.table, table, sizeof(table));
+	wr_shell_quote(r->rule.chain, chain, sizeof(chain));
 	if (!r->rule.found) {
 		if (r->rule.table[0])
 			wr_add_hint(r, "the kernel returned the verdict from table %s, chain %s",
-				    r->rule.table, r->rule.chain);
+				    table, chain);
 		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
 			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
 				    "the client's next attempt names it");
@@ -566,41 +624,47 @@ static void describe(struct wr_refusal *r)
 			wr_add_hint(r, "rule: not looked up: %s", r->rule.text);
 		return;
 	}
+	if (r->rule.text[0])
+		snprintf(text, sizeof(text), ": \"%s\"", r->rule.text);
 	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
-		snprintf(line, sizeof(line), "rule: iptables-legacy -t %s, chain %s: \"%s\"",
-			 r->rule.table, r->rule.chain, r->rule.text);
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s", table, chain);
 	else if (!strcmp(r->rule.backend, "iptables-legacy"))
-		snprintf(line, sizeof(line), "rule: iptables-legacy -t %s, chain %s, rule %u: \"%s\"",
-			 r->rule.table, r->rule.chain, r->rule.number, r->rule.text);
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s, rule %u", table,
+			 chain, r->rule.number);
 	else if (r->rule.ipt_syntax && r->rule.policy)
-		snprintf(line, sizeof(line), "rule: %s -t %s, chain %s: \"%s\"",
-			 !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables", r->rule.table,
-			 r->rule.chain, r->rule.text);
+		snprintf(where, sizeof(where), "%s -t %s, chain %s", ipt, table, chain);
 	else if (r->rule.ipt_syntax)
-		snprintf(line, sizeof(line), "rule: %s -t %s, chain %s, rule %u (nft handle %" PRIu64
-			 "): \"%s\"", !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables",
-			 r->rule.table, r->rule.chain, r->rule.number, r->rule.handle, r->rule.text);
-	else if (r->rule.policy)
-		snprintf(line, sizeof(line), "rule: nft %s %s, chain %s: policy drop",
-			 r->rule.family, r->rule.table, r->rule.chain);
-	else
-		snprintf(line, sizeof(line), "rule: nft %s %s, chain %s, handle %" PRIu64 ": \"%s\"",
-			 r->rule.family, r->rule.table, r->rule.chain, r->rule.handle,
-			 r->rule.text);
+		snprintf(where, sizeof(where), "%s -t %s, chain %s, rule %u (nft handle %" PRIu64 ")",
+			 ipt, table, chain, r->rule.number, r->rule.handle);
+	else if (r->rule.policy) {
+		snprintf(where, sizeof(where), "nft %s %s, chain %s", r->rule.family, table, chain);
+		snprintf(text, sizeof(text), ": policy drop");
+	} else
+		snprintf(where, sizeof(where), "nft %s %s, chain %s, handle %" PRIu64,
+			 r->rule.family, table, chain, r->rule.handle);
+	snprintf(line, sizeof(line), "rule: %s%s", where, text);
 	/* It replaces the generic "list the rules" hint and ends the explanation. */
 	snprintf(r->hints[0], WR_TEXT_LEN, "%s", line);
 	if (!r->n_hints)
 		r->n_hints = 1;
 	n = strlen(r->explanation);
 	snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", line);
+	if (r->rule.text_withheld)
+		wr_add_hint(r, "its text is not shown: a name or comment in this namespace's "
+			    "ruleset holds a line break, so nft's listing cannot be read line by line");
 }
 
-void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
+bool wr_fw_wants(const struct wr_refusal *r)
+{
+	return r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP ||
+	       r->cause == WR_CAUSE_FIREWALL_BLOCKED;
+}
+
+void wr_fw_name_rule(struct wr_fw *fw, const struct wr_netns *ns, struct wr_refusal *r)
 {
 	struct ns_state *s;
 
-	if (r->cause != WR_CAUSE_FIREWALL_REJECT && r->cause != WR_CAUSE_FIREWALL_DROP &&
-	    r->cause != WR_CAUSE_FIREWALL_BLOCKED)
+	if (!wr_fw_wants(r))
 		return;
 	memset(&r->rule, 0, sizeof(r->rule));
 	r->rule.present = true;
@@ -617,10 +681,10 @@ void wr_fw_name_rule(struct wr_fw *fw, struct wr_refusal *r)
 	 */
 	if (r->nf_backend == WR_NF_IPTABLES ||
 	    (r->nf_backend == WR_NF_NONE && (!r->location || strcmp(r->location, "nft_do_chain")) &&
-	     has_legacy_tables(fw, r)))
-		name_legacy(fw, s, r);
+	     has_legacy_tables(ns, r)))
+		name_legacy(fw, s, ns, r);
 	else
-		name_nft(fw, s, r);
+		name_nft(fw, s, ns, r);
 	if (!r->rule.found)
 		wr_rule_from_verdict(r);
 	else if (wr_explain_blocked_by_rule(r, r->rule.text, r->rule.policy))

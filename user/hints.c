@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "explain.h"
+#include "shell_quote.h"
 
 static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum wr_relation rel)
 {
@@ -292,7 +293,7 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 {
 	const struct wr_proc_end *end =
 		ctx->ends ? wr_proc_ends_find(ctx->ends, stop->l.pid, &stop->after, &stop->ts) : NULL;
-	char who[256], when[16], after[16], ago[32], what[192], look[256] = "";
+	char who[256], when[16], after[16], ago[32], what[192], look[2 * WR_QUOTED_LEN + 96] = "";
 	const struct timespec *at = end ? &end->ts : &stop->ts;
 	struct tm tm;
 	unsigned n;
@@ -314,12 +315,13 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		wr_proc_end_describe(&r->last_end, what, sizeof(what));
 	}
 	if (stop->l.unit[0]) {
-		char since[32];
+		char since[32], unit[WR_QUOTED_LEN];
 
 		localtime_r(&at->tv_sec, &tm);
 		strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
+		wr_shell_quote(stop->l.unit, unit, sizeof(unit));
 		snprintf(look, sizeof(look), " -- journalctl -u %s --since '%s'; systemctl status %s",
-			 stop->l.unit, since, stop->l.unit);
+			 unit, since, unit);
 	}
 
 	if (stop->l.publishes.runtime[0]) {

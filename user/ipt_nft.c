@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-bool wr_ipt_nft_table(const char *family, const char *table)
+const char *wr_ipt_nft_table(const char *family, const char *table)
 {
 	static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security" };
 
 	if (strcmp(family, "ip") && strcmp(family, "ip6"))
-		return false;
+		return NULL;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (!strcmp(table, tables[i]))
-			return true;
-	return false;
+			return tables[i];
+	return NULL;
 }
 
 /* Does `line` (length ll) start with "<op> <chain> " or equal "<op> <chain>"? */

@@ -16,11 +16,12 @@
  * A table iptables-nft makes: family ip or ip6 and one of iptables' own
  * table names (filter, nat, mangle, raw, security). Hand-written nftables
  * rulesets use their own names (inet filter input...) and keep nft syntax.
+ * Returns our own copy of the name (what a command line may hold), or NULL.
  */
-bool wr_ipt_nft_table(const char *family, const char *table);
+const char *wr_ipt_nft_table(const char *family, const char *table);
 
 /*
- * From `iptables -S CHAIN` output, the `number`-th "-A CHAIN" rule (1-based)
+ * From `iptables -t TABLE -S` output, the `number`-th "-A CHAIN" rule (1-based)
  * into out, when the dump has exactly `expected` rules for the chain; or
  * its "-P CHAIN POLICY" line when number is 0. Returns 0, or -1 when the
  * dump does not match (another tool's rules, a parse failure).

@@ -22,7 +22,7 @@
 #include "cli.h"
 #include "event_decode.h"
 #include "explain.h"
-#include "fw_rules.h"
+#include "rule_lane.h"
 #include "hints.h"
 #include "hooks.h"
 #include "inventory.h"
@@ -63,7 +63,7 @@ struct tracer {
 	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
 	struct wr_hook_switch sw;	/* hooks attached and detached while running */
-	struct wr_fw *fw;		/* names firewall rules */
+	struct wr_rule_lane *lane;	/* names firewall rules, on a thread of its own */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
@@ -275,6 +275,17 @@ static void on_proc_end(struct tracer *t, const void *data, size_t size)
 		wr_proc_ends_add(&t->ends, &end);
 }
 
+/* The rest of the pipeline, once the rule (if any) is named. */
+static void report_refusal(void *arg, struct wr_refusal *r)
+{
+	struct tracer *t = arg;
+
+	wr_owners_name(&t->owners, r);
+	wr_rule_sets_hint(r);
+	wr_output_refusal(&t->out, r);
+	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
+}
+
 static void on_refusal(struct tracer *t, const void *data, size_t size)
 {
 	struct wr_refusal r;
@@ -296,11 +307,9 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
-	wr_fw_name_rule(t->fw, &r);
-	wr_owners_name(&t->owners, &r);
-	wr_rule_sets_hint(&r);
-	wr_output_refusal(&t->out, &r);
-	wr_metrics_count(&t->metrics, r.cause, r.dport, r.retries);
+	/* Naming its rule may run nft in r's namespace: off the loop, then report_refusal. */
+	if (!wr_rule_lane_submit(t->lane, &r, wr_netns_lookup(&t->netns, r.netns)))
+		report_refusal(t, &r);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -603,8 +612,8 @@ static int run(struct tracer *t)
 	wr_switch_attached(&t->sw, t->skel);
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->nat = wr_nat_new();
-	t->fw = wr_fw_new(&t->netns, t->opts.trace);
-	if (!t->fw) {
+	t->lane = wr_rule_lane_new(t->opts.trace);
+	if (!t->lane) {
 		fail("out of memory");
 		goto cleanup;
 	}
@@ -665,7 +674,7 @@ static int run(struct tracer *t)
 		if (plan->lean && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		wr_switch_tick(&t->sw);
-		wr_fw_poll(t->fw);
+		wr_rule_lane_collect(t->lane, report_refusal, t);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
 		reopen_if_asked(t);
@@ -694,6 +703,9 @@ static int run(struct tracer *t)
 	wr_nf_late_free(t->nf_late);
 	t->nf_late = NULL;
 	ring_buffer__consume(rb);
+	/* Refusals still waiting for their rule: named (a helper's timeout at most), or as they are. */
+	wr_rule_lane_free(t->lane, 3500, report_refusal, t);
+	t->lane = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
@@ -707,7 +719,7 @@ cleanup:
 	wr_metrics_close(&t->msrv);
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
-	wr_fw_free(t->fw);	/* our trace tables go with their sockets */
+	wr_rule_lane_free(t->lane, 0, NULL, NULL);	/* our trace tables go with their sockets */
 	wr_nf_late_free(t->nf_late);
 	wr_nat_free(t->nat);
 	whyrefused_bpf__destroy(t->skel);

@@ -16,11 +16,11 @@ struct wr_nft_trace {
 	uint32_t id;		/* same for every message about one packet */
 	uint32_t type;		/* NFT_TRACETYPE_RULE, _POLICY, _RETURN */
 	uint32_t family;	/* the table's family: NFPROTO_INET, _IPV4, ... */
-	char table[64];
-	char chain[64];
+	char table[256];	/* NFT_NAME_MAXLEN: a name is never cut */
+	char chain[256];
 	uint64_t handle;	/* the rule; 0 for a policy */
 	int32_t verdict;	/* NF_DROP, NF_ACCEPT, NFT_JUMP, ... */
-	char jump[64];		/* jump/goto target */
+	char jump[256];		/* jump/goto target */
 	/* The packet, from the network and transport headers in the message. */
 	bool has_flow;
 	int ip_family;		/* AF_INET or AF_INET6 */

@@ -18,7 +18,7 @@
 #include "whyrefused.h"
 
 #define WR_ADDR_STRLEN	46
-#define WR_TEXT_LEN	512
+#define WR_TEXT_LEN	1024
 #define WR_MAX_HINTS	6
 #define WR_MAX_RELATED	8
 
@@ -43,16 +43,17 @@ struct wr_rule {
 	const char *backend;		/* "nftables" (incl. iptables-nft), "iptables-legacy" */
 	const char *status;		/* when not found: "pending retry", "tracing off"... */
 	char family[8];			/* ip, ip6, inet, ... */
-	char table[64];
-	char chain[64];
+	char table[256];		/* NFT_NAME_MAXLEN: a name is never cut */
+	char chain[256];
 	uint64_t handle;		/* nftables rule handle; 0 for a chain policy */
 	unsigned number;		/* 1-based position in its chain (iptables rule number) */
 	bool policy;			/* the chain's policy, not a rule */
 	char jumps[192];		/* a policy's chain: the chains it jumps to, space-separated */
 	char text[256];			/* as nft -a list / iptables -S print it */
 	bool ipt_syntax;		/* text is iptables -S's (a table iptables-nft made) */
+	bool text_withheld;		/* a name in the ruleset breaks lines: nft's text not read */
 	char owner[96];			/* rule_owners.c: fail2ban (jail sshd), ufw... */
-	char owner_command[256];	/* ... and how to look further or undo it */
+	char owner_command[768];	/* ... and how to look further or undo it */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
 };
 

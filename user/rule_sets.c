@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "shell_quote.h"
 
 /* The set name after `mark` in text (up to a space, quote or end), or false. */
 static bool set_after(const char *text, const char *mark, char *name, size_t len)
@@ -31,15 +32,17 @@ bool wr_rule_set_name(const char *text, char *name, size_t len, bool *ipset)
 
 void wr_rule_sets_hint(struct wr_refusal *r)
 {
-	char set[64];
+	char set[256], qset[WR_QUOTED_LEN], qtable[WR_QUOTED_LEN];
 	bool ipset;
 
 	if (!r->rule.present || !r->rule.found || !wr_rule_set_name(r->rule.text, set, sizeof(set),
 								     &ipset))
 		return;
+	wr_shell_quote(set, qset, sizeof(qset));
 	if (ipset)
-		wr_add_hint(r, "the client %s is in ipset %s: ipset list %s", r->saddr, set, set);
+		wr_add_hint(r, "the client %s is in ipset %s: ipset list %s", r->saddr, qset, qset);
 	else
-		wr_add_hint(r, "the client %s is in set %s: nft list set %s %s %s", r->saddr, set,
-			    r->rule.family, r->rule.table, set);
+		wr_add_hint(r, "the client %s is in set %s: nft list set %s %s %s", r->saddr, qset,
+			    r->rule.family, wr_shell_quote(r->rule.table, qtable, sizeof(qtable)),
+			    qset);
 }

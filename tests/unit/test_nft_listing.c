@@ -81,6 +81,87 @@ static void test_table_and_chain_handles_are_not_rules(void **state)
 	assert_int_equal(wr_nft_listing_find("", 1, text, sizeof(text), &n), -1);
 }
 
+/* `nft -s -a list ruleset` (nft 1.0.6) with two tables holding a chain "input". */
+static const char ruleset[] =
+	"table ip filter { # handle 3\n"
+	"\tchain input { # handle 1\n"
+	"\t\ttype filter hook input priority filter; policy accept;\n"
+	"\t\ttcp dport 25 drop # handle 4\n"
+	"\t}\n"
+	"}\n"
+	"table inet wr fw { # handle 7\n"
+	"\tchain other { # handle 1\n"
+	"\t\ttcp dport 80 drop # handle 2\n"
+	"\t}\n"
+	"\tchain input { # handle 3\n"
+	"\t\ttype filter hook input priority filter; policy drop;\n"
+	"\t\ttcp dport 22 jump other # handle 4\n"
+	"\t\ttcp dport 2500 drop # handle 5\n"
+	"\t}\n"
+	"}\n";
+
+static void test_chain_of_the_right_table(void **state)
+{
+	char block[512], text[128], jumps[64];
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(wr_nft_listing_chain(ruleset, "inet", "wr fw", "input", block,
+					      sizeof(block)), 0);
+	/* handle 4 is in both tables: the block holds only this table's rule. */
+	assert_int_equal(wr_nft_listing_find(block, 4, text, sizeof(text), &n), 0);
+	assert_string_equal(text, "tcp dport 22 jump other");
+	assert_int_equal(n, 1);
+	assert_int_equal(wr_nft_listing_count(block), 2);
+	wr_nft_listing_jumps(block, jumps, sizeof(jumps));
+	assert_string_equal(jumps, "other");
+	assert_int_equal(wr_nft_listing_chain(ruleset, "ip", "filter", "input", block,
+					      sizeof(block)), 0);
+	assert_int_equal(wr_nft_listing_find(block, 4, text, sizeof(text), &n), 0);
+	assert_string_equal(text, "tcp dport 25 drop");
+}
+
+static void test_chain_names_match_whole(void **state)
+{
+	char block[512];
+
+	(void)state;
+	/* A prefix, another family, a table's name as a chain's: none match. */
+	assert_int_equal(wr_nft_listing_chain(ruleset, "inet", "wr", "input", block,
+					      sizeof(block)), -1);
+	assert_int_equal(wr_nft_listing_chain(ruleset, "ip", "wr fw", "input", block,
+					      sizeof(block)), -1);
+	assert_int_equal(wr_nft_listing_chain(ruleset, "inet", "wr fw", "inpu", block,
+					      sizeof(block)), -1);
+	assert_int_equal(wr_nft_listing_chain(ruleset, "inet", "wr fw", "input {", block,
+					      sizeof(block)), -1);
+	/* Too small for the chain's lines: not a cut block, nothing. */
+	assert_int_equal(wr_nft_listing_chain(ruleset, "inet", "wr fw", "input", block, 40), -1);
+	/* A hostile name is just bytes compared: it matches itself only. */
+	assert_int_equal(wr_nft_listing_chain("table ip t { # handle 1\n"
+					      "\tchain x; add table ip pwned { # handle 2\n"
+					      "\t\tdrop # handle 3\n\t}\n}\n", "ip", "t",
+					      "x; add table ip pwned", block, sizeof(block)), 0);
+	assert_int_equal(wr_nft_listing_count(block), 1);
+}
+
+static void test_json_lines_trusted(void **state)
+{
+	(void)state;
+	assert_true(wr_nft_json_lines_trusted(
+		"{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"a\\\"b; c\"}}]}\n"));
+	/* A line break in a name or a comment, escaped either way. */
+	assert_false(wr_nft_json_lines_trusted("{\"nftables\": [{\"table\": {\"name\": \"t\\nchain x {\"}}]}"));
+	assert_false(wr_nft_json_lines_trusted("{\"nftables\": [{\"comment\": \"a\\u000Ab\"}]}"));
+	/* An escaped backslash before an n is not a line break. */
+	assert_true(wr_nft_json_lines_trusted("{\"nftables\": [{\"comment\": \"a\\\\n\"}]}"));
+	/* A cut or empty document is never trusted. */
+	assert_false(wr_nft_json_lines_trusted("{\"nftables\": [{\"table\": {\"name\": \"t"));
+	assert_false(wr_nft_json_lines_trusted("{\"nftables\": [{}"));
+	assert_false(wr_nft_json_lines_trusted(""));
+	assert_false(wr_nft_json_lines_trusted("}{"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +169,9 @@ int main(void)
 		cmocka_unit_test(test_comment_with_a_handle_inside),
 		cmocka_unit_test(test_table_and_chain_handles_are_not_rules),
 		cmocka_unit_test(test_jumps_in_order_each_once),
+		cmocka_unit_test(test_chain_of_the_right_table),
+		cmocka_unit_test(test_chain_names_match_whole),
+		cmocka_unit_test(test_json_lines_trusted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "rule_lane.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fw_rules.h"
+
+/*
+ * Refusals waiting for their rule (12.5 KB each, pages touched as used).
+ * Most are named in microseconds (a cached text, a rate-limit answer): 128
+ * holds a port scan's burst from one ring-buffer read while a slow
+ * namespace's listing runs.
+ */
+#define SLOTS		128
+#define POLL_MS		100	/* the thread reads trace messages at least this often */
+
+struct job {
+	struct wr_refusal r;
+	struct wr_netns ns;
+	bool has_ns;
+	char location[64];	/* r.location's own copy: the symbol cache may evict it */
+};
+
+/*
+ * A ring: [head, mid) named and waiting to be collected, [mid, tail) queued
+ * for the thread, which names slot mid while `busy`. Indices are guarded by
+ * `lock`; a slot's contents belong to whoever the indices give it to.
+ */
+struct wr_rule_lane {
+	struct wr_fw *fw;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	uint64_t head, mid, tail;
+	uint64_t skipped;
+	struct job slot[SLOTS];
+};
+
+static struct timespec deadline_in(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+static void *lane_main(void *arg)
+{
+	struct wr_rule_lane *l = arg;
+
+	pthread_mutex_lock(&l->lock);
+	while (!l->stop) {
+		if (l->mid == l->tail) {
+			struct timespec until = deadline_in(POLL_MS);
+
+			pthread_cond_timedwait(&l->wake, &l->lock, &until);
+			pthread_mutex_unlock(&l->lock);
+			wr_fw_poll(l->fw);
+			pthread_mutex_lock(&l->lock);
+			continue;
+		}
+		struct job *j = &l->slot[l->mid % SLOTS];
+
+		pthread_mutex_unlock(&l->lock);
+		wr_fw_name_rule(l->fw, j->has_ns ? &j->ns : NULL, &j->r);
+		pthread_mutex_lock(&l->lock);
+		l->mid++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+struct wr_rule_lane *wr_rule_lane_new(bool trace)
+{
+	struct wr_rule_lane *l = calloc(1, sizeof(*l));
+	pthread_condattr_t ca;
+
+	if (!l)
+		return NULL;
+	l->fw = wr_fw_new(trace);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (!l->fw || pthread_mutex_init(&l->lock, NULL) || pthread_cond_init(&l->wake, &ca) ||
+	    pthread_create(&l->thread, NULL, lane_main, l)) {
+		pthread_condattr_destroy(&ca);
+		wr_fw_free(l->fw);
+		free(l);
+		return NULL;
+	}
+	pthread_condattr_destroy(&ca);
+	return l;
+}
+
+bool wr_rule_lane_submit(struct wr_rule_lane *l, struct wr_refusal *r, const struct wr_netns *ns)
+{
+	struct job *j;
+
+	if (!wr_fw_wants(r))
+		return false;
+	pthread_mutex_lock(&l->lock);
+	if (l->tail - l->head == SLOTS) {
+		l->skipped++;	/* the loop's own field: it alone submits and reads it */
+		pthread_mutex_unlock(&l->lock);
+		memset(&r->rule, 0, sizeof(r->rule));
+		r->rule.present = true;
+		r->rule.status = "not looked up (too many refusals waiting for their rule)";
+		return false;
+	}
+	j = &l->slot[l->tail % SLOTS];
+	pthread_mutex_unlock(&l->lock);
+	/* Slot tail is ours until tail moves past it. */
+	j->r = *r;
+	j->has_ns = ns != NULL;
+	if (ns)
+		j->ns = *ns;
+	snprintf(j->location, sizeof(j->location), "%s", r->location ? r->location : "");
+	j->r.location = r->location ? j->location : NULL;
+	pthread_mutex_lock(&l->lock);
+	l->tail++;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->lock);
+	return true;
+}
+
+void wr_rule_lane_collect(struct wr_rule_lane *l, wr_lane_done_fn done, void *arg)
+{
+	uint64_t head, mid;
+
+	pthread_mutex_lock(&l->lock);
+	head = l->head;
+	mid = l->mid;
+	pthread_mutex_unlock(&l->lock);
+	/* [head, mid) is ours: the thread only touches slots from mid on. */
+	for (; head < mid; head++) {
+		done(arg, &l->slot[head % SLOTS].r);
+		pthread_mutex_lock(&l->lock);
+		l->head = head + 1;
+		pthread_mutex_unlock(&l->lock);
+	}
+}
+
+uint64_t wr_rule_lane_skipped(const struct wr_rule_lane *l)
+{
+	return l->skipped;
+}
+
+static bool idle(struct wr_rule_lane *l)
+{
+	bool empty;
+
+	pthread_mutex_lock(&l->lock);
+	empty = l->head == l->tail;
+	pthread_mutex_unlock(&l->lock);
+	return empty;
+}
+
+void wr_rule_lane_free(struct wr_rule_lane *l, int timeout_ms, wr_lane_done_fn done, void *arg)
+{
+	struct timespec until = deadline_in(timeout_ms), now, nap = { 0, 10 * 1000000 };
+
+	if (!l)
+		return;
+	for (;;) {
+		if (done)
+			wr_rule_lane_collect(l, done, arg);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (idle(l) || now.tv_sec > until.tv_sec ||
+		    (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
+			break;
+		nanosleep(&nap, NULL);
+	}
+	pthread_mutex_lock(&l->lock);
+	l->stop = true;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->lock);
+	/* Bounded: a helper the thread runs is killed at its own timeout. */
+	pthread_join(l->thread, NULL);
+	if (done) {
+		wr_rule_lane_collect(l, done, arg);
+		for (; l->head < l->tail; l->head++) {
+			struct wr_refusal *r = &l->slot[l->head % SLOTS].r;
+
+			r->rule.present = true;
+			r->rule.status = "not looked up (stopping)";
+			done(arg, r);
+		}
+	}
+	wr_fw_free(l->fw);
+	pthread_cond_destroy(&l->wake);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
