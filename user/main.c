@@ -415,6 +415,8 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
+	if (t->lane)	/* freed before the final record: its last count stays */
+		t->stats.rules_not_looked_up = wr_rule_lane_skipped(t->lane);
 	wr_switch_stats(&t->sw, &t->stats);
 }
 
@@ -704,6 +706,7 @@ static int run(struct tracer *t)
 	t->nf_late = NULL;
 	ring_buffer__consume(rb);
 	/* Refusals still waiting for their rule: named (a helper's timeout at most), or as they are. */
+	t->stats.rules_not_looked_up = wr_rule_lane_skipped(t->lane);
 	wr_rule_lane_free(t->lane, 3500, report_refusal, t);
 	t->lane = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */

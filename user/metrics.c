@@ -145,6 +145,9 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 		s->decode_errors);
 	counter(f, "whyrefused_inventory_resyncs_total",
 		"Listener inventory re-read after lost LISTEN events.", s->resyncs);
+	counter(f, "whyrefused_rules_not_looked_up_total",
+		"Firewall refusals reported without their rule: too many waited for a lookup.",
+		s->rules_not_looked_up);
 	counter(f, "whyrefused_records_written_total", "Records written to the output.",
 		out->written);
 	counter(f, "whyrefused_record_write_errors_total", "Failed writes to the output.",
