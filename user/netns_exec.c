@@ -137,8 +137,12 @@ int wr_netns_exec(const struct wr_netns *ns, char *const argv[], char *out, size
 		long long left = deadline - now_ms();
 		char sink[512];
 		ssize_t n;
+		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
 
-		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+		/* A signal (SIGHUP: logrotate) wakes poll: wait again, never in read(). */
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			close(fds[0]);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,15 +86,25 @@ static void *lane_main(void *arg)
 struct wr_rule_lane *wr_rule_lane_new(bool trace)
 {
 	struct wr_rule_lane *l = calloc(1, sizeof(*l));
+	sigset_t all, old;
 	pthread_condattr_t ca;
+	int err = 0;
 
 	if (!l)
 		return NULL;
 	l->fw = wr_fw_new(trace);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	if (!l->fw || pthread_mutex_init(&l->lock, NULL) || pthread_cond_init(&l->wake, &ca) ||
-	    pthread_create(&l->thread, NULL, lane_main, l)) {
+	if (l->fw && !pthread_mutex_init(&l->lock, NULL) && !pthread_cond_init(&l->wake, &ca)) {
+		/* Signals are the loop's (SIGINT, SIGHUP...): the thread starts with all blocked. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		err = pthread_create(&l->thread, NULL, lane_main, l);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	} else {
+		err = -1;
+	}
+	if (err) {
 		pthread_condattr_destroy(&ca);
 		wr_fw_free(l->fw);
 		free(l);

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -182,6 +185,42 @@ static void test_exec_refuses_another_namespace(void **state)
 	assert_int_equal(wr_netns_exec(&ns, missing, out, sizeof(out), 5000), -ENOENT);
 }
 
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A signal comes (SIGHUP from logrotate, installed without SA_RESTART as
+ * main.c does) while we wait for the helper's output: the wait stays
+ * bounded by its deadline, and does not fall into a read that blocks until
+ * the helper writes or ends.
+ */
+static void test_exec_deadline_survives_signals(void **state)
+{
+	struct wr_netns ns = self_ns("/proc/self/ns/net");
+	char *argv[] = { "sh", "-c", "sleep 3", NULL };
+	struct sigaction sa = { .sa_handler = on_tick }, old;
+	struct itimerval once = { { 0, 0 }, { 0, 50000 } }, off = { 0 };
+	struct timespec t0, t1;
+	char out[64];
+	long ms;
+	int rc;
+
+	if (geteuid())
+		skip();
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &once, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = wr_netns_exec(&ns, argv, out, sizeof(out), 300);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_int_equal(rc, -ETIMEDOUT);
+	assert_true(ms < 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_exec_environment_and_fds),
 		cmocka_unit_test(test_exec_capabilities),
 		cmocka_unit_test(test_exec_refuses_another_namespace),
+		cmocka_unit_test(test_exec_deadline_survives_signals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
