@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "containers.h"
@@ -169,13 +170,29 @@ const struct wr_netns *wr_netns_find(const struct wr_netns_list *l, uint32_t ino
 	return NULL;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A miss may be a namespace made since the last scan: rescan, but at most
+ * once a second. A namespace no scan finds (kept by a descriptor, its
+ * processes gone) would otherwise cost a /proc walk per refusal from it.
+ */
 const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode)
 {
 	const struct wr_netns *ns = wr_netns_find(l, inode);
+	uint64_t now = mono_ms();
 
-	if (!ns && !wr_netns_scan(l))
-		ns = wr_netns_find(l, inode);
-	return ns;
+	if (ns || (l->rescans && now - l->last_rescan_ms < 1000))
+		return ns;
+	l->last_rescan_ms = now;
+	l->rescans++;
+	return wr_netns_scan(l) ? NULL : wr_netns_find(l, inode);
 }
 
 bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr_container *c)

@@ -24,6 +24,8 @@ struct wr_netns_list {
 	struct wr_netns *v;
 	size_t n;
 	size_t cap;
+	uint64_t last_rescan_ms;	/* wr_netns_lookup's rescan on a miss: at most 1/s */
+	uint64_t rescans;
 };
 
 /*

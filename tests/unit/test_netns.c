@@ -221,6 +221,28 @@ static void test_exec_deadline_survives_signals(void **state)
 	assert_true(ms < 2000);
 }
 
+/*
+ * A namespace no scan can find (held by a descriptor, its processes gone)
+ * whose refusals come in a flood: /proc is rescanned for it once, not per
+ * refusal (a scan takes ~90 ms with 3,000 processes).
+ */
+static void test_lookup_miss_rescans_once_a_second(void **state)
+{
+	struct wr_netns_list l = { 0 };
+
+	(void)state;
+	assert_null(wr_netns_lookup(&l, 1));
+	assert_null(wr_netns_lookup(&l, 1));
+	assert_null(wr_netns_lookup(&l, 2));
+	assert_int_equal(l.rescans, 1);
+	/* What a scan found is found without one. */
+	if (l.n) {
+		assert_non_null(wr_netns_lookup(&l, l.v[0].inode));
+		assert_int_equal(l.rescans, 1);
+	}
+	wr_netns_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_exec_capabilities),
 		cmocka_unit_test(test_exec_refuses_another_namespace),
 		cmocka_unit_test(test_exec_deadline_survives_signals),
+		cmocka_unit_test(test_lookup_miss_rescans_once_a_second),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
