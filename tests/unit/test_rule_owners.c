@@ -152,10 +152,33 @@ static void test_bad_lines(void **state)
 	wr_owners_free(&o);
 }
 
+/* A jail's name is whoever made the chain's choice: the command quotes it, the owner label does not. */
+static void test_names_in_commands_quoted(void **state)
+{
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wr_owners_load(&o, "/nonexistent/rule-owners.conf", false, err,
+					sizeof(err)), 0);
+	found_rule(&r, "filter", "f2b-x; rm -rf / #");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "fail2ban (jail x; rm -rf / #)");
+	assert_string_equal(r.rule.owner_command,
+			    "fail2ban-client status 'x; rm -rf / #'; to lift the ban: "
+			    "fail2ban-client set 'x; rm -rf / #' unbanip 192.0.2.20");
+	found_rule(&r, "filter", "f2b-it's");
+	wr_owners_name(&o, &r);
+	assert_non_null(strstr(r.rule.owner_command, "status 'it'\\''s';"));
+	wr_owners_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_patterns),
+		cmocka_unit_test(test_names_in_commands_quoted),
 		cmocka_unit_test(test_user_patterns_first),
 		cmocka_unit_test(test_bad_lines),
 	};
