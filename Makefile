@@ -196,6 +196,13 @@ $(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/conta
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
+# libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers.c).
+$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/small_file.c
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iuser $^ -o $@
+
 fuzz: $(BUILD)/fuzz/fuzz_json_writer
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus && cp tests/fuzz/corpus/* $(BUILD)/fuzz/corpus/
 	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus 2>&1 | \

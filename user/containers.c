@@ -24,31 +24,108 @@ static bool hex_id(const char *p)
 	return true;
 }
 
+/* One component of a cgroup path: no '/', not NUL-terminated. */
+struct comp {
+	const char *p;
+	size_t n;
+};
+
+static bool comp_is(const struct comp *k, const char *s)
+{
+	return k->n == strlen(s) && !memcmp(k->p, s, k->n);
+}
+
+/* Exactly prefix, a 64-hex-digit id, suffix: the whole component. */
+static bool id_comp(const struct comp *k, const char *prefix, const char *suffix)
+{
+	size_t lp = strlen(prefix), ls = strlen(suffix);
+
+	return k->n == lp + 64 + ls && !memcmp(k->p, prefix, lp) && hex_id(k->p + lp) &&
+	       !memcmp(k->p + lp + 64, suffix, ls);
+}
+
+static bool found(const struct comp *k, size_t skip, const char *runtime, struct wr_container *c)
+{
+	snprintf(c->runtime, sizeof(c->runtime), "%s", runtime);
+	snprintf(c->id, sizeof(c->id), "%.64s", k->p + skip);
+	return true;
+}
+
+/* A kubelet's QoS or pod slice: kubepods-besteffort.slice, kubepods-pod<uid>.slice... */
+static bool kube_slice(const struct comp *k)
+{
+	return k->n > strlen("kubepods-.slice") && !memcmp(k->p, "kubepods-", 9) &&
+	       !memcmp(k->p + k->n - 6, ".slice", 6);
+}
+
+#define MAX_COMPS 8	/* the deepest runtime place: kubepods, QoS, pod, container */
+
+/*
+ * The container of one cgroup path, told only where each runtime running
+ * as root puts its containers: cgroups elsewhere (a user's delegated
+ * user@UID.service tree, a service's, one a container made inside its
+ * own) may be named anything. What a container nests below its own cgroup
+ * does not matter.
+ */
+static bool container_of_path(const char *path, size_t len, struct wr_container *c)
+{
+	struct comp v[MAX_COMPS];
+	const char *end = path + len, *slash;
+	size_t n = 0, i;
+
+	if (!len || *path != '/')
+		return false;
+	for (path++; n < MAX_COMPS && path < end; path = slash + 1) {
+		slash = memchr(path, '/', (size_t)(end - path));
+		if (!slash)
+			slash = end;
+		v[n].p = path;
+		v[n++].n = (size_t)(slash - path);
+	}
+	if (n < 2)
+		return false;
+	/* Docker: systemd's driver, then cgroupfs's. */
+	if (comp_is(&v[0], "system.slice") && id_comp(&v[1], "docker-", ".scope"))
+		return found(&v[1], 7, "docker", c);
+	if (comp_is(&v[0], "docker") && id_comp(&v[1], "", ""))
+		return found(&v[1], 0, "docker", c);
+	/* podman: systemd's manager, then cgroupfs's; a pod's containers one level down. */
+	if (comp_is(&v[0], "machine.slice")) {
+		i = n > 2 && id_comp(&v[1], "machine-libpod_pod_", ".slice") ? 2 : 1;
+		return id_comp(&v[i], "libpod-", ".scope") && found(&v[i], 7, "podman", c);
+	}
+	if (comp_is(&v[0], "libpod_parent")) {
+		i = n > 2 && id_comp(&v[1], "", "") ? 2 : 1;
+		return id_comp(&v[i], "libpod-", "") && found(&v[i], 7, "podman", c);
+	}
+	/* Kubernetes (systemd driver): kubepods.slice, its QoS and pod slices, the container. */
+	if (comp_is(&v[0], "kubepods.slice")) {
+		for (i = 1; i < n && kube_slice(&v[i]); i++)
+			;
+		if (i < 2 || i >= n)
+			return false;
+		if (id_comp(&v[i], "cri-containerd-", ".scope"))
+			return found(&v[i], 15, "containerd", c);
+		if (id_comp(&v[i], "crio-", ".scope"))
+			return found(&v[i], 5, "cri-o", c);
+	}
+	return false;
+}
+
 bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c)
 {
-	static const struct { const char *prefix, *runtime; } forms[] = {
-		{ "libpod-", "podman" },		/* libpod-<id>[.scope] */
-		{ "docker-", "docker" },		/* docker-<id>.scope (systemd) */
-		{ "/docker/", "docker" },		/* /docker/<id> (cgroupfs) */
-		{ "cri-containerd-", "containerd" },
-		{ "crio-", "cri-o" },
-	};
-	size_t i;
+	const char *line, *eol, *path;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		const char *p = cgroup;
-
-		while ((p = strstr(p, forms[i].prefix))) {
-			p += strlen(forms[i].prefix);
-			/* conmon runs in libpod-conmon-<id>: not the container itself. */
-			if (hex_id(p)) {
-				snprintf(c->runtime, sizeof(c->runtime), "%s", forms[i].runtime);
-				snprintf(c->id, sizeof(c->id), "%.64s", p);
-				return true;
-			}
-		}
+	/* "ID:CONTROLLERS:PATH" per hierarchy (one line on cgroup v2); the first that tells. */
+	for (line = cgroup; *line; line = *eol ? eol + 1 : eol) {
+		eol = strchrnul(line, '\n');
+		path = memchr(line, ':', (size_t)(eol - line));
+		path = path ? memchr(path + 1, ':', (size_t)(eol - path - 1)) : NULL;
+		if (path && container_of_path(path + 1, (size_t)(eol - path - 1), c))
+			return true;
 	}
+	memset(c, 0, sizeof(*c));
 	return false;
 }
 

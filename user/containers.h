@@ -20,7 +20,16 @@ struct wr_container {
 	char name[64];		/* "" when the runtime's state could not be read */
 };
 
-/* From /proc/PID/cgroup's text: the runtime and container id, or false. */
+/*
+ * From /proc/PID/cgroup's text: the runtime and container id, or false. Only
+ * where each runtime running as root puts a container, as whole path
+ * components with a 64-hex-digit id: /system.slice/docker-ID.scope,
+ * /docker/ID, /machine.slice/[machine-libpod_pod_POD.slice/]libpod-ID.scope,
+ * /libpod_parent/[POD/]libpod-ID, and cri-containerd-ID.scope or
+ * crio-ID.scope under /kubepods.slice's QoS and pod slices. Anything a
+ * container nests below its own cgroup may follow. A user's cgroups
+ * (systemd's user@UID.service tree) are no container, whatever their names.
+ */
 bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c);
 /* podman: the name of container `id` in c/storage's containers.json text. */
 bool wr_container_name_podman(const char *containers_json, const char *id, char *name,

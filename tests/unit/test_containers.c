@@ -47,6 +47,70 @@ static void test_ids_from_cgroups(void **state)
 	assert_false(wr_container_from_cgroup("0::/docker/notanid\n", &c));
 }
 
+/*
+ * A container is told by a cgroup only where its runtime, running as root,
+ * puts it: a whole path component of the right form, exact id length, under
+ * the parent that runtime uses. Users create cgroups of their own (systemd
+ * delegates user@UID.service to them), and containers nest some: a name
+ * anywhere in the path proves nothing.
+ */
+static void test_cgroup_where_the_runtime_puts_it(void **state)
+{
+	struct wr_container c;
+
+	/* A user's own cgroups, named like a container's. */
+	assert_false(wr_container_from_cgroup("0::/user.slice/user-1000.slice/x/docker-" ID ".scope\n",
+					      &c));
+	assert_false(wr_container_from_cgroup("0::/user.slice/user-1000.slice/user@1000.service/"
+					      "app.slice/libpod-" ID ".scope\n", &c));
+	assert_false(wr_container_from_cgroup("0::/user.slice/user-1000.slice/user@1000.service/"
+					      "docker/" ID "\n", &c));
+	/* The form, not a part of a name; the exact length; the runtime's parent. */
+	assert_false(wr_container_from_cgroup("0::/system.slice/mydocker-" ID ".scope\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/docker-" ID "0.scope\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/docker-" ID ".scopex\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/docker-" ID ".scop\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/docker-" ID "\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/ssh.service/docker-" ID ".scope\n",
+					      &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/libpod-" ID ".scope\n", &c));
+	assert_false(wr_container_from_cgroup("0::/docker/" ID "0\n", &c));
+	assert_false(wr_container_from_cgroup("0::/x/docker/" ID "\n", &c));
+	assert_false(wr_container_from_cgroup("0::/docker\n", &c));
+	assert_false(wr_container_from_cgroup("0::/libpod_parent/x/libpod-" ID "\n", &c));
+	assert_false(wr_container_from_cgroup("0::/machine.slice/libpod-" ID "\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/cri-containerd-" ID ".scope\n", &c));
+	assert_false(wr_container_from_cgroup("0::/system.slice/docker-5D1F0F8C1A2B3C4D5E6F708192A3B4C5"
+					      "D6E7F8091A2B3C4D5E6F708192A3B4C5.scope\n", &c));
+	/* Nested in a container: the outer one, where the runtime put it. */
+	assert_true(wr_container_from_cgroup("0::/system.slice/docker-" ID ".scope/libpod-" ID2
+					     ".scope\n", &c));
+	assert_string_equal(c.runtime, "docker");
+	assert_string_equal(c.id, ID);
+	assert_true(wr_container_from_cgroup("0::/system.slice/docker-" ID ".scope/docker/" ID2 "\n",
+					     &c));
+	assert_string_equal(c.id, ID);
+	/* The runtimes' own places, with what they nest below. */
+	assert_true(wr_container_from_cgroup("0::/libpod_parent/libpod-" ID "/container\n", &c));
+	assert_string_equal(c.runtime, "podman");
+	assert_true(wr_container_from_cgroup("0::/kubepods.slice/kubepods-besteffort.slice/"
+					     "kubepods-besteffort-pod12.slice/cri-containerd-" ID
+					     ".scope\n", &c));
+	assert_string_equal(c.runtime, "containerd");
+	assert_true(wr_container_from_cgroup("0::/kubepods.slice/kubepods-pod12.slice/crio-" ID
+					     ".scope\n", &c));
+	assert_string_equal(c.runtime, "cri-o");
+	/* cgroup v1: one line per hierarchy, a user's in one of them. */
+	assert_true(wr_container_from_cgroup("9:name=systemd:/user.slice/user-1000.slice/user@1000."
+					     "service/docker-" ID2 ".scope\n"
+					     "4:memory:/system.slice/docker-" ID ".scope\n", &c));
+	assert_string_equal(c.id, ID);
+	/* No line end, a truncated line, nothing. */
+	assert_true(wr_container_from_cgroup("0::/docker/" ID, &c));
+	assert_false(wr_container_from_cgroup("0:", &c));
+	assert_false(wr_container_from_cgroup("", &c));
+}
+
 /* containers.json as podman 4.3 (c/storage) writes it: one object per container. */
 static const char containers_json[] =
 	"[{\"id\":\"" ID2 "\",\"names\":[\"db\"],\"image\":\"i\",\"layer\":\"l\","
@@ -209,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_from_cgroups),
+		cmocka_unit_test(test_cgroup_where_the_runtime_puts_it),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_docker_name_is_the_top_level_one),
 		cmocka_unit_test(test_podman_name_is_the_containers_own),
