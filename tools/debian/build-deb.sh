@@ -1,19 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# make deb: build/whyrefused_<version>_<arch>.deb with Debian's own tools.
+# make deb: build/whyrefused_<version>_<arch>.deb with Debian's own tools
+# (make BUILD=DIR deb: DIR/..., beside the Makefile's other trees).
 # The binary is built again with Debian's hardening flags (dpkg-buildflags),
 # its Depends come from dpkg-shlibdeps, and dpkg-deb packs the tree:
 #   /usr/sbin/whyrefused, whyrefused(8), the systemd unit (installed, not
 #   enabled), /etc/default/whyrefused and the logrotate file (conffiles),
-#   bash completion, the JSON schema, copyright and changelog.
+#   bash completion, the JSON schema, copyright and changelog. Its
+#   maintainer scripts are what dh_installsystemd --no-enable --no-start
+#   --restart-after-upgrade writes (deb-systemd-helper, deb-systemd-invoke),
+#   with the stop on removal: tools/debian/postinst, prerm, postrm.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/tools/debian
 VERSION=$(sed -n 's/^VERSION *:= *//p' "$ROOT/Makefile")
 ARCH=$(dpkg --print-architecture)
-OBJ=$ROOT/build/deb-obj
-STAGE=$ROOT/build/deb/whyrefused
-OUT=$ROOT/build/whyrefused_${VERSION}_${ARCH}.deb
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+OBJ=$BUILD/deb-obj
+STAGE=$BUILD/deb/whyrefused
+OUT=$BUILD/whyrefused_${VERSION}_${ARCH}.deb
 
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 make -s -C "$ROOT" BUILD="$OBJ" \
@@ -53,6 +59,7 @@ size=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" \
 	"$HERE/control.in" >"$STAGE/DEBIAN/control"
 printf '/etc/default/whyrefused\n/etc/logrotate.d/whyrefused\n' >"$STAGE/DEBIAN/conffiles"
+install -m 0755 "$HERE/postinst" "$HERE/prerm" "$HERE/postrm" "$STAGE/DEBIAN/"
 (cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
 	xargs -0 md5sum) >"$STAGE/DEBIAN/md5sums"
 chmod 0644 "$STAGE/DEBIAN/control" "$STAGE/DEBIAN/conffiles" "$STAGE/DEBIAN/md5sums"
