@@ -257,11 +257,53 @@ static int open_checked(const char *path, const struct wr_netns *ns)
 }
 
 /*
+ * Namespaces looked for in vain in the last second, per thread (the rule
+ * thread runs helpers too): a refusal flood from a namespace whose process
+ * is gone must not walk /proc for each one (~100 ms with 3,000 processes).
+ */
+#define MISSED_SLOTS 8
+static _Thread_local struct {
+	uint32_t inode;
+	uint64_t dev;
+	uint64_t ms;
+} missed[MISSED_SLOTS];
+static _Thread_local unsigned int missed_next;
+
+static bool missed_lately(const struct wr_netns *ns, uint64_t now)
+{
+	for (size_t i = 0; i < MISSED_SLOTS; i++)
+		if (missed[i].inode == ns->inode && missed[i].dev == ns->dev &&
+		    now - missed[i].ms < 1000)
+			return true;
+	return false;
+}
+
+static int walk(const struct wr_netns *ns);
+
+/*
  * `ns` by its inode wherever it is still held: a name in /run/netns or a
- * process inside. -ENOENT if nothing holds it; -errno if it could not be
- * looked for.
+ * process inside. -ENOENT if nothing holds it (or nothing did a moment
+ * ago); -errno if it could not be looked for.
  */
 static int find_again(const struct wr_netns *ns)
+{
+	uint64_t now = mono_ms();
+	unsigned int i;
+	int fd;
+
+	if (missed_lately(ns, now))
+		return -ENOENT;
+	fd = walk(ns);
+	if (fd == -ENOENT) {
+		i = missed_next++ % MISSED_SLOTS;
+		missed[i].inode = ns->inode;
+		missed[i].dev = ns->dev;
+		missed[i].ms = now;
+	}
+	return fd;
+}
+
+static int walk(const struct wr_netns *ns)
 {
 	static const char *const dirs[] = { "/run/netns", "/proc" };
 	char path[sizeof(ns->path) + 280];
