@@ -6,6 +6,16 @@
  * the tracer from draining the kernel: once the buffer is full, whole
  * records are dropped and counted. Every record is written, dropped or
  * still pending; stats report all three.
+ *
+ * A reader of JSON lines never sees two records on one line. A full disk
+ * (ENOSPC, EDQUOT) is a reader that stalls: what is queued stays, and the
+ * record the disk cut short is completed once space is freed, so records
+ * are whole or absent. Only when the fd fails for good (EIO...) in the
+ * middle of a record, or is swapped for a new file (SIGHUP, rotation) then,
+ * does a part of it stay written: the rest is dropped, counted, and should
+ * writing resume on that file, a newline ends the damaged line first. The
+ * one damaged form: a proper prefix of a record (never valid JSON) as the
+ * last line of a file, or on a line alone.
  */
 #ifndef WR_LINE_SINK_H
 #define WR_LINE_SINK_H
@@ -20,8 +30,12 @@ struct wr_sink {
 	size_t len, cap;
 	uint64_t written;	/* records the fd took */
 	uint64_t dropped;	/* records dropped: buffer full, or the fd failed */
-	uint64_t write_errors;	/* write() failures other than "try later" */
+	uint64_t write_errors;	/* write() failures other than "try later"; a full disk once */
 	bool reader_gone;	/* EPIPE: the reading end was closed */
+	bool disk_full;		/* ENOSPC, EDQUOT: retried, as a stalled reader is */
+	bool mid_record;	/* the record at buf[0] is partly written... */
+	uint64_t cut_dev, cut_ino;	/* ...to this file */
+	bool damaged;		/* a dropped record's prefix ends that file */
 };
 
 /* 0, or -1 when out of memory. `cap` bytes are buffered at most. */
