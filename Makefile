@@ -203,6 +203,21 @@ $(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c 
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
+# libFuzzer on a would-be conmon's arguments and executable (user/containers.c).
+$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/small_file.c
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iuser $^ -o $@
+
+# libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/proc_owner.c).
+$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c \
+			      user/small_file.c user/units.c
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iuser $^ -o $@
+
 fuzz: $(BUILD)/fuzz/fuzz_json_writer
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus && cp tests/fuzz/corpus/* $(BUILD)/fuzz/corpus/
 	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus 2>&1 | \

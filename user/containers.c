@@ -2,13 +2,14 @@
 #include "containers.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "small_file.h"
+#include <unistd.h>
 
 #define CACHE 64
 #define CACHE_MS 10000
@@ -433,17 +434,74 @@ bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_conta
 	return true;
 }
 
+bool wr_container_conmon_exe(const char *exe)
+{
+	/* containers.conf's conmon_path defaults: root's directories only. */
+	static const char *const paths[] = {
+		"/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
+		"/usr/local/lib/podman/conmon", "/usr/bin/conmon", "/usr/sbin/conmon",
+		"/usr/local/bin/conmon", "/usr/local/sbin/conmon",
+	};
+	static const char deleted[] = " (deleted)";
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		size_t n = strlen(paths[i]);
+
+		if (!strncmp(exe, paths[i], n) && (!exe[n] || !strcmp(exe + n, deleted)))
+			return true;
+	}
+	return false;
+}
+
+/* Up to len - 1 bytes of file `name` under directory `dir`, NUL-terminated; -1 if unreadable. */
+static ssize_t read_at(int dir, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t used = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -1;
+	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += (size_t)n;
+	close(fd);
+	buf[used] = '\0';
+	return n < 0 ? -1 : (ssize_t)used;
+}
+
+/* /proc/PID/status says real and effective uid 0? */
+static bool run_by_root(const char *status)
+{
+	const char *uid = strstr(status, "\nUid:");
+	unsigned int real, effective;
+
+	return uid && sscanf(uid + 5, "%u %u", &real, &effective) == 2 && !real && !effective;
+}
+
 bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 			      struct wr_container *c)
 {
-	char path[128], args[8192];
+	char path[128], args[8192], exe[PATH_MAX], status[4096];
+	bool holder = false;
 	ssize_t n;
+	int dir;
 
 	memset(c, 0, sizeof(*c));
-	if (!pid || strcmp(comm, "conmon"))
+	if (!pid || strcmp(comm, "conmon"))	/* cheap first: nearly every holder is not */
 		return false;
-	snprintf(path, sizeof(path), "%s/proc/%u/cmdline", root, pid);
-	n = wr_read_small_file(path, args, sizeof(args));
+	/* One directory for every read: a pid reused meanwhile is not read as the same process. */
+	snprintf(path, sizeof(path), "%s/proc/%u", root, pid);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return false;
+	n = readlinkat(dir, "exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		holder = wr_container_conmon_exe(exe) &&
+			 read_at(dir, "status", status, sizeof(status)) > 0 && run_by_root(status);
+	}
+	n = holder ? read_at(dir, "cmdline", args, sizeof(args)) : -1;
+	close(dir);
 	return n > 0 && wr_container_from_conmon_args(args, (size_t)n, c);
 }
 
@@ -454,3 +512,4 @@ void wr_container_label(const struct wr_container *c, char *buf, size_t len)
 	else
 		snprintf(buf, len, "container %.12s (%s)", c->id, c->runtime);
 }
+

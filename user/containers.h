@@ -49,8 +49,15 @@ bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
  */
 bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_container *c);
 /*
+ * Is `exe` (/proc/PID/exe's link) podman's conmon, where podman installs it
+ * (containers.conf's conmon_path defaults), " (deleted)" once upgraded?
+ */
+bool wr_container_conmon_exe(const char *exe);
+/*
  * The container process `pid` (named `comm`) holds published ports for,
- * while it runs; false for any other process.
+ * while it runs; false for any other process. Only conmon counts, told by
+ * its executable (wr_container_conmon_exe) and run by root (as rootful
+ * podman runs it): its name and arguments are anyone's to choose.
  */
 bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 			      struct wr_container *c);

@@ -160,13 +160,19 @@ void wr_owner_details(struct wr_listener *l)
 		wr_unit_from_cgroup(text, l->unit, sizeof(l->unit));
 }
 
+bool wr_stat_running(const char *stat)
+{
+	/* "pid (comm) S ...": comm may hold anything, ')' and spaces included. */
+	const char *paren = strrchr(stat, ')');
+
+	return paren && paren[1] == ' ' && paren[2] && paren[2] != 'Z' && paren[2] != 'X' &&
+	       paren[3] == ' ';
+}
+
 bool wr_process_running(uint32_t pid)
 {
-	char path[32], stat[256], *paren;
+	char path[32], stat[256];
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if (wr_read_small_file(path, stat, sizeof(stat)) <= 0)
-		return false;
-	paren = strrchr(stat, ')');	/* "pid (comm) S ...": comm may hold anything */
-	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+	return wr_read_small_file(path, stat, sizeof(stat)) > 0 && wr_stat_running(stat);
 }

@@ -21,6 +21,8 @@ void wr_owner_cache_free(void);
  * conmon). A stop is then told by what the process was.
  */
 void wr_owner_details(struct wr_listener *l);
+/* Does a /proc/PID/stat line say running (not a zombie, not dead)? */
+bool wr_stat_running(const char *stat);
 /* Is process `pid` running (not gone, not a zombie waiting for its parent)? */
 bool wr_process_running(uint32_t pid);
 

@@ -246,6 +246,67 @@ static void put(const char *root, const char *rel, const char *text)
 	fclose(f);
 }
 
+/*
+ * Which process is podman's conmon: its executable, where podman installs
+ * it, run by root. Not its name or its arguments: any program can be
+ * called conmon and take "-c ID -n NAME".
+ */
+static void test_conmon_is_told_by_its_executable(void **state)
+{
+	static const char id[] = "8f75def5c927c9fbbbcfc08dee9fc8be7aa76d4fca99528af879f05f9e9ed96c";
+	char root[] = "/tmp/wr-conmon.XXXXXX", path[256], args[512], cmd[64];
+	const char *root_status = "Name:\tconmon\nState:\tS (sleeping)\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n";
+	struct wr_container c;
+	FILE *f;
+	size_t n;
+
+	assert_true(wr_container_conmon_exe("/usr/bin/conmon"));
+	assert_true(wr_container_conmon_exe("/usr/libexec/podman/conmon"));
+	assert_true(wr_container_conmon_exe("/usr/bin/conmon (deleted)"));	/* upgraded */
+	assert_false(wr_container_conmon_exe("/tmp/x/conmon"));
+	assert_false(wr_container_conmon_exe("/home/u/usr/bin/conmon"));
+	assert_false(wr_container_conmon_exe("/usr/bin/conmonx"));
+	assert_false(wr_container_conmon_exe("/usr/bin/conmon (deleted)x"));
+	assert_false(wr_container_conmon_exe("conmon"));
+	assert_false(wr_container_conmon_exe(""));
+
+	assert_non_null(mkdtemp(root));
+	n = (size_t)snprintf(args, sizeof(args), "/usr/bin/conmon%c-c%c%s%c-n%cweb", 0, 0, id, 0, 0) + 1;
+	for (int pid = 1; pid <= 5; pid++) {
+		snprintf(path, sizeof(path), "%s/proc/%d/cmdline", root, pid);
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc/%d", root, pid);
+		assert_int_equal(system(cmd), 0);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite(args, 1, n, f);
+		fclose(f);
+	}
+	put(root, "proc/1/status", root_status);
+	assert_int_equal(symlink("/usr/bin/conmon", strcat(strcpy(path, root), "/proc/1/exe")), 0);
+	/* The real one. */
+	assert_true(wr_container_port_holder(root, 1, "conmon", &c));
+	assert_string_equal(c.id, id);
+	assert_string_equal(c.name, "web");
+	assert_false(wr_container_port_holder(root, 1, "sshd", &c));
+	/* Named conmon, through a symlink or a copy elsewhere. */
+	put(root, "proc/2/status", root_status);
+	assert_int_equal(symlink("/tmp/wr/tcp_listen", strcat(strcpy(path, root), "/proc/2/exe")), 0);
+	assert_false(wr_container_port_holder(root, 2, "conmon", &c));
+	assert_string_equal(c.runtime, "");
+	/* podman's binary, run by a user with arguments of their own. */
+	put(root, "proc/3/status", "Name:\tconmon\nUid:\t1000\t1000\t1000\t1000\n");
+	assert_int_equal(symlink("/usr/bin/conmon", strcat(strcpy(path, root), "/proc/3/exe")), 0);
+	assert_false(wr_container_port_holder(root, 3, "conmon", &c));
+	put(root, "proc/4/status", "Name:\tconmon\nUid:\t0\t1000\t0\t0\n");
+	assert_int_equal(symlink("/usr/bin/conmon", strcat(strcpy(path, root), "/proc/4/exe")), 0);
+	assert_false(wr_container_port_holder(root, 4, "conmon", &c));
+	/* Its executable unreadable (gone): not known to be conmon. */
+	put(root, "proc/5/status", root_status);
+	assert_false(wr_container_port_holder(root, 5, "conmon", &c));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_of_pid(void **state)
 {
 	char root[] = "/tmp/wr-ctr.XXXXXX", cmd[64], label[128];
@@ -279,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_podman_name_is_the_containers_own),
 		cmocka_unit_test(test_conmon_names_the_container),
 		cmocka_unit_test(test_of_pid),
+		cmocka_unit_test(test_conmon_is_told_by_its_executable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
