@@ -29,7 +29,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/shell_quote.c
+	      user/on_demand.c user/shell_quote.c user/utf8.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
@@ -183,7 +183,8 @@ $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BU
 
 # libFuzzer on the JSON writer with arbitrary bytes as names (bounded).
 FUZZ_SECONDS ?= 15
-$(BUILD)/fuzz/fuzz_json_writer: tests/fuzz/fuzz_json_writer.c tests/fuzz/json_check.c user/json_writer.c
+$(BUILD)/fuzz/fuzz_json_writer: tests/fuzz/fuzz_json_writer.c tests/fuzz/json_check.c user/json_writer.c \
+				 user/utf8.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void jw_init(struct jw *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -114,39 +116,6 @@ void jw_key(struct jw *w, const char *key)
 	w->after_key = true;
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF. */
-	if (c == 0xe0 && s[1] < 0xa0)
-		return 0;
-	if (c == 0xed && s[1] > 0x9f)
-		return 0;
-	if (c == 0xf0 && s[1] < 0x90)
-		return 0;
-	if (c == 0xf4 && s[1] > 0x8f)
-		return 0;
-	return len;
-}
-
 void json_escape(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -156,6 +125,7 @@ void json_escape(struct jw *w, const char *str, size_t n)
 		unsigned char c = s[i];
 		char esc[8];
 		size_t len, run;
+		uint32_t cp;
 
 		/* Plain printable ASCII, the usual case: one copy per run. */
 		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
@@ -181,13 +151,24 @@ void json_escape(struct jw *w, const char *str, size_t n)
 			i++;
 			continue;
 		}
-		len = utf8_seq_len(s + i, n - i);
+		len = wr_utf8_next((const char *)s + i, n - i, &cp);
 		if (len == 0) {
 			jw_raw(w, "\\ufffd", 6);
 			i++;
 			continue;
 		}
-		jw_raw(w, (const char *)s + i, len);
+		/*
+		 * C1 and bidi controls, line separators: valid, kept, but as
+		 * \uXXXX. A JSON reader gets the same string; a person who
+		 * tails the file on a terminal sees text, not a CSI or text
+		 * reordered (the JSON lines are read on terminals too).
+		 */
+		if (wr_utf8_is_control(cp)) {
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+			jw_raw(w, esc, 6);
+		} else {
+			jw_raw(w, (const char *)s + i, len);
+		}
 		i += len;
 	}
 }

@@ -50,7 +50,9 @@ const char *jw_result(struct jw *w);
 /*
  * Appends `s[0..n)` to `w` as the inside of a JSON string: `"` and `\`
  * escaped, every byte below 0x20 and DEL as \u00XX (\n, \t... in short
- * form), and each byte that is not part of valid UTF-8 as U+FFFD.
+ * form), the other characters that act on a terminal (C1, bidi controls,
+ * U+2028/2029: utf8.h) as \uXXXX, and each byte that is not part of valid
+ * UTF-8 as U+FFFD.
  */
 void json_escape(struct jw *w, const char *s, size_t n);
 

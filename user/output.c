@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "explain.h"
+#include "utf8.h"
 
 #define COLOR_RED	"\033[1;31m"
 #define COLOR_YELLOW	"\033[1;33m"
@@ -389,31 +390,30 @@ static const char *label_color(enum wr_cause c)
 
 /*
  * Text for a terminal: names come from processes and may hold anything.
- * Control bytes (newline, ESC...) and bytes that are not valid UTF-8 become
- * '?', so a process name cannot forge lines or drive the terminal.
+ * Characters that act on a terminal (C0 and C1 controls, bidi overrides,
+ * line separators: utf8.h) become one '?' each, and each byte that is not
+ * valid UTF-8 one '?' (as JSON has a U+FFFD for it), so a process name can
+ * neither forge lines, drive the terminal, nor reorder what it shows.
  */
 void wr_text_sanitize(char *dst, const char *src, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)src;
-	size_t n = 0;
+	size_t n = 0, left = strlen(src);
 
-	while (*s && n + 1 < len) {
-		size_t seq = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
-			     (*s & 0xf8) == 0xf0 ? 4 : 0;
-		size_t i;
-		bool ok = seq && *s >= 0x20 && *s != 0x7f && !(*s >= 0xc0 && *s <= 0xc1) &&
-			  *s <= 0xf4;
+	while (left && n + 1 < len) {
+		uint32_t cp;
+		size_t seq = wr_utf8_next(src, left, &cp);
 
-		for (i = 1; ok && i < seq; i++)
-			ok = (s[i] & 0xc0) == 0x80;
-		if (!ok || n + seq >= len) {
+		if (!seq || n + seq >= len) {	/* invalid, or no room for it whole */
 			dst[n++] = '?';
-			s++;
-			continue;
+			seq = 1;
+		} else if (wr_utf8_is_control(cp)) {
+			dst[n++] = '?';
+		} else {
+			memcpy(dst + n, src, seq);
+			n += seq;
 		}
-		memcpy(dst + n, s, seq);
-		n += seq;
-		s += seq;
+		src += seq;
+		left -= seq;
 	}
 	dst[n] = '\0';
 }

@@ -87,7 +87,10 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final);
 /* A fatal error after startup: stderr, and a JSON record in JSON mode. */
 void wr_output_error(struct wr_output *o, const struct timespec *ts, const char *msg);
 
-/* Copies `src` for a terminal: control bytes and invalid UTF-8 become '?'. */
+/*
+ * Copies `src` for a terminal: characters that act on one (C0, C1, bidi
+ * controls: utf8.h) and bytes that are not valid UTF-8 become '?'.
+ */
 void wr_text_sanitize(char *dst, const char *src, size_t len);
 
 /* RFC 3339, nanoseconds, UTC: 2026-11-24T23:45:01.123456789Z */

@@ -119,6 +119,23 @@ static void test_invalid_utf8_becomes_replacement(void **state)
 	assert_string_equal(ESC("\xc3\"x"), "\"\\ufffd\\\"x\"");	/* quote not eaten */
 }
 
+/*
+ * Valid characters that drive a terminal (C1 controls; U+009B is CSI) or
+ * reorder what it shows (bidi controls), and the line separators: escaped,
+ * which a JSON reader decodes to the same string, so that `tail -f` of the
+ * file on a terminal shows them as text.
+ */
+static void test_terminal_controls_are_escaped(void **state)
+{
+	assert_string_equal(ESC("\xc2\x9b" "31m"), "\"\\u009b31m\"");
+	assert_string_equal(ESC("\xc2\x80\xc2\x9f\xc2\xa0"), "\"\\u0080\\u009f\xc2\xa0\"");
+	assert_string_equal(ESC("x\xe2\x80\xaey"), "\"x\\u202ey\"");
+	assert_string_equal(ESC("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9"),
+			    "\"\\u202a\\u2066\\u2069\"");
+	assert_string_equal(ESC("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\"");
+	assert_string_equal(ESC("\xe2\x80\xaf\xe2\x81\xaa"), "\"\xe2\x80\xaf\xe2\x81\xaa\"");
+}
+
 static void test_keys_are_escaped_too(void **state)
 {
 	struct jw w;
@@ -238,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_nul_inside_a_string_does_not_end_it),
 		cmocka_unit_test(test_valid_utf8_passes_through),
 		cmocka_unit_test(test_invalid_utf8_becomes_replacement),
+		cmocka_unit_test(test_terminal_controls_are_escaped),
 		cmocka_unit_test(test_keys_are_escaped_too),
 		cmocka_unit_test(test_misuse_voids_the_record),
 		cmocka_unit_test(test_too_deep_is_refused),

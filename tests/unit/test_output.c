@@ -238,6 +238,45 @@ static void test_text_sanitize_keeps_names_from_forging_lines(void **state)
 	assert_string_equal(out, "???");
 }
 
+/* C1 controls and bidi controls drive a terminal as much as ESC does. */
+static void test_text_sanitize_escapes_c1_and_bidi(void **state)
+{
+	char out[64];
+
+	wr_text_sanitize(out, "a\xc2\x9b" "31mb", sizeof(out));	/* U+009B, CSI */
+	assert_string_equal(out, "a?31mb");
+	wr_text_sanitize(out, "\xc2\x80\xc2\x9f|\xc2\xa0", sizeof(out));	/* C1 ends at U+009F */
+	assert_string_equal(out, "??|\xc2\xa0");
+	wr_text_sanitize(out, "x\xe2\x80\xaegnp.exe", sizeof(out));	/* U+202E, RLO */
+	assert_string_equal(out, "x?gnp.exe");
+	wr_text_sanitize(out, "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", sizeof(out));
+	assert_string_equal(out, "????");
+	wr_text_sanitize(out, "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", sizeof(out));
+	assert_string_equal(out, "????");			/* U+2066-2069, isolates */
+	wr_text_sanitize(out, "\xe2\x80\xa8\xe2\x80\xa9", sizeof(out));	/* line, paragraph sep. */
+	assert_string_equal(out, "??");
+	/* Their neighbours are plain characters. */
+	wr_text_sanitize(out, "\xe2\x80\xa9|\xe2\x80\xaf|\xe2\x81\xa5|\xe2\x81\xaa", sizeof(out));
+	assert_string_equal(out, "?|\xe2\x80\xaf|\xe2\x81\xa5|\xe2\x81\xaa");
+}
+
+/* What the JSON writer replaces with U+FFFD, the text output replaces too. */
+static void test_text_sanitize_agrees_with_json_on_invalid_utf8(void **state)
+{
+	char out[64];
+
+	wr_text_sanitize(out, "\xe0\x80\xaf", sizeof(out));		/* overlong '/' */
+	assert_string_equal(out, "???");
+	wr_text_sanitize(out, "\xed\xa0\x80", sizeof(out));		/* surrogate */
+	assert_string_equal(out, "???");
+	wr_text_sanitize(out, "\xf4\x90\x80\x80", sizeof(out));	/* past U+10FFFF */
+	assert_string_equal(out, "????");
+	wr_text_sanitize(out, "\xf0\x80\x80\xaf", sizeof(out));	/* overlong, 4 bytes */
+	assert_string_equal(out, "????");
+	wr_text_sanitize(out, "\xf4\x8f\xbf\xbf\xf0\x90\x80\x80", sizeof(out));	/* the ends */
+	assert_string_equal(out, "\xf4\x8f\xbf\xbf\xf0\x90\x80\x80");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +292,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text_ipv6_brackets_and_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_and_stats_records, setup, teardown),
 		cmocka_unit_test(test_text_sanitize_keeps_names_from_forging_lines),
+		cmocka_unit_test(test_text_sanitize_escapes_c1_and_bidi),
+		cmocka_unit_test(test_text_sanitize_agrees_with_json_on_invalid_utf8),
 		cmocka_unit_test_setup_teardown(test_error_record, setup, teardown),
 		cmocka_unit_test(test_write_errors_are_counted),
 	};
