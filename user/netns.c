@@ -195,27 +195,44 @@ const struct wr_netns *wr_netns_lookup(struct wr_netns_list *l, uint32_t inode)
 	return wr_netns_scan(l) ? NULL : wr_netns_find(l, inode);
 }
 
+/*
+ * Is ns->pid still a process inside `ns`? The scan saw it there, but pids
+ * are reused: another process's container or name must not name it.
+ */
+static bool pid_inside(const struct wr_netns *ns)
+{
+	char path[32];
+	struct stat st;
+
+	if (!ns->pid)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/ns/net", ns->pid);
+	return !stat(path, &st) && st.st_ino == ns->inode &&
+	       (!ns->dev || (uint64_t)st.st_dev == ns->dev);
+}
+
 bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr_container *c)
 {
 	const struct wr_netns *ns = wr_netns_find(l, inode);
 
-	return ns && ns->pid && wr_container_of_pid("", ns->pid, c);
+	return ns && pid_inside(ns) && wr_container_of_pid("", ns->pid, c);
 }
 
 void wr_netns_label(const struct wr_netns_list *l, uint32_t inode, char *buf, size_t len)
 {
 	const struct wr_netns *ns = wr_netns_find(l, inode);
+	bool inside = ns && pid_inside(ns);
 	struct wr_container c;
 
 	/* A container's namespace is called by the container's name. */
-	if (ns && ns->pid && wr_container_of_pid("", ns->pid, &c)) {
+	if (inside && wr_container_of_pid("", ns->pid, &c)) {
 		char label[128];
 
 		wr_container_label(&c, label, sizeof(label));
 		snprintf(buf, len, "%s, netns %u", label, inode);
 	} else if (ns && ns->name[0])
 		snprintf(buf, len, "netns %u (/run/netns/%s)", inode, ns->name);
-	else if (ns && ns->pid)
+	else if (inside)
 		snprintf(buf, len, "netns %u (pid %u %s)", inode, ns->pid, ns->comm);
 	else
 		snprintf(buf, len, "netns %u", inode);

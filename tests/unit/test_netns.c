@@ -125,6 +125,27 @@ static void test_gone_looked_for_at_most_once_a_second(void **state)
 	assert_true(rest < first * 5 + 0.002);
 }
 
+/* A namespace is named by a process inside only while that pid is still inside. */
+static void test_label_only_by_a_pid_still_inside(void **state)
+{
+	struct wr_netns ns = self_ns("/proc/self/ns/net");
+	struct wr_netns_list l = { .v = &ns, .n = 1, .cap = 1 };
+	char buf[160], want[160];
+
+	ns.pid = (uint32_t)getpid();
+	snprintf(ns.comm, sizeof(ns.comm), "test_netns");
+	wr_netns_label(&l, ns.inode, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "netns %u (pid %u test_netns)", ns.inode, ns.pid);
+	assert_string_equal(buf, want);
+	/* The pid now runs elsewhere (reused): the namespace is not its. */
+	ns.inode = 7;
+	wr_netns_label(&l, ns.inode, buf, sizeof(buf));
+	assert_string_equal(buf, "netns 7");
+	snprintf(ns.name, sizeof(ns.name), "blue");
+	wr_netns_label(&l, ns.inode, buf, sizeof(buf));
+	assert_string_equal(buf, "netns 7 (/run/netns/blue)");
+}
+
 static void test_exec_resolves_in_fixed_path(void **state)
 {
 	char path[256];
@@ -280,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_gone_only_when_gone),
 		cmocka_unit_test(test_fd_checked_by_inode),
 		cmocka_unit_test(test_gone_looked_for_at_most_once_a_second),
+		cmocka_unit_test(test_label_only_by_a_pid_still_inside),
 		cmocka_unit_test(test_exec_resolves_in_fixed_path),
 		cmocka_unit_test(test_exec_environment_and_fds),
 		cmocka_unit_test(test_exec_capabilities),
