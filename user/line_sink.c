@@ -117,8 +117,10 @@ static int write_failed(struct wr_sink *s, ssize_t n)
 		return 0;
 	}
 	s->write_errors++;
-	if (n < 0 && errno == EPIPE)
+	if (n < 0 && (errno == EPIPE || errno == EBADF)) {
 		s->reader_gone = true;
+		s->gone_errno = errno;
+	}
 	discard(s);
 	return -1;
 }
@@ -154,7 +156,8 @@ void wr_sink_flush(struct wr_sink *s)
 		struct pollfd p = { .fd = s->fd, .events = POLLOUT };
 		ssize_t n;
 
-		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+		/* POLLNVAL, a closed fd: the write says EBADF. */
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)))
 			return;	/* full: try again on the next turn of the loop */
 		/* Rotated mid-record: the rest must not start the new file. */
 		if (s->mid_record && !same_file(s->fd, s->cut_dev, s->cut_ino))

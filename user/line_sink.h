@@ -31,7 +31,8 @@ struct wr_sink {
 	uint64_t written;	/* records the fd took */
 	uint64_t dropped;	/* records dropped: buffer full, or the fd failed */
 	uint64_t write_errors;	/* write() failures other than "try later"; a full disk once */
-	bool reader_gone;	/* EPIPE: the reading end was closed */
+	bool reader_gone;	/* the output is gone for good: the reader exited, fd closed */
+	int gone_errno;		/* why: EPIPE, EBADF */
 	bool disk_full;		/* ENOSPC, EDQUOT: retried, as a stalled reader is */
 	bool mid_record;	/* the record at buf[0] is partly written... */
 	uint64_t cut_dev, cut_ino;	/* ...to this file */

@@ -717,6 +717,11 @@ static int run(struct tracer *t)
 	wr_sink_drain(&t->sink, 1000);
 	write_metrics_file(t);
 	ret = 0;
+	/* A lost reader fails the run: systemd's Restart=on-failure starts us again. */
+	if (t->out.reader_gone) {
+		fail("cannot write output: %s", strerror(t->out.gone_errno));
+		ret = 1;
+	}
 
 cleanup:
 	wr_metrics_close(&t->msrv);
@@ -753,6 +758,11 @@ int main(int argc, char **argv)
 		return 2;
 	case WR_CLI_RUN:
 		break;
+	}
+	/* stdout closed: fd 1 would be the next fd opened (an epoll, a BPF map). */
+	if (!t.opts.output && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		fail("cannot write output: %s", strerror(errno));
+		return 1;
 	}
 	for (size_t i = 0; i < t.opts.n_netns; i++)
 		if (wr_netns_resolve(t.opts.netns[i], &t.netns_filter[i], err, sizeof(err))) {

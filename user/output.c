@@ -47,6 +47,7 @@ static void emit(struct wr_output *o, FILE *f, const char *line)
 		wr_sink_put(o->sink, line);
 		wr_sink_flush(o->sink);
 		o->reader_gone = o->sink->reader_gone;
+		o->gone_errno = o->sink->gone_errno;
 		return;
 	}
 	if (!line) {
@@ -55,8 +56,10 @@ static void emit(struct wr_output *o, FILE *f, const char *line)
 	}
 	n = strlen(line);
 	if (fwrite(line, 1, n, f) != n || fputc('\n', f) == EOF || fflush(f) == EOF) {
-		if (errno == EPIPE)
+		if (errno == EPIPE || errno == EBADF) {
 			o->reader_gone = true;
+			o->gone_errno = errno;
+		}
 		o->write_errors++;
 		clearerr(f);
 		return;

@@ -63,7 +63,8 @@ struct wr_output {
 	struct jw jw;
 	uint64_t written;
 	uint64_t write_errors;
-	bool reader_gone;	/* EPIPE: whoever read our output has exited */
+	bool reader_gone;	/* whoever read our output has exited, or stdout is closed */
+	int gone_errno;		/* why: EPIPE, EBADF */
 	struct wr_sink *sink;	/* if set, records for `f` go through it instead */
 };
 

@@ -174,6 +174,7 @@ static void test_closed_reader_is_noticed_and_counted(void **state)
 	wr_sink_put(&s, RECORD);
 	wr_sink_flush(&s);
 	assert_true(s.reader_gone);
+	assert_int_equal(s.gone_errno, EPIPE);
 	assert_true(s.write_errors >= 1);
 	assert_int_equal(s.written + s.dropped + wr_sink_pending(&s), 2);
 	wr_sink_drain(&s, 10);
@@ -181,6 +182,23 @@ static void test_closed_reader_is_noticed_and_counted(void **state)
 	assert_int_equal(s.dropped, 2);
 	wr_sink_free(&s);
 	close(p[1]);
+}
+
+/* stdout closed under us: the output is gone as surely as with EPIPE. */
+static void test_closed_fd_is_a_reader_gone(void **state)
+{
+	struct wr_sink s;
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(wr_sink_init(&s, p[1], 4096), 0);
+	put(&s, 0);
+	assert_true(s.reader_gone);
+	assert_int_equal(s.gone_errno, EBADF);
+	assert_int_equal(s.dropped, 1);
+	wr_sink_free(&s);
 }
 
 static void test_a_record_larger_than_the_buffer_is_dropped(void **state)
@@ -353,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_stalled_reader_drops_whole_records_and_counts_them),
 		cmocka_unit_test(test_pending_records_go_out_when_the_reader_reads),
 		cmocka_unit_test(test_closed_reader_is_noticed_and_counted),
+		cmocka_unit_test(test_closed_fd_is_a_reader_gone),
 		cmocka_unit_test(test_a_record_larger_than_the_buffer_is_dropped),
 		cmocka_unit_test(test_full_disk_completes_the_cut_record),
 		cmocka_unit_test(test_full_disk_drops_whole_records_when_the_buffer_is_full),

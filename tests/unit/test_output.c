@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Records as JSON lines and human lines, and write-error accounting. */
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -226,6 +229,43 @@ static void test_write_errors_are_counted(void **state)
 	fclose(full);
 }
 
+/* The reader is gone (EPIPE) or stdout closed (EBADF): said, with why. */
+static void test_lost_reader_is_noticed_with_its_errno(void **state)
+{
+	struct wr_refusal r = sample();
+	struct wr_output o;
+	struct wr_sink sink;
+	FILE *f;
+	int p[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	assert_int_equal(wr_sink_init(&sink, p[1], 4096), 0);
+	wr_output_init(&o, stdout, stderr, true, false);
+	o.sink = &sink;
+	wr_output_refusal(&o, &r);
+	assert_true(o.reader_gone);
+	assert_int_equal(o.gone_errno, EPIPE);
+	wr_output_free(&o);
+	wr_sink_free(&sink);
+	close(p[1]);
+
+	/* Without a sink, through stdio. */
+	assert_int_equal(pipe(p), 0);
+	f = fdopen(p[1], "w");
+	assert_non_null(f);
+	close(p[0]);
+	close(p[1]);
+	wr_output_init(&o, f, f, true, false);
+	wr_output_refusal(&o, &r);
+	assert_true(o.reader_gone);
+	assert_int_equal(o.gone_errno, EBADF);
+	assert_int_equal(o.write_errors, 1);
+	wr_output_free(&o);
+	fclose(f);
+}
+
 static void test_text_sanitize_keeps_names_from_forging_lines(void **state)
 {
 	char out[64];
@@ -296,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_text_sanitize_agrees_with_json_on_invalid_utf8),
 		cmocka_unit_test_setup_teardown(test_error_record, setup, teardown),
 		cmocka_unit_test(test_write_errors_are_counted),
+		cmocka_unit_test(test_lost_reader_is_noticed_with_its_errno),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
