@@ -242,7 +242,8 @@ static int wait_acks(struct wr_nft_tracer *t, uint32_t first, uint32_t last)
 
 		if (n < 0)
 			return -errno;
-		for (; mnl_nlmsg_ok(h, rem); h = mnl_nlmsg_next(h, &rem)) {
+		/* NLMSG_OK: mnl_nlmsg_ok() lets an nlmsg_len >= 2^31 walk off the buffer. */
+		for (; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
 			const struct nlmsgerr *e;
 
 			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_pid != portid)
