@@ -59,16 +59,27 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* An IPv6 address attribute, or zeros: a message may lack it (NULL). */
+static void copy_ip6(uint8_t *dst, const struct nf_conntrack *ct, enum nf_conntrack_attr type)
+{
+	const void *a = nfct_get_attr(ct, type);
+
+	if (a)
+		memcpy(dst, a, 16);
+	else
+		memset(dst, 0, 16);
+}
+
 /* The tuples we compare, from a libnetfilter_conntrack object. */
 static void read_entry(const struct nf_conntrack *ct, struct wr_ct_entry *e,
 		       uint8_t *reply_daddr, uint16_t *reply_dport)
 {
 	e->family = nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO);
 	if (e->family == AF_INET6) {
-		memcpy(e->orig_daddr, nfct_get_attr(ct, ATTR_ORIG_IPV6_DST), 16);
-		memcpy(e->reply_saddr, nfct_get_attr(ct, ATTR_REPL_IPV6_SRC), 16);
+		copy_ip6(e->orig_daddr, ct, ATTR_ORIG_IPV6_DST);
+		copy_ip6(e->reply_saddr, ct, ATTR_REPL_IPV6_SRC);
 		if (reply_daddr)
-			memcpy(reply_daddr, nfct_get_attr(ct, ATTR_REPL_IPV6_DST), 16);
+			copy_ip6(reply_daddr, ct, ATTR_REPL_IPV6_DST);
 	} else {
 		uint32_t a = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_DST);
 
