@@ -64,6 +64,8 @@ help:
 	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~35 min)'
 	@echo '  make check        unit tests, then integration tests on this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
+	@echo '  make fuzz         each parser of untrusted input under libFuzzer+ASan+UBSan for'
+	@echo '                    FUZZ_SECONDS (10) each, FUZZ_JOBS (2) at a time (in make check)'
 	@echo '  make integration  integration tests only (root)'
 	@echo '  make static       build/whyrefused-static, no shared libraries (copy it anywhere)'
 	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 and 6.12 kernels under'
@@ -181,14 +183,38 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
 $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BUILD)/user/privileges.o
 
-# libFuzzer on the JSON writer with arbitrary bytes as names (bounded).
-FUZZ_SECONDS ?= 15
-$(BUILD)/fuzz/fuzz_json_writer: tests/fuzz/fuzz_json_writer.c tests/fuzz/json_check.c user/json_writer.c \
-				 user/utf8.c
-	$(call msg,FUZZ,$@)
+# libFuzzer with ASan and UBSan on every parser of untrusted input (bounded):
+# tests/fuzz/fuzz_NAME.c feeds its bytes to the parser, linked with the
+# CORE_SRCS built the same way (an archive: each takes what it needs) and
+# FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
+FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
+	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat
+FUZZ_SECONDS ?= 10
+FUZZ_JOBS    ?= 2
+SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ     := $(BUILD)/fuzz/obj
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz -I$(BUILD) \
+		-DWR_VERSION='"$(VERSION)"' -MMD -MP $(SANITIZE)
+FUZZ_LDLIBS  := -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
+FUZZ_SRCS_json_writer := tests/fuzz/json_check.c
+FUZZ_SRCS_conntrack   := user/netns.c
+fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(FUZZ_SRCS_$(1)))
+
+$(FUZZ_OBJ)/%.o: %.c
+	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser -Itests/fuzz $^ -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_OBJ)/user/rule_owners.o: $(BUILD)/rule_owners_default.h
+-include $(wildcard $(FUZZ_OBJ)/*/*.d $(FUZZ_OBJ)/*/*/*.d)
+
+$(BUILD)/fuzz/libcore.a: $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(CORE_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $$(call fuzz_objs,$$*) $(BUILD)/fuzz/libcore.a
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDLIBS)
 
 # libFuzzer on the runtimes' state files: a container's own name (user/containers.c).
 $(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/small_file.c
@@ -219,11 +245,8 @@ $(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
-fuzz: $(BUILD)/fuzz/fuzz_json_writer
-	$(Q)mkdir -p $(BUILD)/fuzz/corpus && cp tests/fuzz/corpus/* $(BUILD)/fuzz/corpus/
-	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus 2>&1 | \
-		grep -E '^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)' ; \
-		test $${PIPESTATUS[0]} -eq 0
+fuzz: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
+	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZERS)
 
 unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
