@@ -27,14 +27,15 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
-	      user/metrics.c user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
+	      user/metrics.c user/metrics_request.c user/metrics_export.c \
+	      user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
 	      user/on_demand.c user/shell_quote.c user/utf8.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
-	      user/nft_flow_trace.c user/fw_rules.c user/metrics_export.c user/nf_late.c \
+	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
 	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
 	      user/rule_lane.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
@@ -244,6 +245,14 @@ $(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
+
+# libFuzzer on the metrics endpoint's request-head parser (user/metrics_request.c).
+$(BUILD)/fuzz/fuzz_metrics_request: tests/fuzz/fuzz_metrics_request.c user/metrics_request.c \
+				    user/metrics_request.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iuser $(filter %.c,$^) -o $@
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZERS)

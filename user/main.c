@@ -84,9 +84,10 @@ static void on_hangup(int sig)
 	reopen_output = 1;
 }
 
+/* Never through a symlink at PATH: root would append to whatever it names. */
 static int open_output(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
 }
 
 /* SIGHUP: logrotate moved the file; what is still queued goes to the new one. */
@@ -664,7 +665,13 @@ static int run(struct tracer *t)
 	if (t->opts.stats_interval_ms)
 		next_stats = now_ms() + t->opts.stats_interval_ms;
 	while (!exiting && !t->out.reader_gone) {
-		e = ring_buffer__poll(rb, 100);
+		/*
+		 * One wait for refusals and metrics clients alike (libbpf's epoll
+		 * fd is pollable): a scrape is answered at once, and since no
+		 * metrics step blocks, a refusal never waits behind a client.
+		 */
+		wr_metrics_wait(&t->msrv, ring_buffer__epoll_fd(rb), 100);
+		e = ring_buffer__poll(rb, 0);
 		if (e < 0 && e != -EINTR) {
 			snprintf(err, sizeof(err), "failed to read the ring buffer: %s", strerror(-e));
 			wr_output_error(&t->out, &start.ts, err);

@@ -6,14 +6,21 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-#define CLIENT_WAIT_MS	100	/* per request, to send it and to take the answer */
-#define MAX_PER_ROUND	8	/* scrapes answered per loop round */
+#define ACCEPT_RETRY_MS	100	/* out of fds: the queued connection waits this long */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 int wr_metrics_listen(struct wr_metrics_server *srv, const struct wr_sockaddr *a,
 		      char *err, size_t errlen)
@@ -24,6 +31,7 @@ int wr_metrics_listen(struct wr_metrics_server *srv, const struct wr_sockaddr *a
 	int one = 1;
 
 	memset(srv, 0, sizeof(*srv));
+	srv->deadline_ms = WR_METRICS_DEADLINE_MS;
 	if (a->family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
@@ -56,105 +64,288 @@ fail:
 	return -1;
 }
 
-/* Reads until the end of the request head, for at most CLIENT_WAIT_MS. */
-static ssize_t read_request(int fd, char *buf, size_t len)
+static void release(struct wr_metrics_client *c)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	size_t n = 0;
-	ssize_t r;
+	close(c->fd);
+	free(c->answer);
+	c->answer = NULL;
+	c->used = false;
+}
 
-	while (n + 1 < len) {
-		if (poll(&p, 1, CLIENT_WAIT_MS) <= 0)
-			return -1;
-		r = read(fd, buf + n, len - 1 - n);
-		if (r <= 0)
-			return -1;
-		n += (size_t)r;
-		buf[n] = '\0';
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-			return (ssize_t)n;
+/*
+ * A reset, not a FIN: an answer the client never read would otherwise stay
+ * queued in the kernel, retried for minutes, after the slot is reused.
+ */
+static void cut_off(struct wr_metrics_client *c)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	release(c);
+}
+
+static void shorten(int *timeout_ms, uint64_t ms)
+{
+	if (*timeout_ms < 0 || ms < (uint64_t)*timeout_ms)
+		*timeout_ms = (int)ms;
+}
+
+int wr_metrics_wait(const struct wr_metrics_server *srv, int fd, int timeout_ms)
+{
+	struct pollfd p[2 + WR_METRICS_CLIENTS];
+	const struct wr_metrics_client *c;
+	uint64_t now = now_ms();
+	nfds_t n = 0;
+	int i, r;
+
+	if (fd >= 0)
+		p[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (srv->fd >= 0 && now >= srv->accept_after_ms)
+		p[n++] = (struct pollfd){ .fd = srv->fd, .events = POLLIN };
+	else if (srv->fd >= 0)
+		shorten(&timeout_ms, srv->accept_after_ms - now);
+	for (i = 0; srv->fd >= 0 && i < WR_METRICS_CLIENTS; i++) {
+		c = &srv->clients[i];
+		if (!c->used)
+			continue;
+		p[n++] = (struct pollfd){ .fd = c->fd, .events = c->answer ? POLLOUT : POLLIN };
+		shorten(&timeout_ms, c->deadline_ms > now ? c->deadline_ms - now : 0);
 	}
-	return (ssize_t)n;	/* a long head: the request line is what matters */
+	/* Not resumed after a signal (SIGHUP): the caller's loop comes back here. */
+	r = poll(p, n, timeout_ms);
+	return r < 0 && errno == EINTR ? 0 : r;
 }
 
-static void write_all(int fd, const char *p, size_t len)
+/* A free slot; with none, the oldest client's (its deadline is the nearest). */
+static struct wr_metrics_client *free_slot(struct wr_metrics_server *srv)
 {
-	struct pollfd pf = { .fd = fd, .events = POLLOUT };
-	ssize_t w;
+	struct wr_metrics_client *oldest = NULL, *c;
+	int i;
 
-	while (len) {
-		if (poll(&pf, 1, CLIENT_WAIT_MS) <= 0)
+	for (i = 0; i < WR_METRICS_CLIENTS; i++) {
+		c = &srv->clients[i];
+		if (!c->used)
+			return c;
+		if (!oldest || c->deadline_ms < oldest->deadline_ms)
+			oldest = c;
+	}
+	cut_off(oldest);
+	srv->evicted++;
+	return oldest;
+}
+
+static void accept_clients(struct wr_metrics_server *srv, uint64_t now)
+{
+	struct wr_metrics_client *c;
+	int i, fd;
+
+	if (now < srv->accept_after_ms)
+		return;
+	for (i = 0; i < WR_METRICS_CLIENTS; i++) {
+		fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			/* The connection stays queued, readable: do not spin on it. */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				srv->accept_after_ms = now + ACCEPT_RETRY_MS;
 			return;
-		w = write(fd, p, len);
-		if (w <= 0)
-			return;
-		p += w;
-		len -= (size_t)w;
+		}
+		c = free_slot(srv);
+		memset(c, 0, offsetof(struct wr_metrics_client, head));
+		c->used = true;
+		c->fd = fd;
+		c->deadline_ms = now + srv->deadline_ms;
 	}
 }
 
-static bool wants_metrics(const char *req)
+static void render_endpoint(FILE *f, const struct wr_metrics_server *srv)
 {
-	return !strncmp(req, "GET /metrics ", 13) || !strncmp(req, "GET /metrics?", 13) ||
-	       !strncmp(req, "GET / ", 6);
+	static const char name[] = "whyrefused_metrics_requests_total";
+
+	fprintf(f, "# HELP %s Connections to this metrics endpoint, by how they ended.\n"
+		"# TYPE %s counter\n", name, name);
+	fprintf(f, "%s{result=\"scrape\"} %llu\n", name, (unsigned long long)srv->scrapes);
+	fprintf(f, "%s{result=\"bad_request\"} %llu\n", name,
+		(unsigned long long)srv->bad_requests);
+	fprintf(f, "%s{result=\"timeout\"} %llu\n", name, (unsigned long long)srv->timeouts);
+	fprintf(f, "%s{result=\"evicted\"} %llu\n", name, (unsigned long long)srv->evicted);
 }
 
-static void answer(struct wr_metrics_server *srv, int fd, wr_render_fn render, void *arg)
+/* The whole answer, head and body in one buffer; NULL when out of memory. */
+static char *metrics_answer(const struct wr_metrics_server *srv, wr_render_fn render, void *arg,
+			    size_t *len)
 {
-	char req[4096], head[160];
-	char *body = NULL;
+	char head[160], *body = NULL, *a = NULL;
 	size_t body_len = 0;
 	FILE *f;
 	int n;
 
-	if (read_request(fd, req, sizeof(req)) < 0) {
-		srv->bad_requests++;
-		return;
-	}
-	if (!wants_metrics(req)) {
-		static const char nf[] = "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n"
-					 "Content-Length: 23\r\nConnection: close\r\n\r\n"
-					 "try GET /metrics here\r\n";
-		write_all(fd, nf, sizeof(nf) - 1);
-		srv->bad_requests++;
-		return;
-	}
 	f = open_memstream(&body, &body_len);
-	if (!f) {
-		srv->bad_requests++;
-		return;
-	}
+	if (!f)
+		return NULL;
 	render(f, arg);
-	fclose(f);
+	render_endpoint(f, srv);
+	if (fclose(f))
+		goto out;
 	n = snprintf(head, sizeof(head), "HTTP/1.0 200 OK\r\nContent-Type: text/plain; "
 		     "version=0.0.4; charset=utf-8\r\nContent-Length: %zu\r\n"
 		     "Connection: close\r\n\r\n", body_len);
-	write_all(fd, head, (size_t)n);
-	write_all(fd, body, body_len);
+	a = malloc((size_t)n + body_len);
+	if (!a)
+		goto out;
+	memcpy(a, head, (size_t)n);
+	memcpy(a + n, body, body_len);
+	*len = (size_t)n + body_len;
+out:
 	free(body);
-	srv->scrapes++;
+	return a;
+}
+
+static char *error_answer(enum wr_request verdict, size_t *len)
+{
+	const char *status = "400 Bad Request", *extra = "", *body = "not an HTTP/1.x request\r\n";
+	char *a;
+	int n;
+
+	if (verdict == WR_REQ_NOT_FOUND) {
+		status = "404 Not Found";
+		body = "try GET /metrics here\r\n";
+	} else if (verdict == WR_REQ_BAD_METHOD) {
+		status = "405 Method Not Allowed";
+		extra = "Allow: GET\r\n";
+		body = "try GET /metrics here\r\n";
+	}
+	n = asprintf(&a, "HTTP/1.0 %s\r\n%sContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+		     "Connection: close\r\n\r\n%s", status, extra, strlen(body), body);
+	if (n < 0)
+		return NULL;
+	*len = (size_t)n;
+	return a;
+}
+
+/*
+ * Reads what has arrived; once the head is complete, renders the answer.
+ * Returns -1 when the client is gone (counted).
+ */
+static int read_head(struct wr_metrics_server *srv, struct wr_metrics_client *c,
+		     wr_render_fn render, void *arg)
+{
+	enum wr_request verdict;
+	bool eof = false;
+	ssize_t r;
+
+	while (c->head_len < sizeof(c->head)) {
+		r = recv(c->fd, c->head + c->head_len, sizeof(c->head) - c->head_len, 0);
+		if (r > 0) {
+			c->head_len += (size_t)r;
+			continue;
+		}
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			break;
+		eof = true;	/* closed (maybe just its sending half) or reset */
+		break;
+	}
+	verdict = wr_request_parse(c->head, c->head_len);
+	if (verdict == WR_REQ_INCOMPLETE) {
+		if (!eof)
+			return 0;
+		cut_off(c);
+		srv->bad_requests++;
+		return -1;
+	}
+	c->scrape = verdict == WR_REQ_METRICS;
+	c->answer = c->scrape ? metrics_answer(srv, render, arg, &c->answer_len) :
+				error_answer(verdict, &c->answer_len);
+	if (!c->answer) {
+		cut_off(c);
+		srv->bad_requests++;
+		return -1;
+	}
+	return 0;
+}
+
+static void send_answer(struct wr_metrics_server *srv, struct wr_metrics_client *c)
+{
+	ssize_t w;
+
+	while (c->sent < c->answer_len) {
+		w = send(c->fd, c->answer + c->sent, c->answer_len - c->sent, MSG_NOSIGNAL);
+		if (w > 0) {
+			c->sent += (size_t)w;
+			continue;
+		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return;	/* the rest when the socket takes it */
+		cut_off(c);	/* gone before its answer */
+		srv->bad_requests++;
+		return;
+	}
+	if (c->scrape)
+		srv->scrapes++;
+	else
+		srv->bad_requests++;
+	release(c);
 }
 
 void wr_metrics_serve(struct wr_metrics_server *srv, wr_render_fn render, void *arg)
 {
-	int i, fd;
+	struct wr_metrics_client *c;
+	uint64_t now;
+	int i;
 
 	if (srv->fd < 0)
 		return;
-	for (i = 0; i < MAX_PER_ROUND; i++) {
-		fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		answer(srv, fd, render, arg);
-		close(fd);
+	now = now_ms();
+	/* First: a request that came with its connection is answered in this step. */
+	accept_clients(srv, now);
+	for (i = 0; i < WR_METRICS_CLIENTS; i++) {
+		c = &srv->clients[i];
+		if (!c->used)
+			continue;
+		if (now >= c->deadline_ms) {
+			cut_off(c);
+			srv->timeouts++;
+			continue;
+		}
+		if (!c->answer && read_head(srv, c, render, arg))
+			continue;
+		if (c->answer)
+			send_answer(srv, c);
 	}
 }
 
 void wr_metrics_close(struct wr_metrics_server *srv)
 {
+	int i;
+
+	for (i = 0; i < WR_METRICS_CLIENTS; i++)
+		if (srv->clients[i].used)
+			cut_off(&srv->clients[i]);
 	if (srv->fd >= 0)
 		close(srv->fd);
 	srv->fd = -1;
+}
+
+/*
+ * A new file, never one that exists: O_EXCL also refuses a symlink planted
+ * at the name (O_NOFOLLOW says it twice). pid and a counter make the name
+ * unique; a name taken anyway (a crash's leftover) moves on to the next.
+ */
+static int create_beside(const char *path, char *tmp, size_t len)
+{
+	static unsigned int seq;
+	int tries, fd = -1;
+
+	for (tries = 0; tries < 8; tries++) {
+		if ((size_t)snprintf(tmp, len, "%s.tmp.%ld.%u", path, (long)getpid(),
+				     seq++) >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	return fd;
 }
 
 int wr_metrics_write_file(const char *path, wr_render_fn render, void *arg,
@@ -164,18 +355,19 @@ int wr_metrics_write_file(const char *path, wr_render_fn render, void *arg,
 	FILE *f;
 	int fd, bad;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "cannot write %s: name too long", path);
+	fd = create_beside(path, tmp, sizeof(tmp));
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	f = fdopen(fd, "w");
 	if (!f) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
+		unlink(tmp);
 		return -1;
 	}
+	errno = 0;
 	render(f, arg);
 	bad = ferror(f);
 	if (fclose(f) || bad || rename(tmp, path)) {
