@@ -788,7 +788,9 @@ int main(int argc, char **argv)
 	if (t.opts.output) {
 		fd = open_output(t.opts.output);
 		if (fd < 0) {
-			fail("cannot open --output %s: %s", t.opts.output, strerror(errno));
+			fail("cannot open --output %s: %s", t.opts.output, errno == ELOOP ?
+			     "it is a symbolic link (refused: root would write wherever it points)" :
+			     strerror(errno));
 			return 1;
 		}
 	}

@@ -26,6 +26,11 @@ expect_exit 2 "invalid duration" -- "$WR" --duration soon
 expect_exit 2 "unexpected argument 'extra'" -- "$WR" extra
 expect_exit 2 "invalid --backend 'ebpf'" -- "$WR" --backend ebpf
 expect_exit 1 "cannot read BTF file /nonexistent" -- "$WR" --btf /nonexistent
+# --output through a symlink: root would append to whatever it names.
+ln -s /etc/passwd-wr-test "$WORK/out.json"
+expect_exit 1 "cannot open --output $WORK/out.json: it is a symbolic link" -- \
+	"$WR" --output "$WORK/out.json" --duration 1
+[ -e /etc/passwd-wr-test ] && fail "--output followed a symlink"
 expect_exit 1 "missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN" -- \
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$WR"
 expect_exit 1 "missing capabilities: CAP_NET_ADMIN" -- \

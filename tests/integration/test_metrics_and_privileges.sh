@@ -54,7 +54,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/elsewhere"
 assert_eq "$code" 404 "status for another path"
 
 stop_tracer
-[ -e "$PROM.tmp" ] && fail "the textfile's temporary copy was left behind"
+compgen -G "$PROM.tmp*" >/dev/null && fail "the textfile's temporary copy was left behind: $(ls "$PROM".tmp*)"
 seen=$(jq 'select(.event == "stats" and .final) | .seen' "$OUT")
 grep -qx "whyrefused_syns_seen_total $seen" "$PROM" ||
 	fail "textfile seen != final stats seen ($seen): $(grep seen "$PROM")"
