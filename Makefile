@@ -52,7 +52,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit integration install uninstall demo help static vmtest vmsmoke bench bench-idle vmbench soak deb
+.PHONY: all clean deps test check fuzz unit unit-asan asan integration install uninstall demo help static vmtest vmsmoke bench bench-idle vmbench soak deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -63,11 +63,15 @@ help:
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
 	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~35 min)'
-	@echo '  make check        unit tests, then integration tests on this kernel (root)'
+	@echo '  make check        unit tests (plain and unit-asan), fuzz, then integration tests on'
+	@echo '                    this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
+	@echo '  make unit-asan    the unit tests built with ASan+UBSan in build/asan/ (in make check)'
 	@echo '  make fuzz         each parser of untrusted input under libFuzzer+ASan+UBSan for'
 	@echo '                    FUZZ_SECONDS (10) each, FUZZ_JOBS (2) at a time (in make check)'
 	@echo '  make integration  integration tests only (root)'
+	@echo '  make asan         the integration suite with an ASan+UBSan build of the tool'
+	@echo '                    (build/asan/whyrefused; root, ~45 min; not part of make test)'
 	@echo '  make static       build/whyrefused-static, no shared libraries (copy it anywhere)'
 	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 and 6.12 kernels under'
 	@echo '                    qemu, per backend (fentry, kprobe, tracepoint), with no netfilter'
@@ -257,6 +261,23 @@ $(BUILD)/fuzz/fuzz_metrics_request: tests/fuzz/fuzz_metrics_request.c user/metri
 fuzz: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZERS)
 
+# The unit tests, and the tool under the integration suite, with ASan and
+# UBSan: the same rules in their own tree (a recursive make, EXTRA_CFLAGS
+# reaching compile and link); an error or a leak fails the run. Userspace
+# only: BPF objects are built as always. The helpers stay unsanitized: they
+# crash and exhaust memory on purpose (tcp_listen then=segv, then=oom).
+ASAN_BUILD := $(BUILD)/asan
+ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+	      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ASAN_ARGS  := --no-print-directory BUILD=$(ASAN_BUILD)
+
+unit-asan:
+	$(Q)$(ASAN_ENV) $(MAKE) $(ASAN_ARGS) EXTRA_CFLAGS='$(SANITIZE)' unit
+
+asan:
+	$(Q)$(MAKE) $(ASAN_ARGS) $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(HELPERS))
+	$(Q)$(ASAN_ENV) $(MAKE) $(ASAN_ARGS) EXTRA_CFLAGS='$(SANITIZE)' integration
+
 unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
@@ -268,7 +289,7 @@ integration: $(BUILD)/whyrefused $(HELPERS)
 test: check vmsmoke vmtest
 
 # This kernel only: the quick loop while developing.
-check: unit fuzz integration
+check: unit unit-asan fuzz integration
 
 vmtest:
 	$(Q)tools/vm/matrix.sh
