@@ -193,7 +193,8 @@ $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BU
 # CORE_SRCS built the same way (an archive: each takes what it needs) and
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
-	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat
+	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
+	   metrics_request
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
