@@ -41,7 +41,10 @@ SERIES=${*:-6.1 6.12}
 # with them (CI, 2026-11-30), at their 40-minute limit.
 USERSPACE_TESTS="test_output_blocked_reader test_output_rotation test_rsyslog_shipper
 	test_hostile_names test_cli_errors test_metrics_and_privileges test_systemd_unit
-	test_rate_limit test_demo test_man_page test_completion test_deb_package"
+	test_rate_limit test_demo test_man_page test_completion test_deb_package
+	test_metrics_slow_client test_output_enospc test_output_reader_gone test_slow_namespace
+	test_hostile_rule_names test_container_cgroup_spoof test_conmon_impostor
+	test_netns_open_fails"
 FENTRY_TESTS=${VMTEST_FENTRY_TESTS-$(cd "$ROOT/tests/integration" && for t in test_*.sh; do
 	t=${t%.sh}; [[ " $(echo $USERSPACE_TESTS) " == *" $t "* ]] || echo "$t"; done | tr '\n' ' ')}
 # kprobe runs the same program bodies as fentry, attached another way: the
