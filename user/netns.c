@@ -297,6 +297,13 @@ static bool missed_lately(const struct wr_netns *ns, uint64_t now)
 
 static int walk(const struct wr_netns *ns);
 
+static uint64_t walks;	/* /proc walks for a namespace, by every thread */
+
+uint64_t wr_netns_walks(void)
+{
+	return __atomic_load_n(&walks, __ATOMIC_RELAXED);
+}
+
 /*
  * `ns` by its inode wherever it is still held: a name in /run/netns or a
  * process inside. -ENOENT if nothing holds it (or nothing did a moment
@@ -310,6 +317,7 @@ static int find_again(const struct wr_netns *ns)
 
 	if (missed_lately(ns, now))
 		return -ENOENT;
+	__atomic_add_fetch(&walks, 1, __ATOMIC_RELAXED);
 	fd = walk(ns);
 	if (fd == -ENOENT) {
 		i = missed_next++ % MISSED_SLOTS;

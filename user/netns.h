@@ -58,6 +58,8 @@ bool wr_netns_container(const struct wr_netns_list *l, uint32_t inode, struct wr
  * it could not be looked for.
  */
 int wr_netns_fd(const struct wr_netns *ns);
+/* How many times a namespace was looked for again in /run/netns and /proc. */
+uint64_t wr_netns_walks(void);
 /*
  * Does a failure to enter a namespace (-errno from the calls below) mean
  * that it is gone, its listeners stopped? Only for ENOENT, ESRCH and ESTALE
