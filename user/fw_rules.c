@@ -691,3 +691,35 @@ void wr_fw_name_rule(struct wr_fw *fw, const struct wr_netns *ns, struct wr_refu
 		set_verdict(r);
 	describe(r);
 }
+
+static void lane_run(void *state, const struct wr_netns *ns, struct wr_refusal *r)
+{
+	wr_fw_name_rule(state, ns, r);
+}
+
+static void lane_tick(void *state)
+{
+	wr_fw_poll(state);
+}
+
+static void lane_skip(struct wr_refusal *r, bool stopping)
+{
+	memset(&r->rule, 0, sizeof(r->rule));
+	r->rule.present = true;
+	r->rule.status = stopping ? "not looked up (stopping)" :
+			 "not looked up (too many refusals waiting for their rule)";
+}
+
+static void lane_free(void *state)
+{
+	wr_fw_free(state);
+}
+
+const struct wr_lane_ops wr_fw_lane = {
+	.name = "rules",
+	.wants = wr_fw_wants,
+	.run = lane_run,
+	.tick = lane_tick,
+	.skip = lane_skip,
+	.free = lane_free,
+};

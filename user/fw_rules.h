@@ -14,6 +14,7 @@
 
 #include "netns.h"
 #include "refusal.h"
+#include "slow_lane.h"
 
 struct wr_fw;
 
@@ -24,10 +25,12 @@ void wr_fw_free(struct wr_fw *fw);
 void wr_fw_poll(struct wr_fw *fw);
 /*
  * For a firewall cause: fills r->rule and names the rule in the explanation.
- * `ns` is r's namespace (a copy: this runs on the rule-naming thread,
- * rule_lane.c), NULL when it is not known. May run nft and iptables there.
+ * `ns` is r's namespace (a copy: this runs on the rules' lane, see below),
+ * NULL when it is not known. May run nft and iptables there.
  */
 bool wr_fw_wants(const struct wr_refusal *r);
 void wr_fw_name_rule(struct wr_fw *fw, const struct wr_netns *ns, struct wr_refusal *r);
+/* The same as a lane (slow_lane.c): state is a struct wr_fw. */
+extern const struct wr_lane_ops wr_fw_lane;
 
 #endif /* WR_FW_RULES_H */

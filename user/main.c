@@ -22,7 +22,8 @@
 #include "cli.h"
 #include "event_decode.h"
 #include "explain.h"
-#include "rule_lane.h"
+#include "fw_rules.h"
+#include "slow_lane.h"
 #include "hints.h"
 #include "hooks.h"
 #include "inventory.h"
@@ -63,7 +64,7 @@ struct tracer {
 	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
 	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
 	struct wr_hook_switch sw;	/* hooks attached and detached while running */
-	struct wr_rule_lane *lane;	/* names firewall rules, on a thread of its own */
+	struct wr_lane *rules;		/* names firewall rules, on a thread of its own */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
@@ -309,7 +310,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
 	/* Naming its rule may run nft in r's namespace: off the loop, then report_refusal. */
-	if (!wr_rule_lane_submit(t->lane, &r, wr_netns_lookup(&t->netns, r.netns)))
+	if (!wr_lane_submit(t->rules, &r, wr_netns_lookup(&t->netns, r.netns)))
 		report_refusal(t, &r);
 }
 
@@ -416,8 +417,8 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
-	if (t->lane)	/* freed before the final record: its last count stays */
-		t->stats.rules_not_looked_up = wr_rule_lane_skipped(t->lane);
+	if (t->rules)	/* freed before the final record: its last count stays */
+		t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
 	wr_switch_stats(&t->sw, &t->stats);
 }
 
@@ -615,8 +616,8 @@ static int run(struct tracer *t)
 	wr_switch_attached(&t->sw, t->skel);
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->nat = wr_nat_new();
-	t->lane = wr_rule_lane_new(t->opts.trace);
-	if (!t->lane) {
+	t->rules = wr_lane_new(&wr_fw_lane, wr_fw_new(t->opts.trace));
+	if (!t->rules) {
 		fail("out of memory");
 		goto cleanup;
 	}
@@ -683,7 +684,7 @@ static int run(struct tracer *t)
 		if (plan->lean && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		wr_switch_tick(&t->sw);
-		wr_rule_lane_collect(t->lane, report_refusal, t);
+		wr_lane_collect(t->rules, report_refusal, t);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
 		reopen_if_asked(t);
@@ -713,9 +714,9 @@ static int run(struct tracer *t)
 	t->nf_late = NULL;
 	ring_buffer__consume(rb);
 	/* Refusals still waiting for their rule: named (a helper's timeout at most), or as they are. */
-	t->stats.rules_not_looked_up = wr_rule_lane_skipped(t->lane);
-	wr_rule_lane_free(t->lane, 3500, report_refusal, t);
-	t->lane = NULL;
+	t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
+	wr_lane_free(t->rules, 3500, report_refusal, t);
+	t->rules = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
@@ -734,7 +735,7 @@ cleanup:
 	wr_metrics_close(&t->msrv);
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
-	wr_rule_lane_free(t->lane, 0, NULL, NULL);	/* our trace tables go with their sockets */
+	wr_lane_free(t->rules, 0, NULL, NULL);	/* our trace tables go with their sockets */
 	wr_nf_late_free(t->nf_late);
 	wr_nat_free(t->nat);
 	whyrefused_bpf__destroy(t->skel);

@@ -49,7 +49,7 @@ struct wr_stats {
 	uint64_t decode_errors;
 	uint64_t resyncs;		/* listener inventory re-read after listen_lost */
 	uint64_t nat_not_searched;	/* refusals whose NAT was not looked up (rate bound) */
-	uint64_t rules_not_looked_up;	/* firewall refusals reported unnamed: rule_lane.c full */
+	uint64_t rules_not_looked_up;	/* firewall refusals reported unnamed: the rules' lane was full */
 	uint64_t on_demand_attached[2];	/* on-demand hooks: replies, backlog: times attached */
 	uint64_t on_demand_s[2];	/* and seconds attached in all */
 	/* records written and write errors are kept by struct wr_output */

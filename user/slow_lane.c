@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include "rule_lane.h"
+#include "slow_lane.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -9,16 +9,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "fw_rules.h"
 
 /*
- * Refusals waiting for their rule (12.5 KB each, pages touched as used).
- * Most are named in microseconds (a cached text, a rate-limit answer): 128
+ * Refusals waiting for a lane (12.5 KB each, pages touched as used). Most
+ * are done in microseconds (a cached answer, a rate-limit answer): 128
  * holds a port scan's burst from one ring-buffer read while a slow
  * namespace's listing runs.
  */
 #define SLOTS		128
-#define POLL_MS		100	/* the thread reads trace messages at least this often */
+#define TICK_MS		100	/* ops->tick at least this often (trace messages) */
 
 struct job {
 	struct wr_refusal r;
@@ -28,12 +27,13 @@ struct job {
 };
 
 /*
- * A ring: [head, mid) named and waiting to be collected, [mid, tail) queued
- * for the thread, which names slot mid while `busy`. Indices are guarded by
- * `lock`; a slot's contents belong to whoever the indices give it to.
+ * A ring: [head, mid) done and waiting to be collected, [mid, tail) queued
+ * for the thread, which works on slot mid. Indices are guarded by `lock`;
+ * a slot's contents belong to whoever the indices give it to.
  */
-struct wr_rule_lane {
-	struct wr_fw *fw;
+struct wr_lane {
+	const struct wr_lane_ops *ops;
+	void *state;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -59,23 +59,24 @@ static struct timespec deadline_in(int ms)
 
 static void *lane_main(void *arg)
 {
-	struct wr_rule_lane *l = arg;
+	struct wr_lane *l = arg;
 
 	pthread_mutex_lock(&l->lock);
 	while (!l->stop) {
 		if (l->mid == l->tail) {
-			struct timespec until = deadline_in(POLL_MS);
+			struct timespec until = deadline_in(TICK_MS);
 
 			pthread_cond_timedwait(&l->wake, &l->lock, &until);
 			pthread_mutex_unlock(&l->lock);
-			wr_fw_poll(l->fw);
+			if (l->ops->tick)
+				l->ops->tick(l->state);
 			pthread_mutex_lock(&l->lock);
 			continue;
 		}
 		struct job *j = &l->slot[l->mid % SLOTS];
 
 		pthread_mutex_unlock(&l->lock);
-		wr_fw_name_rule(l->fw, j->has_ns ? &j->ns : NULL, &j->r);
+		l->ops->run(l->state, j->has_ns ? &j->ns : NULL, &j->r);
 		pthread_mutex_lock(&l->lock);
 		l->mid++;
 	}
@@ -83,19 +84,23 @@ static void *lane_main(void *arg)
 	return NULL;
 }
 
-struct wr_rule_lane *wr_rule_lane_new(bool trace)
+struct wr_lane *wr_lane_new(const struct wr_lane_ops *ops, void *state)
 {
-	struct wr_rule_lane *l = calloc(1, sizeof(*l));
+	struct wr_lane *l = calloc(1, sizeof(*l));
 	sigset_t all, old;
 	pthread_condattr_t ca;
 	int err = 0;
 
-	if (!l)
+	if (!l) {
+		if (state)
+			ops->free(state);
 		return NULL;
-	l->fw = wr_fw_new(trace);
+	}
+	l->ops = ops;
+	l->state = state;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	if (l->fw && !pthread_mutex_init(&l->lock, NULL) && !pthread_cond_init(&l->wake, &ca)) {
+	if (state && !pthread_mutex_init(&l->lock, NULL) && !pthread_cond_init(&l->wake, &ca)) {
 		/* Signals are the loop's (SIGINT, SIGHUP...): the thread starts with all blocked. */
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -106,7 +111,8 @@ struct wr_rule_lane *wr_rule_lane_new(bool trace)
 	}
 	if (err) {
 		pthread_condattr_destroy(&ca);
-		wr_fw_free(l->fw);
+		if (state)
+			ops->free(state);
 		free(l);
 		return NULL;
 	}
@@ -114,19 +120,17 @@ struct wr_rule_lane *wr_rule_lane_new(bool trace)
 	return l;
 }
 
-bool wr_rule_lane_submit(struct wr_rule_lane *l, struct wr_refusal *r, const struct wr_netns *ns)
+bool wr_lane_submit(struct wr_lane *l, struct wr_refusal *r, const struct wr_netns *ns)
 {
 	struct job *j;
 
-	if (!wr_fw_wants(r))
+	if (!l->ops->wants(r))
 		return false;
 	pthread_mutex_lock(&l->lock);
 	if (l->tail - l->head == SLOTS) {
 		l->skipped++;	/* the loop's own field: it alone submits and reads it */
 		pthread_mutex_unlock(&l->lock);
-		memset(&r->rule, 0, sizeof(r->rule));
-		r->rule.present = true;
-		r->rule.status = "not looked up (too many refusals waiting for their rule)";
+		l->ops->skip(r, false);
 		return false;
 	}
 	j = &l->slot[l->tail % SLOTS];
@@ -145,7 +149,7 @@ bool wr_rule_lane_submit(struct wr_rule_lane *l, struct wr_refusal *r, const str
 	return true;
 }
 
-void wr_rule_lane_collect(struct wr_rule_lane *l, wr_lane_done_fn done, void *arg)
+void wr_lane_collect(struct wr_lane *l, wr_lane_done_fn done, void *arg)
 {
 	uint64_t head, mid;
 
@@ -162,12 +166,12 @@ void wr_rule_lane_collect(struct wr_rule_lane *l, wr_lane_done_fn done, void *ar
 	}
 }
 
-uint64_t wr_rule_lane_skipped(const struct wr_rule_lane *l)
+uint64_t wr_lane_skipped(const struct wr_lane *l)
 {
 	return l->skipped;
 }
 
-static bool idle(struct wr_rule_lane *l)
+static bool idle(struct wr_lane *l)
 {
 	bool empty;
 
@@ -177,7 +181,7 @@ static bool idle(struct wr_rule_lane *l)
 	return empty;
 }
 
-void wr_rule_lane_free(struct wr_rule_lane *l, int timeout_ms, wr_lane_done_fn done, void *arg)
+void wr_lane_free(struct wr_lane *l, int timeout_ms, wr_lane_done_fn done, void *arg)
 {
 	struct timespec until = deadline_in(timeout_ms), now, nap = { 0, 10 * 1000000 };
 
@@ -185,7 +189,7 @@ void wr_rule_lane_free(struct wr_rule_lane *l, int timeout_ms, wr_lane_done_fn d
 		return;
 	for (;;) {
 		if (done)
-			wr_rule_lane_collect(l, done, arg);
+			wr_lane_collect(l, done, arg);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (idle(l) || now.tv_sec > until.tv_sec ||
 		    (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
@@ -199,16 +203,15 @@ void wr_rule_lane_free(struct wr_rule_lane *l, int timeout_ms, wr_lane_done_fn d
 	/* Bounded: a helper the thread runs is killed at its own timeout. */
 	pthread_join(l->thread, NULL);
 	if (done) {
-		wr_rule_lane_collect(l, done, arg);
+		wr_lane_collect(l, done, arg);
 		for (; l->head < l->tail; l->head++) {
 			struct wr_refusal *r = &l->slot[l->head % SLOTS].r;
 
-			r->rule.present = true;
-			r->rule.status = "not looked up (stopping)";
+			l->ops->skip(r, true);
 			done(arg, r);
 		}
 	}
-	wr_fw_free(l->fw);
+	l->ops->free(l->state);
 	pthread_cond_destroy(&l->wake);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
