@@ -18,7 +18,7 @@ CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 	      $(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -pthread
+LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -lsystemd -pthread
 
 # maps.bpf.c first: its weak map definitions are the ones the linker keeps.
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
@@ -30,14 +30,14 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
 	      user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/shell_quote.c user/utf8.c
+	      user/on_demand.c user/shell_quote.c user/utf8.c user/unit_facts.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
 	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
-	      user/slow_lane.c
+	      user/slow_lane.c user/unit_status.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -90,7 +90,7 @@ help:
 	@echo '  make clean        remove build/'
 	@echo 'V=1 shows the commands.'
 
-DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config libsystemd-dev \
 	     libnftnl-dev libmnl-dev curl \
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
@@ -165,9 +165,10 @@ STATIC_LIBS := -lbpf -lelf -lz -lnftnl -pthread
 
 static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
 
-# No libnetfilter_conntrack.a in Debian: the static binary looks no NAT up.
-STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o,$(TOOL_OBJS)) $(BUILD)/user/nat_lookup_none.o \
-	       $(BUILD)/user/mnl_static.o
+# No libnetfilter_conntrack.a in Debian: the static binary looks no NAT up;
+# no libsystemd.a: it asks systemd about no unit (user/unit_status_none.c).
+STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o $(BUILD)/user/unit_status.o,$(TOOL_OBJS)) \
+	       $(BUILD)/user/nat_lookup_none.o $(BUILD)/user/unit_status_none.o $(BUILD)/user/mnl_static.o
 
 $(BUILD)/whyrefused-static: $(STATIC_OBJS)
 	$(call msg,LD,$@)
@@ -187,6 +188,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
 $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BUILD)/user/privileges.o
+$(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/privileges.o
 
 # libFuzzer with ASan and UBSan on every parser of untrusted input (bounded):
 # tests/fuzz/fuzz_NAME.c feeds its bytes to the parser, linked with the
@@ -194,7 +196,7 @@ $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BU
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request
+	   metrics_request unit_facts
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
