@@ -37,7 +37,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
 	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
-	      user/slow_lane.c user/unit_status.c
+	      user/slow_lane.c user/unit_status.c user/unit_lane.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)

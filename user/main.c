@@ -24,6 +24,8 @@
 #include "explain.h"
 #include "fw_rules.h"
 #include "slow_lane.h"
+#include "unit_lane.h"
+#include "unit_status.h"
 #include "hints.h"
 #include "hooks.h"
 #include "inventory.h"
@@ -65,6 +67,7 @@ struct tracer {
 	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
 	struct wr_hook_switch sw;	/* hooks attached and detached while running */
 	struct wr_lane *rules;		/* names firewall rules, on a thread of its own */
+	struct wr_lane *units;		/* the systemd unit of a refused port; NULL without systemd */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
@@ -290,6 +293,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 
 static void on_refusal(struct tracer *t, const void *data, size_t size)
 {
+	const struct wr_netns *ns;
 	struct wr_refusal r;
 	struct wr_event ev;
 
@@ -309,8 +313,9 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
-	/* Naming its rule may run nft in r's namespace: off the loop, then report_refusal. */
-	if (!wr_lane_submit(t->rules, &r, wr_netns_lookup(&t->netns, r.netns)))
+	/* Slow steps run on lanes of their own (nft, D-Bus), then report_refusal. */
+	ns = wr_netns_lookup(&t->netns, r.netns);
+	if (!wr_lane_submit(t->rules, &r, ns) && !wr_lane_submit(t->units, &r, ns))
 		report_refusal(t, &r);
 }
 
@@ -417,8 +422,10 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_LISTEN_SEEN] = read_counter(t, WR_CNT_LISTEN_SEEN);
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
-	if (t->rules)	/* freed before the final record: its last count stays */
+	if (t->rules) {	/* freed before the final record: its last count stays */
 		t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
+		t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();
+	}
 	wr_switch_stats(&t->sw, &t->stats);
 }
 
@@ -617,6 +624,7 @@ static int run(struct tracer *t)
 	t->nf_late = wr_nf_late_new(t->skel, plan, &caps, &t->nf_mods);
 	t->nat = wr_nat_new();
 	t->rules = wr_lane_new(&wr_fw_lane, wr_fw_new(t->opts.trace));
+	t->units = wr_lane_new(&wr_unit_lane, wr_unit_lane_state());
 	if (!t->rules) {
 		fail("out of memory");
 		goto cleanup;
@@ -685,6 +693,7 @@ static int run(struct tracer *t)
 			poll_listeners(t);
 		wr_switch_tick(&t->sw);
 		wr_lane_collect(t->rules, report_refusal, t);
+		wr_lane_collect(t->units, report_refusal, t);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
 		reopen_if_asked(t);
@@ -715,8 +724,10 @@ static int run(struct tracer *t)
 	ring_buffer__consume(rb);
 	/* Refusals still waiting for their rule: named (a helper's timeout at most), or as they are. */
 	t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
+	t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();
 	wr_lane_free(t->rules, 3500, report_refusal, t);
-	t->rules = NULL;
+	wr_lane_free(t->units, 2000, report_refusal, t);
+	t->rules = t->units = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
@@ -736,6 +747,7 @@ cleanup:
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
 	wr_lane_free(t->rules, 0, NULL, NULL);	/* our trace tables go with their sockets */
+	wr_lane_free(t->units, 0, NULL, NULL);
 	wr_nf_late_free(t->nf_late);
 	wr_nat_free(t->nat);
 	whyrefused_bpf__destroy(t->skel);

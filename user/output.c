@@ -335,6 +335,63 @@ static void json_rule(struct jw *w, const struct wr_rule *rule)
 	jw_object_end(w);
 }
 
+static void json_usec(struct jw *w, const char *key, uint64_t usec)
+{
+	struct timespec ts = { .tv_sec = (time_t)(usec / 1000000),
+			       .tv_nsec = (long)(usec % 1000000) * 1000 };
+	char when[48];
+
+	if (!usec)
+		return;
+	wr_format_rfc3339(&ts, when, sizeof(when));
+	jw_field_string(w, key, when);
+}
+
+static void json_state(struct jw *w, const char *key, const char *v)
+{
+	if (v[0])
+		jw_field_string(w, key, v);
+}
+
+/* The systemd unit that should listen on dport (unit_lane.c), in systemctl's words. */
+static void json_unit(struct jw *w, const struct wr_refusal *r)
+{
+	static const char *const found[] = { "none", "socket", "journal", "services", "config" };
+	const struct wr_unit_facts *u = &r->unit;
+
+	jw_key(w, "unit");
+	jw_object_begin(w);
+	jw_field_string(w, "name", u->unit);
+	jw_field_string(w, "found_by", found[u->found_by]);
+	json_state(w, "found_detail", u->found_detail);
+	jw_field_string(w, "verdict", wr_unit_verdict_name(r->unit_advice.verdict));
+	json_state(w, "load_state", u->load_state);
+	json_state(w, "active_state", u->active_state);
+	json_state(w, "sub_state", u->sub_state);
+	json_state(w, "result", u->result);
+	json_state(w, "unit_file_state", u->unit_file_state);
+	json_state(w, "restart", u->restart);
+	if (u->exec_main_code) {
+		jw_field_int(w, "exec_main_code", u->exec_main_code);
+		jw_field_int(w, "exec_main_status", u->exec_main_status);
+	}
+	jw_field_uint(w, "n_restarts", u->n_restarts);
+	json_usec(w, "inactive_since", u->inactive_enter_usec);
+	json_usec(w, "active_exit", u->active_exit_usec);
+	json_usec(w, "active_since", u->active_enter_usec);
+	jw_key(w, "last_lines");
+	jw_array_begin(w);
+	for (size_t i = 0; i < u->n_lines; i++)
+		jw_string(w, u->lines[i].text);
+	jw_array_end(w);
+	if (u->config_port) {
+		jw_field_uint(w, "config_port", u->config_port);
+		json_state(w, "config_from", u->config_from);
+	}
+	json_state(w, "command", r->unit_advice.command);
+	jw_object_end(w);
+}
+
 static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
 	char reply[64];
@@ -364,6 +421,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_string(&o->jw, "reply", "unknown");
 	if (r->rule.present)
 		json_rule(&o->jw, &r->rule);
+	if (r->has_unit)
+		json_unit(&o->jw, r);
 	if (r->in_container)
 		json_container(&o->jw, "container", &r->container);
 	if (r->nat.found) {
@@ -507,6 +566,7 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 		jw_field_uint(&o->jw, "inventory_resyncs", s->resyncs);
 		jw_field_uint(&o->jw, "nat_not_searched", s->nat_not_searched);
 		jw_field_uint(&o->jw, "rules_not_looked_up", s->rules_not_looked_up);
+		jw_field_uint(&o->jw, "units_not_looked_up", s->units_not_looked_up);
 		jw_field_uint(&o->jw, "on_demand_replies_attached", s->on_demand_attached[0]);
 		jw_field_uint(&o->jw, "on_demand_replies_s", s->on_demand_s[0]);
 		jw_field_uint(&o->jw, "on_demand_backlog_attached", s->on_demand_attached[1]);
@@ -525,12 +585,13 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
 			 " received=%llu decode_errors=%llu inventory_resyncs=%llu nat_not_searched=%llu"
-			 " rules_not_looked_up=%llu"
+			 " rules_not_looked_up=%llu units_not_looked_up=%llu"
 			 " on_demand_replies_s=%llu on_demand_backlog_s=%llu"
 			 " written=%llu write_errors=%llu dropped_output=%llu pending_output=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
 			 (unsigned long long)s->resyncs, (unsigned long long)s->nat_not_searched,
 			 (unsigned long long)s->rules_not_looked_up,
+			 (unsigned long long)s->units_not_looked_up,
 			 (unsigned long long)s->on_demand_s[0], (unsigned long long)s->on_demand_s[1],
 			 (unsigned long long)written,
 			 (unsigned long long)write_errors, (unsigned long long)dropped,

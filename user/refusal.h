@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "listener.h"
+#include "unit_facts.h"
 #include "proc_ends.h"
 #include "whyrefused.h"
 
@@ -130,6 +131,11 @@ struct wr_refusal {
 
 	/* Filled by fw_rules.c for the firewall causes. */
 	struct wr_rule rule;
+
+	/* Filled by unit_lane.c: the systemd unit that should listen on dport. */
+	bool has_unit;
+	struct wr_unit_facts unit;
+	struct wr_unit_advice unit_advice;
 };
 
 /* A value -> name table read from kernel BTF (kernel_names.c). */

@@ -124,7 +124,7 @@ bool wr_lane_submit(struct wr_lane *l, struct wr_refusal *r, const struct wr_net
 {
 	struct job *j;
 
-	if (!l->ops->wants(r))
+	if (!l || !l->ops->wants(r))
 		return false;
 	pthread_mutex_lock(&l->lock);
 	if (l->tail - l->head == SLOTS) {
@@ -153,6 +153,8 @@ void wr_lane_collect(struct wr_lane *l, wr_lane_done_fn done, void *arg)
 {
 	uint64_t head, mid;
 
+	if (!l)
+		return;
 	pthread_mutex_lock(&l->lock);
 	head = l->head;
 	mid = l->mid;
@@ -168,7 +170,7 @@ void wr_lane_collect(struct wr_lane *l, wr_lane_done_fn done, void *arg)
 
 uint64_t wr_lane_skipped(const struct wr_lane *l)
 {
-	return l->skipped;
+	return l ? l->skipped : 0;
 }
 
 static bool idle(struct wr_lane *l)

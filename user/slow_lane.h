@@ -38,6 +38,7 @@ typedef void (*wr_lane_done_fn)(void *arg, struct wr_refusal *r);
 /* Starts the lane's thread; `state` is then the thread's. NULL on failure (state freed). */
 struct wr_lane *wr_lane_new(const struct wr_lane_ops *ops, void *state);
 /*
+ * A NULL lane (one that was not started: no systemd, say) wants nothing.
  * r goes to the lane when it wants it: true, and wr_lane_collect gives it
  * back later. false: not for this lane, or its queue is full (then ops->skip
  * marked r, and it is counted).

@@ -987,7 +987,7 @@ static bool may_look_up(long long now)
 		window_lookups = 0;
 	}
 	if (window_lookups == LOOKUPS_PER_WINDOW) {
-		skipped++;
+		__atomic_add_fetch(&skipped, 1, __ATOMIC_RELAXED);	/* read by the loop's thread */
 		return false;
 	}
 	window_lookups++;
@@ -1019,5 +1019,5 @@ int wr_units_for_port(uint16_t port, struct wr_unit_facts *out, size_t max, int 
 
 uint64_t wr_units_skipped(void)
 {
-	return skipped;
+	return __atomic_load_n(&skipped, __ATOMIC_RELAXED);
 }
