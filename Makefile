@@ -30,7 +30,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
 	      user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/shell_quote.c user/utf8.c user/unit_facts.c
+	      user/on_demand.c user/shell_quote.c user/utf8.c user/unit_facts.c user/nl_kernel.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \

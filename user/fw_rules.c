@@ -19,6 +19,7 @@
 #include "netns_exec.h"
 #include "nft_flow_trace.h"
 #include "nft_listing.h"
+#include "nl_kernel.h"
 #include "ipt_nft.h"
 #include "nft_trace.h"
 #include "shell_quote.h"
@@ -188,7 +189,9 @@ static void drain(struct wr_fw *fw, struct ns_state *s)
 	if (!s->tr_open)
 		return;
 	for (int guard = 0; guard < 1000; guard++) {
-		ssize_t n = recv(wr_nft_tracer_fd(&s->tr), buf, sizeof(buf), MSG_DONTWAIT);
+		/* The kernel's trace messages only: a forged one would name the wrong rule. */
+		ssize_t n = wr_nl_recv_kernel(wr_nft_tracer_fd(&s->tr), buf, sizeof(buf),
+					      MSG_DONTWAIT);
 		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 		int rem = (int)n;
 

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nl_kernel.h"
+
 /* Before conntrack, raw and every filter chain a ruleset may have. */
 #define TRACE_PRIORITY (INT_MIN + 1)
 #define MAX_BATCH (64 * 1024)
@@ -236,7 +238,8 @@ static int wait_acks(struct wr_nft_tracer *t, uint32_t first, uint32_t last)
 	uint32_t acked = 0, want = last - first + 1;
 
 	while (acked < want) {
-		ssize_t n = mnl_socket_recvfrom(t->ctl, buf, sizeof(buf));
+		/* The kernel's acks only: anyone in the namespace may write to this socket. */
+		ssize_t n = wr_nl_recv_kernel(mnl_socket_get_fd(t->ctl), buf, sizeof(buf), 0);
 		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 		int rem = (int)n;
 

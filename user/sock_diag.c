@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include "grow.h"
 #include "sock_diag.h"
 
 #include <errno.h>
@@ -12,6 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "grow.h"
+#include "nl_kernel.h"
 
 #define WR_TCP_LISTEN 10
 
@@ -118,7 +120,8 @@ int wr_diag_dump_listeners(int fd, uint32_t netns, struct wr_listener_list *out)
 			return -errno;
 		/* Bounded: a dump of a million listeners ends long before this. */
 		for (ret = 0, guard = 0; ret == 0 && guard < 100000; guard++) {
-			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			/* The kernel's dump only: a forged reply would add a listener. */
+			ssize_t n = wr_nl_recv_kernel(fd, buf, sizeof(buf), 0);
 
 			if (n < 0) {
 				if (errno == EINTR)
