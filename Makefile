@@ -78,6 +78,9 @@ help:
 	@echo '                    module loaded at start and with all loaded (root, tools/vm/matrix.sh)'
 	@echo '  make vmsmoke      a bare busybox server with no kernel module: each backend starts'
 	@echo '                    and explains a closed port (root, ~1 min)'
+	@echo '  make vmsystemd    the systemd-unit scenarios in a Debian 12 guest with systemd as PID 1'
+	@echo '                    (root, ~3 min, the first run ~1-2 min more for the image; TESTS=...'
+	@echo '                    picks some; tools/vm/systemd_guest.sh)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
@@ -95,6 +98,7 @@ DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-
 	     make gcc nftables iptables iproute2 jq openssh-client openssh-server util-linux rsyslog \
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
 	     podman runc netavark aardvark-dns ufw groff-base python3-jsonschema lintian dpkg-dev
+DEPS_PKGS += mmdebstrap e2fsprogs
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -314,6 +318,12 @@ vmtest:
 # A bare busybox server with no kernel module at all, each backend forced.
 vmsmoke:
 	$(Q)tools/vmsmoke.sh
+
+# The systemd-unit scenarios (tests/systemd/) in a Debian 12 guest with
+# systemd as PID 1: an image cached under build/vm/systemd/, booted once.
+.PHONY: vmsystemd
+vmsystemd: $(BUILD)/whyrefused $(HELPERS)
+	$(Q)BUILD=$(BUILD) tools/vm/systemd_guest.sh
 
 demo: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tools/demo.sh
