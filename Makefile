@@ -62,7 +62,7 @@ help:
 	@echo 'targets:'
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
-	@echo '  make test         everything: make check, vmsmoke, vmtest (root, ~35 min)'
+	@echo '  make test         everything: make check, vmsmoke, vmtest, vmsystemd (root, ~55 min)'
 	@echo '  make check        unit tests (plain and unit-asan), fuzz, then integration tests on'
 	@echo '                    this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
@@ -305,9 +305,10 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/whyrefused $(HELPERS)
 	$(Q)tests/integration/run.sh
 
-# Everything: this kernel, a bare server with no module, then the suite on
-# Debian 12's 6.1 and 6.12 kernels in both module states.
-test: check vmsmoke vmtest
+# Everything: this kernel, a bare server with no module, the suite on Debian
+# 12's 6.1 and 6.12 kernels in both module states, and the systemd-unit
+# scenarios in a Debian 12 guest with systemd as PID 1.
+test: check vmsmoke vmtest vmsystemd
 
 # This kernel only: the quick loop while developing.
 check: unit unit-asan fuzz integration

@@ -73,8 +73,11 @@ note "wrdemo.socket is $(systemctl is-active wrdemo.socket || true), wrdemo.serv
 start_tracer
 line=$(refused_no_listener 2525)
 echo "$line"
-# TODO(issue 23): the record names wrdemo.socket as what should listen on
-# 2525 (ListenStream), its state and Result, and wrdemo.service's failures
-# behind it (ExecMainStatus 1, NRestarts, its journal lines).
+# The socket unit that should listen on 2525, and its service behind it.
+assert_field "$line" unit.name wrdemo.socket
+assert_field "$line" unit.found_by socket
+assert_field "$line" unit.active_state failed
+assert_field "$line" unit.result service-start-limit-hit
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "wrdemo.service kept failing"
 stop_tracer
 pass

@@ -48,9 +48,14 @@ assert_contains "$(/usr/sbin/sshd -t 2>&1 || true)" "Portt"
 start_tracer
 line=$(refused_no_listener 22)
 echo "$line"
-# TODO(issue 23): the record names ssh.service, failed, Result exit-code,
-# the journal's "Bad configuration option: Portt" line, and that port 22
-# is what the unit would listen on (sshd -T fails on this config: the port
-# comes from the config's other lines or the default 22).
+# Failed: its start command (sshd -t) rejected the config; the journal says which line.
+assert_field "$line" unit.name ssh.service
+assert_field "$line" unit.verdict failed
+assert_field "$line" unit.active_state failed
+assert_field "$line" unit.result exit-code
+assert_contains "$(jq -r '.unit.last_lines | join(" | ")' <<<"$line")" \
+	"Bad configuration option: Portt"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "exit status 255 of its ExecStartPre"
+assert_contains "$(jq -r '.unit.command' <<<"$line")" "journalctl -u ssh.service -b --since"
 stop_tracer
 pass

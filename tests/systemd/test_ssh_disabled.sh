@@ -30,7 +30,11 @@ assert_eq "$(systemctl show -P UnitFileState ssh.service)" disabled "UnitFileSta
 start_tracer
 line=$(refused_no_listener 22)
 echo "$line"
-# TODO(issue 23): the record names ssh.service, inactive/dead and
-# UnitFileState disabled (it will not come back at the next boot either).
+# Stopped and disabled: it will not come back at boot either.
+assert_field "$line" unit.name ssh.service
+assert_field "$line" unit.verdict stopped
+assert_field "$line" unit.unit_file_state disabled
+assert_field "$line" unit.command "systemctl enable --now ssh.service"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "it is disabled (it will not start at boot)"
 stop_tracer
 pass

@@ -32,7 +32,10 @@ assert_eq "$(connect_client 2222)" connected "the client connecting to $HOST4:22
 start_tracer
 line=$(refused_no_listener 22)
 echo "$line"
-# TODO(issue 23): the record says ssh.service is active/running but
-# configured for port 2222 (sshd -T), not 22: the client has the wrong port.
+# Running, configured for another port: the client has the wrong one.
+assert_field "$line" unit.name ssh.service
+assert_field "$line" unit.verdict other_port
+assert_field "$line" unit.config_port 2222
+assert_field "$line" unit.command "ssh -p 2222"
 stop_tracer
 pass

@@ -41,8 +41,12 @@ assert_eq "$(systemctl show -P ExecMainPID ssh.service)" "$pid" "ExecMainPID"
 start_tracer
 line=$(refused_no_listener 22)
 echo "$line"
-# TODO(issue 23): the record names ssh.service, failed, the Result and
-# ExecMainCode/ExecMainStatus of a death by SIGSEGV (11), and the journal's
-# "Main process exited, code=..., status=11/SEGV" line.
+# Crashed, and Restart=no keeps it down.
+assert_field "$line" unit.name ssh.service
+assert_field "$line" unit.verdict crashed
+assert_field "$line" unit.result signal
+assert_field "$line" unit.exec_main_status 11
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "it crashed (SIGSEGV)"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "Restart=no: it stays down"
 stop_tracer
 pass

@@ -29,8 +29,16 @@ assert_eq "$(systemctl show -P ActiveState ssh.service)" inactive "ActiveState a
 start_tracer
 line=$(refused_no_listener 22)
 echo "$line"
-# TODO(issue 23): the record names the unit that should listen on 22 and its
-# state: ssh.service, inactive/dead, Result success, UnitFileState enabled,
-# stopped at InactiveEnterTimestamp, its last journal lines, port 22 from sshd -T.
+# The unit that should listen on 22, and what to do: it was stopped by hand.
+assert_field "$line" unit.name ssh.service
+assert_field "$line" unit.verdict stopped
+assert_field "$line" unit.active_state inactive
+assert_field "$line" unit.sub_state dead
+assert_field "$line" unit.unit_file_state enabled
+assert_field "$line" unit.command "systemctl start ssh.service"
+jq -e '.unit.inactive_since | test("^20")' <<<"$line" >/dev/null || fail "no inactive_since: $line"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
+	"ssh.service should listen here"
+assert_contains "$(jq -r '.hints[0]' <<<"$line")" "stopped cleanly; it is enabled"
 stop_tracer
 pass
