@@ -84,7 +84,7 @@ for b in $BACKENDS; do
 	[ \$b = kprobe ] && [ -n "${KPROBE_TESTS:-}" ] && t="${KPROBE_TESTS:-}"
 	[ \$b = tracepoint ] && [ -n "${TRACEPOINT_TESTS:-}" ] && t="${TRACEPOINT_TESTS:-}"
 	WR_TEXT=0 WR_BACKEND=\$b WR_FACTS_DIR=/tmp/facts/\$b TESTS="\$t" WR_OPTS="${WR_OPTS:-}" \\
-		bash tests/integration/run.sh
+		WR_SCENARIO_TIMEOUT=240 bash tests/integration/run.sh
 	echo "WR-RESULT \$b \$?"
 	# Facts travel on the console; the host compares them.
 	for f in /tmp/facts/\$b/*; do

@@ -25,7 +25,9 @@ limited=$(count_refusals '.rule.status == "rate limited"')
 assert_eq "$((pending + limited))" 40 "traced + rate limited"
 line=$(wait_refusal '.rule.status == "rate limited"') || fail "no rate-limited rule"
 assert_contains "$(jq -r .rule.error <<<"$line")" "new refused flows a second in this namespace"
-rules=$(srv nft list table inet "whyrefused_$TRACER_PID" | grep -c 'nftrace set 1' || true)
+# Flows, not rules: each flow has a rule in the prerouting chain `trace` and,
+# where its interface is known, one in that interface's ingress chain.
+rules=$(srv nft list chain inet "whyrefused_$TRACER_PID" trace | grep -c 'nftrace set 1' || true)
 [ "$rules" -le 16 ] || fail "$rules flows in the tracing table, at most 16"
 
 # A flow that is traced: its retry names the rule, text and all.
