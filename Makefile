@@ -192,7 +192,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
 $(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BUILD)/user/privileges.o
-$(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/privileges.o
+$(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns_exec.o \
+				$(BUILD)/user/netns.o $(BUILD)/user/privileges.o
 
 # libFuzzer with ASan and UBSan on every parser of untrusted input (bounded):
 # tests/fuzz/fuzz_NAME.c feeds its bytes to the parser, linked with the

@@ -77,32 +77,102 @@ static void close_from_3(void)
 }
 
 /*
- * After fork: only async-signal-safe calls. setns first, while
- * CAP_SYS_ADMIN is still ours; then the helper's descriptors, its
- * capabilities and its environment, so nft or iptables gets nothing else.
+ * After fork: only async-signal-safe calls. setns first (nsfd >= 0), while
+ * CAP_SYS_ADMIN is still ours; then the helper's descriptors, signals (a
+ * lane's thread blocks them all), capabilities and environment, so it gets
+ * nothing else of ours.
  */
-static void child(int nsfd, int null, int out_fd, const char *path, char *const argv[])
+static void child(int nsfd, uint64_t caps, int null, int out_fd, const char *path,
+		  char *const argv[])
 {
 	static char *const envp[] = { "PATH=" WR_EXEC_PATH, "LC_ALL=C", NULL };
+	sigset_t none;
 
-	if (setns(nsfd, CLONE_NEWNET) || dup2(null, STDIN_FILENO) < 0 ||
-	    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
+	sigemptyset(&none);
+	if ((nsfd >= 0 && setns(nsfd, CLONE_NEWNET)) || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL))
 		_exit(126);
 	close_from_3();
-	if (wr_limit_capabilities(1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW))
+	if (wr_limit_capabilities(caps))
 		_exit(126);
 	execve(path, argv, envp);
 	_exit(126);
 }
 
+/* Its stdout into out until EOF or the deadline; then its exit status. */
+static int collect(pid_t pid, int fd, char *out, size_t len, long long deadline)
+{
+	size_t used = 0;
+	int status;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
+		bool to_out = used + 1 < len;
+		char sink[512];
+		ssize_t n;
+
+		/* A signal (SIGHUP: logrotate) wakes poll: wait again, never in read(). */
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return -ETIMEDOUT;
+		}
+		/* Past `len`, keep reading so the child never blocks on a full pipe. */
+		n = to_out ? read(fd, out + used, len - 1 - used) : read(fd, sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (to_out)
+			used += (size_t)n;
+	}
+	if (len)
+		out[used] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+int wr_run_helper(int nsfd, uint64_t caps, const char *path, char *const argv[], char *out,
+		  size_t len, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int fds[2], null, err;
+	pid_t pid;
+
+	if (len)
+		out[0] = '\0';
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return -errno;
+	if (pipe2(fds, O_CLOEXEC)) {
+		err = -errno;
+		close(null);
+		return err;
+	}
+	pid = fork();
+	if (pid == 0)
+		child(nsfd, caps, null, fds[1], path, argv);
+	err = -errno;
+	close(null);
+	close(fds[1]);
+	if (pid > 0)
+		err = collect(pid, fds[0], out, len, deadline);
+	close(fds[0]);
+	return err;
+}
+
 int wr_netns_exec(const struct wr_netns *ns, char *const argv[], char *out, size_t len,
 		  int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
-	int fds[2], status, nsfd, null, err;
 	char path[256];
-	size_t used = 0;
-	pid_t pid;
+	int nsfd, err;
 
 	if (len)
 		out[0] = '\0';
@@ -113,58 +183,8 @@ int wr_netns_exec(const struct wr_netns *ns, char *const argv[], char *out, size
 	nsfd = wr_netns_fd(ns);
 	if (nsfd < 0)
 		return nsfd;
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || pipe2(fds, O_CLOEXEC)) {
-		err = -errno;
-		if (null >= 0)
-			close(null);
-		close(nsfd);
-		return err;
-	}
-	pid = fork();
-	if (pid == 0)
-		child(nsfd, null, fds[1], path, argv);
-	err = -errno;
+	err = wr_run_helper(nsfd, 1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW, path, argv, out, len,
+			    timeout_ms);
 	close(nsfd);
-	close(null);
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		return err;
-	}
-	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		long long left = deadline - now_ms();
-		char sink[512];
-		ssize_t n;
-		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
-
-		/* A signal (SIGHUP: logrotate) wakes poll: wait again, never in read(). */
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			close(fds[0]);
-			return -ETIMEDOUT;
-		}
-		/* Past `len`, keep reading so the child never blocks on a full pipe. */
-		bool to_out = used + 1 < len;
-
-		n = to_out ? read(fds[0], out + used, len - 1 - used) :
-			     read(fds[0], sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (to_out)
-			used += (size_t)n;
-	}
-	close(fds[0]);
-	if (len)
-		out[used < len ? used : len - 1] = '\0';
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+	return err;
 }

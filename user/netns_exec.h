@@ -4,6 +4,7 @@
 #define WR_NETNS_EXEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netns.h"
 
@@ -30,5 +31,12 @@ int wr_exec_resolve(const char *name, char *path, size_t len);
  */
 int wr_netns_exec(const struct wr_netns *ns, char *const argv[], char *out, size_t len,
 		  int timeout_ms);
+/*
+ * What wr_netns_exec and unit_status.c's sshd -T share: runs `path` with
+ * argv as described above, inside the namespace of nsfd (-1: ours), with
+ * only the capabilities in the mask `caps` (1ULL << CAP_*; 0: none).
+ */
+int wr_run_helper(int nsfd, uint64_t caps, const char *path, char *const argv[], char *out,
+		  size_t len, int timeout_ms);
 
 #endif /* WR_NETNS_EXEC_H */

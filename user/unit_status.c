@@ -19,6 +19,7 @@
 #include <systemd/sd-journal.h>
 #include <systemd/sd-messages.h>
 
+#include "netns_exec.h"
 #include "privileges.h"
 #include "small_file.h"
 
@@ -64,105 +65,13 @@ bool wr_systemd_running(void)
 
 /* ---- a fixed command line: sshd -T ---- */
 
-/* Every descriptor from 3 up: the ring buffer, BPF and netlink ones are not sshd's. */
-static void close_from_3(void)
-{
-	struct rlimit rl;
-	unsigned int fd, max = 1U << 20;
-
-#ifdef SYS_close_range
-	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
-		return;
-#endif
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < max)
-		max = (unsigned int)rl.rlim_cur;
-	for (fd = 3; fd < max; fd++)
-		close(fd);
-}
-
-/* After fork, from a thread: only async-signal-safe calls. */
-static void child(int null, int out_fd, char *const argv[])
-{
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
-	sigset_t none;
-
-	sigemptyset(&none);
-	if (dup2(null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(null, STDERR_FILENO) < 0 || sigprocmask(SIG_SETMASK, &none, NULL))
-		_exit(126);
-	close_from_3();
-	if (wr_limit_capabilities(0))
-		_exit(126);
-	execve(argv[0], argv, envp);
-	_exit(126);
-}
-
-/* Its stdout into out until EOF or the deadline; then its exit status. */
-static int collect(pid_t pid, int fd, char *out, size_t len, long long deadline)
-{
-	size_t used = 0;
-	int status;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
-		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
-		bool to_out = used + 1 < len;
-		char sink[512];
-		ssize_t n;
-
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			return -ETIMEDOUT;
-		}
-		/* Past `len`, keep reading so it never blocks on a full pipe. */
-		n = to_out ? read(fd, out + used, len - 1 - used) : read(fd, sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (to_out)
-			used += (size_t)n;
-	}
-	if (len)
-		out[used] = '\0';
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
-}
-
 int wr_run_fixed(char *const argv[], char *out, size_t len, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
-	int fds[2], null, err;
-	pid_t pid;
-
 	if (len)
 		out[0] = '\0';
 	if (!argv[0] || argv[0][0] != '/')
 		return -EINVAL;
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0)
-		return -errno;
-	if (pipe2(fds, O_CLOEXEC)) {
-		err = -errno;
-		close(null);
-		return err;
-	}
-	pid = fork();
-	if (pid == 0)
-		child(null, fds[1], argv);
-	err = -errno;
-	close(null);
-	close(fds[1]);
-	if (pid > 0)
-		err = collect(pid, fds[0], out, len, deadline);
-	close(fds[0]);
-	return err;
+	return wr_run_helper(-1, 0, argv[0], argv, out, len, timeout_ms);
 }
 
 /* ---- what every port's lookup shares, refreshed every CACHE_MS ---- */
