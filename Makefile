@@ -76,6 +76,7 @@ help:
 	@echo '  make vmtest       the integration suite on Debian 12'"'"'s 6.1 and 6.12 kernels under'
 	@echo '                    qemu, per backend (fentry, kprobe, tracepoint), with no netfilter'
 	@echo '                    module loaded at start and with all loaded (root, tools/vm/matrix.sh)'
+	@echo '  make vmtest-full  the whole matrix, fentry running every scenario (~60 min, outside CI)'
 	@echo '  make vmsmoke      a bare busybox server with no kernel module: each backend starts'
 	@echo '                    and explains a closed port (root, ~1 min)'
 	@echo '  make vmsystemd    the systemd-unit scenarios in a Debian 12 guest with systemd as PID 1'
@@ -316,6 +317,12 @@ check: unit unit-asan fuzz integration
 
 vmtest:
 	$(Q)tools/vm/matrix.sh
+
+# The whole matrix (fentry runs every kernel-facing and third-party scenario):
+# 50-60 minutes a lane, outside CI; run before a release.
+.PHONY: vmtest-full
+vmtest-full:
+	$(Q)VMTEST_TIER=full tools/vm/matrix.sh
 
 # A bare busybox server with no kernel module at all, each backend forced.
 vmsmoke:

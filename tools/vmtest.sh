@@ -129,4 +129,6 @@ for b in $BACKENDS; do
 	[ "$result" = 0 ] || status=1
 done
 "$ROOT/tools/vm/compare_facts.sh" "$VM/facts/$CELL" || status=1
+# Where the guest's minutes went (run.sh prints a time line per scenario).
+say "slowest: $(awk '$1 == "time" {print $3, $2}' "$LOG" | sort -rn | head -n 5 | awk '{printf "%s %ss  ", $2, $1}')"
 exit $status

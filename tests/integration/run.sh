@@ -18,8 +18,11 @@ for t in ${TESTS:-test_*.sh}; do
 	# tools/vmtest.sh: e.g. unload netfilter modules so each scenario starts as on a fresh boot.
 	[ -n "${WR_BEFORE_EACH:-}" ] && $WR_BEFORE_EACH
 	# 120 s a scenario here; tools/vmtest.sh gives 240 under TCG (podman's commands take seconds each there).
+	started=$SECONDS
 	timeout --kill-after=10 "${WR_SCENARIO_TIMEOUT:-120}" bash "$t"
 	rc=$?
+	# Where the minutes go (tools/vm/matrix.sh chooses what runs under TCG by it).
+	echo "time ${t%.sh} $((SECONDS - started)) s"
 	if [ $rc -ne 0 ]; then
 		failed+=("$t")
 		# A scenario stuck in a foreground command never reaches its own FAIL line.
