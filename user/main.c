@@ -240,6 +240,9 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 			poll_netns(t, r->netns);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
+	} else if (wr_fw_wants(r)) {
+		/* Blocked while a service listens there: up, yet unreachable. */
+		r->port_listening = wr_reached_listener(&t->inv, r) != NULL;
 	}
 }
 
@@ -290,6 +293,8 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_rule_sets_hint(r);
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
+	if (r->port_listening)
+		wr_metrics_count_blocked_listening(&t->metrics, r->cause, r->dport);
 }
 
 static void on_refusal(struct tracer *t, const void *data, size_t size)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "metrics.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,39 +30,62 @@ static int series_cmp(uint8_t cause, uint16_t port, const struct wr_metric_serie
 	return port < s->port ? -1 : port > s->port;
 }
 
-/* A port scan must not grow the exposition without bound: past max_series, "other". */
-void wr_metrics_count(struct wr_metrics *m, enum wr_cause cause, uint16_t port, uint32_t retries)
+/* The series of (cause, port), made if there is room; NULL: count it as port="other". */
+static struct wr_metric_series *series_of(struct wr_metrics *m, enum wr_cause cause,
+					  uint16_t port)
 {
 	size_t lo = 0, hi = m->n;
 	struct wr_metric_series *s;
 
-	if ((unsigned)cause > WR_CAUSE_LAST)
-		return;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = series_cmp((uint8_t)cause, port, &m->series[mid]);
 
-		if (!c) {
-			m->series[mid].refusals++;
-			m->series[mid].retries += retries;
-			return;
-		}
+		if (!c)
+			return &m->series[mid];
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	if (m->n >= m->max_series ||
-	    wr_grow((void **)&m->series, &m->cap, m->n, sizeof(*m->series))) {
+	    wr_grow((void **)&m->series, &m->cap, m->n, sizeof(*m->series)))
+		return NULL;
+	memmove(&m->series[lo + 1], &m->series[lo], (m->n - lo) * sizeof(*s));
+	s = &m->series[lo];
+	*s = (struct wr_metric_series){ .cause = (uint8_t)cause, .port = port };
+	m->n++;
+	return s;
+}
+
+/* A port scan must not grow the exposition without bound: past max_series, "other". */
+void wr_metrics_count(struct wr_metrics *m, enum wr_cause cause, uint16_t port, uint32_t retries)
+{
+	struct wr_metric_series *s;
+
+	if ((unsigned)cause > WR_CAUSE_LAST)
+		return;
+	s = series_of(m, cause, port);
+	if (!s) {
 		m->other_refusals[cause]++;
 		m->other_retries[cause] += retries;
 		return;
 	}
-	memmove(&m->series[lo + 1], &m->series[lo], (m->n - lo) * sizeof(*s));
-	s = &m->series[lo];
-	*s = (struct wr_metric_series){ .cause = (uint8_t)cause, .port = port, .refusals = 1,
-					.retries = retries };
-	m->n++;
+	s->refusals++;
+	s->retries += retries;
+}
+
+void wr_metrics_count_blocked_listening(struct wr_metrics *m, enum wr_cause cause, uint16_t port)
+{
+	struct wr_metric_series *s;
+
+	if ((unsigned)cause > WR_CAUSE_LAST)
+		return;
+	s = series_of(m, cause, port);
+	if (s)
+		s->blocked_listening++;
+	else
+		m->other_blocked_listening[cause]++;
 }
 
 static void family(FILE *f, const char *name, const char *type, const char *help)
@@ -75,24 +99,40 @@ static void counter(FILE *f, const char *name, const char *help, uint64_t v)
 	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
 }
 
-static void by_cause_port(FILE *f, const struct wr_metrics *m, const char *name,
-			  const char *help, int retries)
+enum by_what { BY_REFUSALS, BY_RETRIES, BY_BLOCKED_LISTENING };
+
+static uint64_t series_value(const struct wr_metric_series *s, enum by_what what)
 {
+	return what == BY_RETRIES ? s->retries :
+	       what == BY_BLOCKED_LISTENING ? s->blocked_listening : s->refusals;
+}
+
+static uint64_t other_value(const struct wr_metrics *m, int c, enum by_what what)
+{
+	return what == BY_RETRIES ? m->other_retries[c] :
+	       what == BY_BLOCKED_LISTENING ? m->other_blocked_listening[c] : m->other_refusals[c];
+}
+
+/* Firewall blocks of a listening port: only the series that had one. */
+static void by_cause_port(FILE *f, const struct wr_metrics *m, const char *name,
+			  const char *help, enum by_what what)
+{
+	bool sparse = what == BY_BLOCKED_LISTENING;
 	size_t i;
 	int c;
 
 	family(f, name, "counter", help);
 	for (i = 0; i < m->n; i++)
-		fprintf(f, "%s{cause=\"%s\",port=\"%u\"} %llu\n", name,
-			wr_cause_name((enum wr_cause)m->series[i].cause), m->series[i].port,
-			(unsigned long long)(retries ? m->series[i].retries :
-					     m->series[i].refusals));
+		if (!sparse || m->series[i].blocked_listening)
+			fprintf(f, "%s{cause=\"%s\",port=\"%u\"} %llu\n", name,
+				wr_cause_name((enum wr_cause)m->series[i].cause),
+				m->series[i].port,
+				(unsigned long long)series_value(&m->series[i], what));
 	for (c = 0; c <= WR_CAUSE_LAST; c++)
-		if (m->other_refusals[c])
+		if (m->other_refusals[c] && (!sparse || m->other_blocked_listening[c]))
 			fprintf(f, "%s{cause=\"%s\",port=\"other\"} %llu\n", name,
 				wr_cause_name((enum wr_cause)c),
-				(unsigned long long)(retries ? m->other_retries[c] :
-						     m->other_refusals[c]));
+				(unsigned long long)other_value(m, c, what));
 }
 
 void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stats *s,
@@ -103,15 +143,19 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 		{ WR_CNT_RL_FIREWALL, "firewall" },
 		{ WR_CNT_RL_BACKLOG, "backlog" },
 		{ WR_CNT_RL_OTHER, "other" },
+		{ WR_CNT_RL_HANDSHAKE, "handshake" },
 	};
 	size_t i;
 
 	by_cause_port(f, m, "whyrefused_refusals_total",
 		      "Refused or blocked incoming TCP connection attempts reported, by cause "
-		      "and server port.", 0);
+		      "and server port.", BY_REFUSALS);
 	by_cause_port(f, m, "whyrefused_refusal_retries_total",
 		      "Retransmitted SYNs folded into the reported attempts, by cause and "
-		      "server port.", 1);
+		      "server port.", BY_RETRIES);
+	by_cause_port(f, m, "whyrefused_firewall_blocked_listening_total",
+		      "Firewall refusals of a port a socket listened on (the service is up but "
+		      "unreachable), by cause and server port.", BY_BLOCKED_LISTENING);
 	counter(f, "whyrefused_syns_seen_total",
 		"Refused or dropped incoming SYNs the kernel side saw, before filters.",
 		s->kernel[WR_CNT_SEEN]);
@@ -131,6 +175,9 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 	for (i = 0; i < sizeof(rate_limited) / sizeof(rate_limited[0]); i++)
 		fprintf(f, "whyrefused_events_rate_limited_total{cause=\"%s\"} %llu\n",
 			rate_limited[i].cause, (unsigned long long)s->kernel[rate_limited[i].idx]);
+	counter(f, "whyrefused_synack_retransmits_total",
+		"SYN-ACKs listeners resent (handshake_incomplete is reported once per handshake, "
+		"at its 2nd).", s->kernel[WR_CNT_SYNACK_RTX]);
 	counter(f, "whyrefused_listen_events_total", "LISTEN transitions seen.",
 		s->kernel[WR_CNT_LISTEN_SEEN]);
 	counter(f, "whyrefused_listen_events_lost_total",

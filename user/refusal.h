@@ -131,6 +131,7 @@ struct wr_refusal {
 
 	/* Filled by fw_rules.c for the firewall causes. */
 	struct wr_rule rule;
+	bool port_listening;		/* firewall causes: a socket listened on dport (metrics) */
 
 	/* Filled by unit_lane.c: the systemd unit that should listen on dport. */
 	bool has_unit;

@@ -127,11 +127,41 @@ static void test_series_are_bounded(void **state)
 	wr_metrics_free(&m);
 }
 
+/* Firewall blocks of a port with a listener: only the series that had one, and "other". */
+static void test_blocked_listening(void **state)
+{
+	struct timespec t0 = { 0 };
+	struct wr_output_counts c = { 0 };
+	struct wr_stats s = { 0 };
+	struct wr_metrics m;
+	char *text;
+
+	wr_metrics_init(&m, &t0);
+	m.max_series = 2;
+	wr_metrics_count(&m, WR_CAUSE_FIREWALL_DROP, 443, 0);
+	wr_metrics_count_blocked_listening(&m, WR_CAUSE_FIREWALL_DROP, 443);
+	wr_metrics_count(&m, WR_CAUSE_FIREWALL_DROP, 444, 0);	/* nothing listened */
+	wr_metrics_count(&m, WR_CAUSE_FIREWALL_REJECT, 22, 0);	/* past the bound */
+	wr_metrics_count_blocked_listening(&m, WR_CAUSE_FIREWALL_REJECT, 22);
+	wr_metrics_count(&m, WR_CAUSE_FIREWALL_DROP, 443, 0);
+	wr_metrics_count_blocked_listening(&m, WR_CAUSE_FIREWALL_DROP, 443);
+	text = render(&m, &s, &c);
+	assert_well_formed(text);
+	assert_non_null(strstr(text, "# TYPE whyrefused_firewall_blocked_listening_total counter\n"
+		"whyrefused_firewall_blocked_listening_total{cause=\"firewall_drop\",port=\"443\"} 2\n"
+		"whyrefused_firewall_blocked_listening_total{cause=\"firewall_reject\",port=\"other\"} 1\n"));
+	assert_null(strstr(text, "whyrefused_firewall_blocked_listening_total{cause=\"firewall_drop\",port=\"444\"}"));
+	assert_non_null(strstr(text, "whyrefused_refusals_total{cause=\"firewall_drop\",port=\"443\"} 2\n"));
+	free(text);
+	wr_metrics_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_by_cause_and_port),
 		cmocka_unit_test(test_series_are_bounded),
+		cmocka_unit_test(test_blocked_listening),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
