@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "cli.h"
+#include "client_verdict.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,6 +59,13 @@ static const char usage_text[] =
 "      --rule-owners FILE   more patterns naming who owns a firewall rule (fail2ban,\n"
 "                           ufw...), before the built-in ones; default\n"
 "                           /etc/whyrefused/rule-owners.conf if it exists\n"
+"      --client HOST:PORT   on a client machine: connect to HOST:PORT as ssh\n"
+"                           would and say who refused or dropped it and where\n"
+"                           to look (no BPF, no root needed; exit 0 connected,\n"
+"                           1 not, 3 HOST did not resolve)\n"
+"      --timeout TIME       --client: wait this long per address (default 10s)\n"
+"      --max-hops N         --client: after silence, SYNs with TTL 1..N find the\n"
+"                           last hop that answers (default 16; 0: none)\n"
 "  -v, --verbose            libbpf debug messages on stderr\n"
 "  -h, --help               this text\n"
 "  -V, --version            print the version\n"
@@ -67,6 +75,7 @@ static const char usage_text[] =
 "  whyrefused -p 22              # only SSH\n"
 "  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
 "  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
+"  whyrefused --client 192.0.2.10:22   # on the client: who refuses, where\n"
 "\n"
 "Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
 
@@ -82,6 +91,8 @@ void wr_options_default(struct wr_options *o)
 	o->fold_window_ms = 10000;
 	o->rate_limit = 1000;
 	o->trace = true;
+	o->client_timeout_ms = 10000;
+	o->max_hops = 16;
 }
 
 /* Strict decimal in [min, max], the whole string. */
@@ -249,7 +260,7 @@ const char *wr_backend_name(enum wr_backend b)
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
        OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT,
        OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR,
-       OPT_RULE_OWNERS };
+       OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -272,6 +283,9 @@ static const struct option long_opts[] = {
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -450,6 +464,35 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		case OPT_RULE_OWNERS:
 			o->rule_owners = optarg;
 			break;
+		case OPT_CLIENT: {
+			char host[WR_CLIENT_HOST_MAX];
+			uint16_t port;
+
+			if (wr_client_parse_target(optarg, host, sizeof(host), &port, err, errlen))
+				return WR_CLI_USAGE;
+			o->client = optarg;
+			break;
+		}
+		case OPT_TIMEOUT:
+			if (wr_parse_duration_ms(optarg, &o->client_timeout_ms) ||
+			    o->client_timeout_ms < 100 || o->client_timeout_ms > 600000) {
+				snprintf(err, errlen, "invalid --timeout '%s' (100ms to 10m, e.g. 2s)",
+					 optarg);
+				return WR_CLI_USAGE;
+			}
+			o->client_opts_given = true;
+			break;
+		case OPT_MAX_HOPS: {
+			unsigned long v;
+
+			if (parse_ulong(optarg, 0, 64, &v)) {
+				snprintf(err, errlen, "invalid --max-hops '%s' (0-64)", optarg);
+				return WR_CLI_USAGE;
+			}
+			o->max_hops = (unsigned)v;
+			o->client_opts_given = true;
+			break;
+		}
 		case 'v':
 			o->verbose = true;
 			break;
@@ -469,6 +512,10 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return WR_CLI_USAGE;
+	}
+	if (o->client_opts_given && !o->client) {
+		snprintf(err, errlen, "--timeout and --max-hops go with --client HOST:PORT");
 		return WR_CLI_USAGE;
 	}
 	return WR_CLI_RUN;

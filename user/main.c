@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "client_probe.h"
 #include "event_decode.h"
 #include "explain.h"
 #include "fw_rules.h"
@@ -786,6 +787,8 @@ int main(int argc, char **argv)
 	case WR_CLI_RUN:
 		break;
 	}
+	if (t.opts.client)	/* the client's view: no BPF, no root (client_probe.c) */
+		return wr_client_run(&t.opts);
 	/* stdout closed: fd 1 would be the next fd opened (an epoll, a BPF map). */
 	if (!t.opts.output && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		fail("cannot write output: %s", strerror(errno));

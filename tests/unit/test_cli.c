@@ -261,6 +261,39 @@ static void test_metrics_options(void **state)
 	assert_false(PARSE() != WR_CLI_RUN || opts.metrics || opts.metrics_file);
 }
 
+static void test_client_options(void **state)
+{
+	assert_int_equal(PARSE(), WR_CLI_RUN);
+	assert_null(opts.client);
+	assert_int_equal(opts.client_timeout_ms, 10000);
+	assert_int_equal(opts.max_hops, 16);
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--timeout", "2s", "--max-hops", "4",
+			       "--json"), WR_CLI_RUN);
+	assert_string_equal(opts.client, "192.0.2.10:22");
+	assert_int_equal(opts.client_timeout_ms, 2000);
+	assert_int_equal(opts.max_hops, 4);
+	assert_true(opts.json);
+	assert_int_equal(PARSE("--client=[2001:db8::1]:22"), WR_CLI_RUN);
+	assert_int_equal(PARSE("--client", "server.example:2222", "--max-hops", "0"), WR_CLI_RUN);
+	assert_int_equal(opts.max_hops, 0);
+	assert_int_equal(PARSE("--client", "192.0.2.10"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --client '192.0.2.10' (expected HOST:PORT, e.g. "
+			    "192.0.2.10:22, [2001:db8::1]:22 or server.example:22)");
+	assert_int_equal(PARSE("--client", "192.0.2.10:0"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "192.0.2.10:65536"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "2001:db8::1:22"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --client '2001:db8::1:22' (an IPv6 address goes in "
+			    "brackets: [2001:db8::1]:22)");
+	assert_int_equal(PARSE("--client", "[192.0.2.10]:22"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "a b:22"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--timeout", "50ms"), WR_CLI_USAGE);
+	assert_string_equal(err, "invalid --timeout '50ms' (100ms to 10m, e.g. 2s)");
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--max-hops", "65"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--timeout", "2s"), WR_CLI_USAGE);
+	assert_string_equal(err, "--timeout and --max-hops go with --client HOST:PORT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_cidr_errors),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_metrics_options),
+		cmocka_unit_test(test_client_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
