@@ -29,6 +29,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
 	      user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
+	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
 	      user/on_demand.c user/shell_quote.c user/utf8.c user/unit_facts.c user/nl_kernel.c \
 	      user/client_verdict.c
@@ -101,6 +102,10 @@ DEPS_PKGS := clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-
 	     qemu-system-x86 busybox-static cpio fail2ban libnetfilter-conntrack-dev \
 	     podman runc netavark aardvark-dns ufw groff-base python3-jsonschema lintian dpkg-dev
 DEPS_PKGS += mmdebstrap e2fsprogs
+# Debian's docker.io (dockerd, docker-proxy; containerd and runc come with it) for
+# test_docker_published_port.sh: each scenario starts its own dockerd in a namespace;
+# the policy-rc.d below keeps the install from starting docker or containerd here.
+DEPS_PKGS += docker.io
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -232,28 +237,29 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $$(call fuzz_objs,$$*) $(B
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDLIBS)
 
 # libFuzzer on the runtimes' state files: a container's own name (user/containers.c).
-$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/small_file.c
+$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers.c).
-$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/small_file.c
+$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on a would-be conmon's arguments and executable (user/containers.c).
-$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/small_file.c
+$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/proc_owner.c).
-$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c \
+$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c user/json_read.c \
+			      user/docker_state.c \
 			      user/small_file.c user/units.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)

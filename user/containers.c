@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "containers.h"
+#include "docker_state.h"
+#include "json_read.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -130,195 +132,43 @@ bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c)
 	return false;
 }
 
-/*
- * A small JSON reader for the runtimes' state files: enough to walk one
- * object's own members and to skip whole values, strings included, since
- * the strings (labels, commands, environment) are whatever the container's
- * owner wrote. Iterative (nesting is a counter, not a stack), bounded by
- * `end`; NULL for anything it cannot read as JSON.
- */
-static const char *ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* Past the string that starts at p, or NULL. */
-static const char *skip_string(const char *p, const char *end)
-{
-	if (p >= end || *p != '"')
-		return NULL;
-	for (p++; p < end; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '"')
-			return p + 1;
-		if (*p == '\\' && ++p == end)
-			return NULL;
-	}
-	return NULL;
-}
-
-/* Past the value that starts at p, objects and arrays whole, or NULL. */
-static const char *skip_value(const char *p, const char *end)
-{
-	size_t depth = 0;
-
-	do {
-		p = ws(p, end);
-		if (p >= end)
-			return NULL;
-		switch (*p) {
-		case '"':
-			p = skip_string(p, end);
-			if (!p)
-				return NULL;
-			break;
-		case '{':
-		case '[':
-			depth++;
-			p++;
-			break;
-		case '}':
-		case ']':
-			if (!depth)
-				return NULL;
-			depth--;
-			p++;
-			break;
-		case ',':
-		case ':':
-			if (!depth)
-				return NULL;
-			p++;
-			break;
-		default:	/* a number, true, false or null */
-			if (!isdigit((unsigned char)*p) && !strchr("-tfn", *p))
-				return NULL;
-			while (p < end && (isalnum((unsigned char)*p) || strchr("+-.", *p)))
-				p++;
-		}
-	} while (depth);
-	return p;
-}
-
-static int hex_digit(char c)
-{
-	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
-}
-
-/*
- * The string at p, unescaped into out; past it, or NULL: too long, or with
- * a control byte or an escape beyond ASCII (no container name has either).
- */
-static const char *read_string(const char *p, const char *end, char *out, size_t len)
-{
-	size_t n = 0;
-
-	if (p >= end || *p != '"' || !len)
-		return NULL;
-	for (p++; p < end; p++) {
-		unsigned int c = (unsigned char)*p;
-
-		if (c == '"') {
-			out[n] = '\0';
-			return p + 1;
-		}
-		if (c == '\\') {
-			if (++p == end)
-				return NULL;
-			c = (unsigned char)*p;
-			if (c == 'u') {
-				if (end - p < 5 || !isxdigit((unsigned char)p[1]) ||
-				    !isxdigit((unsigned char)p[2]) || !isxdigit((unsigned char)p[3]) ||
-				    !isxdigit((unsigned char)p[4]))
-					return NULL;
-				c = (unsigned int)(hex_digit(p[1]) << 12 | hex_digit(p[2]) << 8 |
-						   hex_digit(p[3]) << 4 | hex_digit(p[4]));
-				p += 4;
-				if (c >= 0x80)
-					return NULL;
-			} else if (c != '"' && c != '\\' && c != '/') {
-				return NULL;	/* \b \f \n \r \t */
-			}
-		}
-		if (c < 0x20 || n + 1 >= len)
-			return NULL;
-		out[n++] = (char)c;
-	}
-	return NULL;
-}
-
-/* Where the value of member `key` of the object at p starts (its own members only), or NULL. */
-static const char *member(const char *p, const char *end, const char *key)
-{
-	char k[32];
-	const char *q;
-	bool match;
-
-	p = ws(p, end);
-	if (p >= end || *p != '{')
-		return NULL;
-	p = ws(p + 1, end);
-	for (;;) {
-		q = skip_string(p, end);
-		if (!q)
-			return NULL;	/* '}' included: no such member */
-		match = read_string(p, q, k, sizeof(k)) && !strcmp(k, key);
-		p = ws(q, end);
-		if (p >= end || *p != ':')
-			return NULL;
-		p = ws(p + 1, end);
-		if (match)
-			return p;
-		p = skip_value(p, end);
-		if (!p)
-			return NULL;
-		p = ws(p, end);
-		if (p >= end || *p != ',')
-			return NULL;
-		p = ws(p + 1, end);
-	}
-}
-
 bool wr_container_name_podman(const char *containers_json, const char *id, char *name,
 			      size_t len)
 {
 	const char *end = containers_json + strlen(containers_json);
-	const char *p = ws(containers_json, end), *v;
+	const char *p = wr_json_ws(containers_json, end), *v;
 	char own_id[80];
 
 	/* [{"id":"...","names":["web"],...},...]: each container's own members. */
 	if (p >= end || *p != '[')
 		return false;
-	p = ws(p + 1, end);
+	p = wr_json_ws(p + 1, end);
 	for (;;) {
-		v = member(p, end, "id");
-		if (v && read_string(v, end, own_id, sizeof(own_id)) && !strcmp(own_id, id)) {
-			v = member(p, end, "names");
+		v = wr_json_member(p, end, "id");
+		if (v && wr_json_string(v, end, own_id, sizeof(own_id)) && !strcmp(own_id, id)) {
+			v = wr_json_member(p, end, "names");
 			if (!v || *v != '[')
 				return false;
-			return read_string(ws(v + 1, end), end, name, len) && name[0];
+			return wr_json_string(wr_json_ws(v + 1, end), end, name, len) && name[0];
 		}
-		p = skip_value(p, end);
+		p = wr_json_skip_value(p, end);
 		if (!p)
 			return false;
-		p = ws(p, end);
+		p = wr_json_ws(p, end);
 		if (p >= end || *p != ',')
 			return false;
-		p = ws(p + 1, end);
+		p = wr_json_ws(p + 1, end);
 	}
 }
 
 bool wr_container_name_docker(const char *config_json, char *name, size_t len)
 {
 	const char *end = config_json + strlen(config_json);
-	const char *v = member(config_json, end, "Name");
+	const char *v = wr_json_member(config_json, end, "Name");
 	char raw[80];
 
 	/* The top-level "Name":"/web": Config's labels come first and may hold a "Name" too. */
-	if (!v || !read_string(v, end, raw, sizeof(raw)))
+	if (!v || !wr_json_string(v, end, raw, sizeof(raw)))
 		return false;
 	snprintf(name, len, "%s", raw[0] == '/' ? raw + 1 : raw);
 	return name[0] != '\0';
@@ -350,8 +200,8 @@ static void name_it(const char *root, struct wr_container *c)
 	char *text;
 	size_t i;
 
-	if (!strcmp(c->runtime, "podman")) {
-		/* c/storage keeps one list per graph driver: overlay, vfs... */
+	/* podman and CRI-O both keep containers in c/storage: one list per graph driver. */
+	if (!strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o")) {
 		snprintf(path, sizeof(path), "%s/var/lib/containers/storage/*-containers/containers.json",
 			 root);
 		if (glob(path, 0, NULL, &g))
@@ -364,12 +214,9 @@ static void name_it(const char *root, struct wr_container *c)
 		}
 		globfree(&g);
 	} else if (!strcmp(c->runtime, "docker")) {
-		snprintf(path, sizeof(path), "%s/var/lib/docker/containers/%s/config.v2.json", root,
-			 c->id);
-		text = slurp(path, 1 << 20);
-		if (text && !wr_container_name_docker(text, c->name, sizeof(c->name)))
+		/* In the data root of whichever dockerd runs it (--data-root, daemon.json). */
+		if (!wr_docker_name(root, c->id, c->name, sizeof(c->name)))
 			c->name[0] = '\0';
-		free(text);
 	}
 }
 
@@ -487,6 +334,8 @@ bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 	int dir;
 
 	memset(c, 0, sizeof(*c));
+	if (pid && !strcmp(comm, "docker-proxy"))
+		return wr_docker_proxy_container(root, pid, c);
 	if (!pid || strcmp(comm, "conmon"))	/* cheap first: nearly every holder is not */
 		return false;
 	/* One directory for every read: a pid reused meanwhile is not read as the same process. */

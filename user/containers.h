@@ -18,6 +18,9 @@ struct wr_container {
 	char runtime[16];	/* "podman", "docker", "containerd" */
 	char id[65];
 	char name[64];		/* "" when the runtime's state could not be read */
+	/* A port holder that forwards (docker-proxy): to this address and port, else "" and 0. */
+	char to_addr[46];
+	uint16_t to_port;
 };
 
 /*
@@ -55,9 +58,9 @@ bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_conta
 bool wr_container_conmon_exe(const char *exe);
 /*
  * The container process `pid` (named `comm`) holds published ports for,
- * while it runs; false for any other process. Only conmon counts, told by
- * its executable (wr_container_conmon_exe) and run by root (as rootful
- * podman runs it): its name and arguments are anyone's to choose.
+ * while it runs; false for any other process. Only conmon and docker-proxy
+ * count, told by their executables and run by root (as rootful podman and
+ * dockerd run them): their names and arguments are anyone's to choose.
  */
 bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 			      struct wr_container *c);

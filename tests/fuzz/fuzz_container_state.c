@@ -3,13 +3,15 @@
  * libFuzzer: arbitrary bytes as a runtime's state file, Docker's
  * config.v2.json and podman's containers.json, whose strings (labels,
  * commands, environment) the container's owner wrote. Whatever name comes
- * out fits its buffer and holds no control byte.
+ * out fits its buffer and holds no control byte. The same bytes as
+ * dockerd's daemon.json, whose data-root is an absolute path or nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "containers.h"
+#include "docker_state.h"
 
 #define ID "5d1f0f8c1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
 
@@ -26,7 +28,8 @@ static void check(const char *name, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1), name[64];
+	char *text = malloc(size + 1), name[64], root[64];
+	struct wr_docker_config dc;
 
 	if (!text)
 		return 0;
@@ -39,6 +42,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A small buffer: the name is cut or refused, never overrun. */
 	if (wr_container_name_podman(text, ID, name, 4))
 		check(name, 4);
+	if (wr_docker_parse_config(text, &dc)) {
+		if (strlen(dc.id) != 64 || dc.n_addrs > WR_DOCKER_ADDRS)
+			abort();
+		if (dc.name[0])
+			check(dc.name, sizeof(dc.name));
+		for (size_t i = 0; i < dc.n_addrs; i++)
+			check(dc.addrs[i], sizeof(dc.addrs[i]));
+	}
+	if (wr_docker_daemon_json_root(text, root, sizeof(root)) && root[0] != '/')
+		abort();
 	free(text);
 	return 0;
 }
