@@ -45,6 +45,11 @@ CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
+# BPF blockers (blocker.h): words and parsers pure (unit tests, fuzzers), the rest asks the kernel.
+CORE_SRCS  += user/blocker_words.c user/tc_filters.c
+TOOL_SRCS  += user/blocker_words.c user/tc_filters.c user/bpf_blockers.c user/bpf_lane.c
+TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
 ifeq ($(V),1)
 Q   :=
@@ -413,3 +418,19 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+
+# The BPF-blocker scenarios' programs (tests/bpf/) and their loader, which
+# holds them attached as a daemon does (libbpf; static for the VMs).
+$(BUILD)/tests/blockers.bpf.o: tests/bpf/blockers.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) -Wall -Werror \
+		-c $< -o $@
+
+$(BUILD)/tests/bpf_hold: $(BUILD)/tests/helpers/bpf_hold.o $(BUILD)/tests/blockers.bpf.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
+
+$(BUILD)/tests/bpf_hold-static: $(BUILD)/tests/helpers/bpf_hold.o $(BUILD)/tests/blockers.bpf.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@ -lbpf -lelf -lz

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "blocker.h"
 #include "explain.h"
 #include "shell_quote.h"
 
@@ -362,16 +363,47 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 	}
 }
 
+/*
+ * The listener the kernel's lookup would have given this SYN (its address,
+ * family and device): one there means something refused the lookup itself
+ * (an sk_lookup program, a SO_REUSEPORT group's program). A bound address
+ * before a wildcard, as the kernel prefers.
+ */
+static const struct wr_listener *would_take(const struct wr_inventory *inv,
+					    const struct wr_refusal *r)
+{
+	const struct wr_listener *any = NULL;
+
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (!same_listener_slot(l, r) || !wr_listener_accepts(l, r->family, r->daddr_raw) ||
+		    !device_ok(l, r))
+			continue;
+		if (!wr_addr_is_any(l->family, l->addr))
+			return l;
+		if (!any)
+			any = l;
+	}
+	return any;
+}
+
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 {
 	const struct wr_inventory *inv = ctx->inv;
 	const struct wr_listen_record *stop = last_stop(inv, r);
+	const struct wr_listener *taker;
 	char who[256], ns[128], first[WR_TEXT_LEN] = "";
 	bool alike_port = false;
 	size_t i;
 
 	/* Hints from wr_explain() were generic; these are facts. */
 	r->n_hints = 0;
+	/* The kernel's lookup is the truth: with a listener there, never "nothing listens". */
+	if ((taker = would_take(inv, r)) != NULL) {
+		wr_blocker_lookup_refused(r, taker);
+		return;
+	}
 	if (stop)
 		hint_stop(ctx, r, stop);
 	for (i = 0; i < inv->n; i++) {

@@ -26,6 +26,8 @@
 #include "fw_rules.h"
 #include "slow_lane.h"
 #include "unit_lane.h"
+#include "blocker.h"
+#include "bpf_lane.h"
 #include "unit_status.h"
 #include "nl_kernel.h"
 #include "hints.h"
@@ -70,6 +72,7 @@ struct tracer {
 	struct wr_hook_switch sw;	/* hooks attached and detached while running */
 	struct wr_lane *rules;		/* names firewall rules, on a thread of its own */
 	struct wr_lane *units;		/* the systemd unit of a refused port; NULL without systemd */
+	struct wr_lane *bpf;		/* the BPF program that refused or dropped a SYN */
 	struct wr_hook_plan plan;
 	uint32_t netns_filter[WR_MAX_NETNS];	/* --netns, resolved to inodes */
 	struct wr_sink sink;		/* stdout or --output, never blocking us */
@@ -317,12 +320,14 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.answers_unwatched = !wr_switch_answer_watched(&t->sw, r.family, ev.hdr.ts_ns);
 	wr_explain(&r);
 	wr_switch_refusal(&t->sw, &r);
+	wr_blocker_expected(&r, wr_reached_listener(&t->inv, &r));	/* SOCKET_FILTER, TC_INGRESS */
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
 	/* Slow steps run on lanes of their own (nft, D-Bus), then report_refusal. */
 	ns = wr_netns_lookup(&t->netns, r.netns);
-	if (!wr_lane_submit(t->rules, &r, ns) && !wr_lane_submit(t->units, &r, ns))
+	if (!wr_lane_submit(t->rules, &r, ns) && !wr_lane_submit(t->bpf, &r, ns) &&
+	    !wr_lane_submit(t->units, &r, ns))
 		report_refusal(t, &r);
 }
 
@@ -633,6 +638,7 @@ static int run(struct tracer *t)
 	t->nat = wr_nat_new();
 	t->rules = wr_lane_new(&wr_fw_lane, wr_fw_new(t->opts.trace));
 	t->units = wr_lane_new(&wr_unit_lane, wr_unit_lane_state());
+	t->bpf = wr_lane_new(&wr_bpf_lane, wr_bpf_lane_state());
 	if (!t->rules) {
 		fail("out of memory");
 		goto cleanup;
@@ -702,6 +708,7 @@ static int run(struct tracer *t)
 		wr_switch_tick(&t->sw);
 		wr_lane_collect(t->rules, report_refusal, t);
 		wr_lane_collect(t->units, report_refusal, t);
+		wr_lane_collect(t->bpf, report_refusal, t);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
 		reopen_if_asked(t);
@@ -735,7 +742,8 @@ static int run(struct tracer *t)
 	t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();
 	wr_lane_free(t->rules, 3500, report_refusal, t);
 	wr_lane_free(t->units, 2000, report_refusal, t);
-	t->rules = t->units = NULL;
+	wr_lane_free(t->bpf, 1000, report_refusal, t);
+	t->rules = t->units = t->bpf = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
@@ -756,6 +764,7 @@ cleanup:
 	ring_buffer__free(rb);
 	wr_lane_free(t->rules, 0, NULL, NULL);	/* our trace tables go with their sockets */
 	wr_lane_free(t->units, 0, NULL, NULL);
+	wr_lane_free(t->bpf, 0, NULL, NULL);
 	wr_nf_late_free(t->nf_late);
 	wr_nat_free(t->nat);
 	whyrefused_bpf__destroy(t->skel);

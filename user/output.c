@@ -392,6 +392,42 @@ static void json_unit(struct jw *w, const struct wr_refusal *r)
 	jw_object_end(w);
 }
 
+/* The BPF program that refused or dropped the SYN (blocker.h), and who holds it. */
+static void json_blocker(struct jw *w, const struct wr_blocker *b)
+{
+	jw_key(w, "blocker");
+	jw_object_begin(w);
+	jw_field_string(w, "kind", wr_blocker_kind_name(b->kind));
+	jw_field_bool(w, "looked_up", b->looked);
+	if (b->found) {
+		jw_field_string(w, "program", b->program);
+		jw_field_uint(w, "id", b->id);
+		jw_field_string(w, "attach", b->attach);
+	}
+	if (b->cgroup[0])
+		jw_field_string(w, "cgroup", b->cgroup);
+	if (b->cgroup_unit[0])
+		jw_field_string(w, "unit", b->cgroup_unit);
+	if (b->device[0])
+		jw_field_string(w, "device", b->device);
+	if (b->others)
+		jw_field_uint(w, "others", b->others);
+	if (b->found && b->pid) {
+		jw_key(w, "holder");
+		jw_object_begin(w);
+		jw_field_uint(w, "pid", b->pid);
+		jw_field_string(w, "comm", b->comm);
+		if (b->unit[0])
+			jw_field_string(w, "unit", b->unit);
+		if (b->container[0])
+			jw_field_string(w, "container", b->container);
+		jw_object_end(w);
+	}
+	if (b->command[0])
+		jw_field_string(w, "command", b->command);
+	jw_object_end(w);
+}
+
 static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
 	char reply[64];
@@ -423,6 +459,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		json_rule(&o->jw, &r->rule);
 	if (r->has_unit)
 		json_unit(&o->jw, r);
+	if (r->blocker.kind != WR_BLK_NONE)
+		json_blocker(&o->jw, &r->blocker);
 	if (r->in_container)
 		json_container(&o->jw, "container", &r->container);
 	if (r->nat.found) {

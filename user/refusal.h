@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "blocker.h"
 #include "listener.h"
 #include "unit_facts.h"
 #include "proc_ends.h"
@@ -137,6 +138,9 @@ struct wr_refusal {
 	bool has_unit;
 	struct wr_unit_facts unit;
 	struct wr_unit_advice unit_advice;
+
+	/* A BPF program that decided about the SYN (blocker_words.c, bpf_lane.c). */
+	struct wr_blocker blocker;
 };
 
 /* A value -> name table read from kernel BTF (kernel_names.c). */
