@@ -22,6 +22,8 @@ WR_SHARED const volatile bool reset_hook_active = false;	/* kfree_skb skips NO_S
 WR_SHARED const volatile bool backlog_fn_active = false;	/* kfree_skb skips LISTEN_OVERFLOW */
 WR_SHARED const volatile __u64 fold_window_ns = 10ULL * 1000 * 1000 * 1000;
 WR_SHARED const volatile __u64 rate_per_cpu = 0;	/* events/s on each CPU; 0: no limit */
+/* handshake_incomplete is reported at this SYN-ACK retransmission (handshakes.bpf.c). */
+WR_SHARED const volatile __u32 synack_report_at = 2;
 /*
  * The object loaded when a netfilter module appears after start
  * (user/nf_late.c) reports firewall drops only, naming the table; once it

@@ -321,6 +321,8 @@ static __always_inline __u32 wr_rl_counter(const struct wr_event *ev)
 {
 	if (ev->hdr.kind == WR_EV_RESET)
 		return WR_CNT_RL_NO_LISTENER;
+	if (ev->hdr.kind == WR_EV_HANDSHAKE)
+		return WR_CNT_RL_HANDSHAKE;
 	if (ev->hdr.kind == WR_EV_UNANSWERED || wr_is_listen_overflow(ev->reason))
 		return WR_CNT_RL_BACKLOG;
 	if (ev->reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))

@@ -23,6 +23,7 @@ enum wr_event_kind {
 	WR_EV_UNLISTEN = 5,	/* a TCP socket left LISTEN (struct wr_listen_event) */
 	WR_EV_PROC_END = 6,	/* a process that listened ended (struct wr_proc_event) */
 	WR_EV_PROC_EXEC = 7,	/* a process that listened became another program (the same) */
+	WR_EV_HANDSHAKE = 8,	/* a listener resent its SYN-ACK, the client's ACK never came */
 };
 
 /* What left the host in answer to the SYN before it was freed. */
@@ -41,6 +42,7 @@ enum wr_source {
 	WR_SRC_SEND_RESET_FN = 4,	/* fentry/kprobe on tcp_v4/v6_send_reset */
 	WR_SRC_CONN_REQUEST = 5,	/* fentry/kprobe on tcp_conn_request: queue full */
 	WR_SRC_SYN_RECV_SOCK = 6,	/* fentry/kprobe on tcp_v4/v6_syn_recv_sock: queue full */
+	WR_SRC_SYNACK_RTX = 7,		/* tcp:tcp_retransmit_synack */
 };
 
 /* Which netfilter code returned NF_DROP for the SYN (fexit/kretprobe). */
@@ -96,7 +98,8 @@ struct wr_event {
 	char nf_chain[WR_NF_NAME_LEN];	/* its base chain (nft) or hook's chain (iptables) */
 	union wr_addr nat_daddr;	/* then: what the client dialled */
 	__u16 nat_dport;		/* host byte order */
-	__u8 pad2[6];
+	__u8 synack_rtx;		/* WR_EV_HANDSHAKE: SYN-ACKs resent so far */
+	__u8 pad2[5];
 };
 
 #define WR_COMM_LEN 16
@@ -158,6 +161,8 @@ enum wr_counter {
 	WR_CNT_RL_BACKLOG,
 	WR_CNT_RL_OTHER,
 	WR_CNT_PROC_LOST,	/* a listener process's end or exec: the ring buffer was full */
+	WR_CNT_SYNACK_RTX,	/* SYN-ACK retransmissions seen (tcp:tcp_retransmit_synack) */
+	WR_CNT_RL_HANDSHAKE,	/* handshake_incomplete suppressed by the rate limit */
 	WR_CNT_MAX,
 };
 

@@ -32,7 +32,7 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 
 	memset(r, 0, sizeof(*r));
 	if (ev->hdr.kind != WR_EV_RESET && ev->hdr.kind != WR_EV_DROP &&
-	    ev->hdr.kind != WR_EV_UNANSWERED)
+	    ev->hdr.kind != WR_EV_UNANSWERED && ev->hdr.kind != WR_EV_HANDSHAKE)
 		return -1;
 	if (ev->flow.family == WR_AF_INET)
 		r->family = AF_INET;
@@ -86,6 +86,12 @@ int wr_decode_event(const struct wr_decode_ctx *ctx, const struct wr_event *ev,
 		return decode_location(ctx, ev, r);
 	}
 
+	/* No kernel reason exists for it either: the SYN-ACKs resent say it. */
+	if (ev->hdr.kind == WR_EV_HANDSHAKE) {
+		r->synack_rtx = ev->synack_rtx;
+		r->reason = "SYNACK_UNACKED";
+		return 0;
+	}
 	/* tcp_send_reset carries an sk_rst_reason, kfree_skb an skb_drop_reason. */
 	names = ev->source == WR_SRC_TCP_SEND_RESET ? &ctx->rst_reasons : &ctx->drop_reasons;
 	if (ev->hdr.kind == WR_EV_UNANSWERED)

@@ -15,6 +15,7 @@ const char *wr_cause_name(enum wr_cause c)
 	case WR_CAUSE_BACKLOG_FULL: return "backlog_full";
 	case WR_CAUSE_OTHER_DROP: return "other_drop";
 	case WR_CAUSE_FIREWALL_BLOCKED: return "firewall_blocked";
+	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "handshake_incomplete";
 	}
 	return "other_drop";
 }
@@ -28,6 +29,7 @@ const char *wr_cause_label(enum wr_cause c)
 	case WR_CAUSE_BACKLOG_FULL: return "BACKLOG";
 	case WR_CAUSE_OTHER_DROP: return "DROPPED";
 	case WR_CAUSE_FIREWALL_BLOCKED: return "BLOCKED";
+	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "UNACKED";
 	}
 	return "DROPPED";
 }
@@ -237,9 +239,25 @@ static void explain_listen_overflow(struct wr_refusal *r)
 		 "final ACK");
 }
 
+/* A SYN answered, its answer resent, no ACK: the path, not the listener. */
+static void explain_handshake(struct wr_refusal *r)
+{
+	r->cause = WR_CAUSE_HANDSHAKE_INCOMPLETE;
+	r->client_sees = "Connection timed out";
+	snprintf(r->explanation, WR_TEXT_LEN,
+		 "the server answered %u times (its SYN-ACK, resent %u times) and the client's "
+		 "ACK never came back: the answer or the ACK is lost on the way (the route back "
+		 "to the client, a firewall between, the client's own firewall); the client "
+		 "sees a timeout", r->synack_rtx + 1u, r->synack_rtx);
+}
+
 void wr_explain(struct wr_refusal *r)
 {
 	r->n_hints = 0;
+	if (r->kind == WR_EV_HANDSHAKE) {
+		explain_handshake(r);
+		return;
+	}
 	if (r->kind == WR_EV_UNANSWERED)
 		explain_unanswered(r);
 	else if (r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"))

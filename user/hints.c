@@ -544,3 +544,16 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			 "a listener took the SYN but sent no SYN-ACK; the client usually sees a "
 			 "timeout");
 }
+
+void wr_hints_handshake(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+			const struct wr_listener *target)
+{
+	char who[256];
+
+	(void)ctx;
+	if (!target)
+		return;
+	add_related(r, target, WR_REL_TARGET);
+	wr_listener_describe(target, who, sizeof(who));
+	wr_add_hint(r, "the listener that answered: %s", who);
+}

@@ -38,6 +38,9 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r);
  */
 void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		      const struct wr_listener *target, uint64_t overflows);
+/* handshake_incomplete: the listener that answered (if known), named. */
+void wr_hints_handshake(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+			const struct wr_listener *target);
 /* The listener the kernel would give this SYN to, or NULL. */
 const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
 					      const struct wr_refusal *r);

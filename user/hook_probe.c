@@ -129,6 +129,8 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	if (!plan->process_ends)
 		wr_hooks_note(plan, "no sched/signal tracepoints: a stopped service is not told "
 			      "how it ended");
+	/* Only a resent SYN-ACK passes it, never an accepted connection: every mode. */
+	plan->handshakes = tracepoint_nargs(btf, "tcp_retransmit_synack") >= 2;
 
 	plan->reset = choose_fn(caps, backend, RESET_FNS, false, &fns);
 	if (plan->reset == WR_ATTACH_NONE) {
@@ -326,6 +328,9 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
 	if (plan->lean && plan->reject_kprobes && plan->rejects)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "rejects", plan->rejects };
+	if (plan->handshakes)
+		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
+			"handshakes", "tp_btf/tcp_retransmit_synack" };
 	if (plan->on_demand)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "on_demand",
 			on_demand_hooks(on_demand, sizeof(on_demand), plan) };
@@ -347,6 +352,8 @@ const char *wr_hooks_source_name(const struct wr_hook_plan *plan, unsigned sourc
 		return "tcp:tcp_send_reset";
 	case WR_SRC_CONSUME_SKB:
 		return "skb:consume_skb";
+	case WR_SRC_SYNACK_RTX:
+		return "tcp:tcp_retransmit_synack";
 	case WR_SRC_SEND_RESET_FN:
 		fn = v6 ? WR_FN_TCP_V6_SEND_RESET : WR_FN_TCP_V4_SEND_RESET;
 		break;

@@ -133,7 +133,7 @@ struct prog_slot {
 	bool on;
 };
 
-#define MAX_SLOTS 32
+#define MAX_SLOTS 40
 
 static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, struct prog_slot *out)
 {
@@ -152,6 +152,7 @@ static size_t slots(struct whyrefused_bpf *s, const struct wr_hook_plan *p, stru
 	TP(signal_generate_owner, p->process_ends);
 	TP(sched_process_exit_owner, p->process_ends);
 	TP(sched_process_exec_owner, p->process_ends);
+	TP(synack_retransmitted, p->handshakes);
 	TP(consume_skb_unanswered, p->backlog == WR_ATTACH_TRACEPOINT ||
 				   (p->on_demand & WR_OD_BACKLOG));
 	FN(fentry_tcp_v4_send_reset, WR_FN_TCP_V4_SEND_RESET, WR_ATTACH_FENTRY);

@@ -69,6 +69,7 @@ struct wr_hook_plan {
 	bool replies;			/* net:net_dev_queue, to tell REJECT from DROP */
 	bool listeners;			/* sock:inet_sock_set_state */
 	bool process_ends;		/* sched_process_exit, signal_generate, sched_process_exec */
+	bool handshakes;		/* tcp:tcp_retransmit_synack: handshake_incomplete */
 	bool lean;			/* the default: see wr_hooks_lean() */
 	enum wr_attach backlog_fn;	/* lean: FENTRY/KPROBE backlog hooks, attached on demand
 					   (then `backlog` says so) */

@@ -49,6 +49,7 @@
 #include "privileges.h"
 #include "rule_owners.h"
 #include "rule_sets.h"
+#include "route_lookup.h"
 #include "whyrefused.skel.h"
 
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
@@ -244,6 +245,9 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 			poll_netns(t, r->netns);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
+	} else if (r->cause == WR_CAUSE_HANDSHAKE_INCOMPLETE) {
+		wr_sync_owners(&t->inv, r->netns);
+		wr_hints_handshake(&hctx, r, wr_reached_listener(&t->inv, r));
 	} else if (wr_fw_wants(r)) {
 		/* Blocked while a service listens there: up, yet unreachable. */
 		r->port_listening = wr_reached_listener(&t->inv, r) != NULL;
@@ -324,6 +328,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
+	wr_route_lookup(&t->netns, &r);
 	/* Slow steps run on lanes of their own (nft, D-Bus), then report_refusal. */
 	ns = wr_netns_lookup(&t->netns, r.netns);
 	if (!wr_lane_submit(t->rules, &r, ns) && !wr_lane_submit(t->bpf, &r, ns) &&

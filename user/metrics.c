@@ -143,6 +143,7 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 		{ WR_CNT_RL_FIREWALL, "firewall" },
 		{ WR_CNT_RL_BACKLOG, "backlog" },
 		{ WR_CNT_RL_OTHER, "other" },
+		{ WR_CNT_RL_HANDSHAKE, "handshake" },
 	};
 	size_t i;
 
@@ -174,6 +175,9 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 	for (i = 0; i < sizeof(rate_limited) / sizeof(rate_limited[0]); i++)
 		fprintf(f, "whyrefused_events_rate_limited_total{cause=\"%s\"} %llu\n",
 			rate_limited[i].cause, (unsigned long long)s->kernel[rate_limited[i].idx]);
+	counter(f, "whyrefused_synack_retransmits_total",
+		"SYN-ACKs listeners resent (handshake_incomplete is reported once per handshake, "
+		"at its 2nd).", s->kernel[WR_CNT_SYNACK_RTX]);
 	counter(f, "whyrefused_listen_events_total", "LISTEN transitions seen.",
 		s->kernel[WR_CNT_LISTEN_SEEN]);
 	counter(f, "whyrefused_listen_events_lost_total",

@@ -293,6 +293,25 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 	}
 }
 
+/* route_back.h: what `ip route get CLIENT` says in the refusal's namespace. */
+static void json_route_back(struct jw *w, const struct wr_route_back *b)
+{
+	jw_key(w, "route_back");
+	jw_object_begin(w);
+	if (b->error) {
+		jw_field_string(w, "error", strerror(b->error));
+	} else {
+		if (b->dev[0])
+			jw_field_string(w, "dev", b->dev);
+		if (b->via[0])
+			jw_field_string(w, "via", b->via);
+		if (b->src[0])
+			jw_field_string(w, "src", b->src);
+	}
+	jw_field_string(w, "command", b->command);
+	jw_object_end(w);
+}
+
 /* The contract's `rule`: what is known; `status` says why the rest is not. */
 static void json_rule(struct jw *w, const struct wr_rule *rule)
 {
@@ -475,9 +494,15 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 	}
 	jw_field_string(&o->jw, "hook", r->hook ? r->hook :
 			r->source == WR_SRC_TCP_SEND_RESET ? "tcp:tcp_send_reset" :
-			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" : "skb:kfree_skb");
+			r->source == WR_SRC_CONSUME_SKB ? "skb:consume_skb" :
+			r->source == WR_SRC_SYNACK_RTX ? "tcp:tcp_retransmit_synack" :
+			"skb:kfree_skb");
 	if (r->location)
 		jw_field_string(&o->jw, "location", r->location);
+	if (r->cause == WR_CAUSE_HANDSHAKE_INCOMPLETE)
+		jw_field_uint(&o->jw, "synack_retransmits", r->synack_rtx);
+	if (r->route_back.looked)
+		json_route_back(&o->jw, &r->route_back);
 	json_neighbours(o, r);
 	json_end(o);
 }
@@ -570,6 +595,8 @@ static const char *const counter_names[WR_CNT_MAX] = {
 	[WR_CNT_RL_BACKLOG] = "rate_limited_backlog",
 	[WR_CNT_RL_OTHER] = "rate_limited_other",
 	[WR_CNT_PROC_LOST] = "process_ends_lost",
+	[WR_CNT_SYNACK_RTX] = "synack_retransmits",
+	[WR_CNT_RL_HANDSHAKE] = "rate_limited_handshake",
 };
 
 void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)

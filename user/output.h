@@ -15,7 +15,7 @@
 #include "line_sink.h"
 #include "refusal.h"
 
-#define WR_MAX_HOOKS 10
+#define WR_MAX_HOOKS 12
 
 struct wr_hook_choice {
 	const char *signal;	/* "no_socket", "drops", "replies" */

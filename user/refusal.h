@@ -67,7 +67,9 @@ enum wr_cause {
 	WR_CAUSE_OTHER_DROP,
 	/* --light: a rule rejected or dropped it, and what it answered was not watched. */
 	WR_CAUSE_FIREWALL_BLOCKED,
-	WR_CAUSE_LAST = WR_CAUSE_FIREWALL_BLOCKED,
+	/* The listener resent its SYN-ACK; the client's ACK never came back. */
+	WR_CAUSE_HANDSHAKE_INCOMPLETE,
+	WR_CAUSE_LAST = WR_CAUSE_HANDSHAKE_INCOMPLETE,
 };
 
 /* Where NAT sent the SYN before it was refused (nat.c, nat_lookup.c). */
@@ -79,6 +81,16 @@ struct wr_nat {
 	uint16_t dport;
 	char to_daddr[WR_ADDR_STRLEN];	/* where NAT sent it */
 	uint16_t to_dport;
+};
+
+/* The route this namespace gives a packet to the client (route_back.c). */
+struct wr_route_back {
+	bool looked;			/* asked the kernel (RTM_GETROUTE) */
+	int error;			/* its answer was an error (errno): no route back */
+	char dev[64];			/* the interface the answer leaves by */
+	char via[WR_ADDR_STRLEN];	/* the gateway, "" when on-link */
+	char src[WR_ADDR_STRLEN];	/* the source address the answer gets */
+	char command[256];		/* how to ask again: ip route get ... in that netns */
 };
 
 struct wr_refusal {
@@ -104,6 +116,8 @@ struct wr_refusal {
 	const char *hook;		/* the hook that saw it, e.g. "fentry/tcp_v4_send_reset" */
 	bool queue_full_seen;		/* a function hook saw the accept queue over its limit */
 	uint32_t queue, max_queue;	/* then: its length and limit at that moment */
+	uint8_t synack_rtx;		/* handshake_incomplete: SYN-ACKs resent so far */
+	struct wr_route_back route_back;	/* the way back to the client, where it matters */
 	/* Where a verdict hook runs (fexit/kretprobe): the table that said NF_DROP. */
 	uint8_t nf_backend;		/* enum wr_nf_backend */
 	uint8_t nf_hook;		/* NF_INET_* */

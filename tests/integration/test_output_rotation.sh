@@ -39,7 +39,7 @@ jq -s -e 'map(.seen) as $s | $s == ($s | sort)' "$WORK/periodic" >/dev/null ||
 # Read while SYNs flow, `seen` may run ahead by those in flight; once
 # detached (the final record) the outcomes add up to it exactly.
 outcomes='.filtered + .folded + .ringbuf_full + .emitted + .rate_limited_no_listener +
-	.rate_limited_firewall + .rate_limited_backlog + .rate_limited_other'
+	.rate_limited_firewall + .rate_limited_backlog + .rate_limited_other + .rate_limited_handshake'
 jq -s -e "all(.[]; .seen >= $outcomes)" "$WORK/periodic" >/dev/null ||
 	fail "a periodic stats record counts more outcomes than SYNs seen"
 final=$(jq -c 'select(.event == "stats" and .final)' "$LOG")

@@ -24,7 +24,7 @@ limited=$(jq -r .rate_limited_no_listener <<<"$stats")
 assert_eq "$(jq -c 'select(.event == "refusal")' "$OUT" | wc -l)" "$emitted" \
 	"refusal records vs emitted"
 jq -e '.seen == .filtered + .folded + .ringbuf_full + .emitted + .rate_limited_no_listener +
-	.rate_limited_firewall + .rate_limited_backlog + .rate_limited_other' <<<"$stats" \
+	.rate_limited_firewall + .rate_limited_backlog + .rate_limited_other + .rate_limited_handshake' <<<"$stats" \
 	>/dev/null || fail "kernel counters do not add up: $stats"
 jq -e '.received == .emitted + .listen_seen - .listen_lost' <<<"$stats" >/dev/null ||
 	fail "received != emitted + listen events: $stats"

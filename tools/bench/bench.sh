@@ -224,7 +224,7 @@ check_wr() {
 	jq -r --argjson lines "$lines" --argjson refusals "$refusals" \
 		--argjson client "$CLIENT_REFUSED" '
 		def rl: .rate_limited_no_listener + .rate_limited_firewall +
-			.rate_limited_backlog + .rate_limited_other;
+			.rate_limited_backlog + .rate_limited_other + .rate_limited_handshake;
 		(.seen == .filtered + .folded + .emitted + .ringbuf_full + rl) as $k |
 		(.received == .emitted + .listen_seen - .listen_lost) as $r |
 		($lines == .written + 1 and .dropped_output == 0 and .write_errors == 0 and

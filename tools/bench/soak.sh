@@ -103,7 +103,7 @@ watch_flood() {
 # be off by the few SYNs in between; the final record is read after the flood.
 stats_table() {
 	jq -r 'def rl: .rate_limited_no_listener + .rate_limited_firewall +
-		.rate_limited_backlog + .rate_limited_other;
+		.rate_limited_backlog + .rate_limited_other + .rate_limited_handshake;
 		"     \(.ts[11:19])\(if .final then " final" else "" end) seen=\(.seen)" +
 		" emitted=\(.emitted) rate_limited=\(rl) ringbuf_full=\(.ringbuf_full)" +
 		" folded=\(.folded) received=\(.received) written=\(.written)" +
@@ -143,7 +143,7 @@ check_final() {
 	echo "   final:  $final"
 	jq -r --argjson lines "$lines" --argjson refusals "$refusals" --argjson client "$client" '
 		def rl: .rate_limited_no_listener + .rate_limited_firewall +
-			.rate_limited_backlog + .rate_limited_other;
+			.rate_limited_backlog + .rate_limited_other + .rate_limited_handshake;
 		[ ["seen = filtered + folded + emitted + ringbuf_full + rate_limited_*",
 		   .seen == .filtered + .folded + .emitted + .ringbuf_full + rl],
 		  ["received = emitted + listen_seen - listen_lost",
