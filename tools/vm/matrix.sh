@@ -74,52 +74,27 @@ TRACEPOINT_TESTS=${VMTEST_TRACEPOINT_TESTS-$KPROBE_TESTS test_default_mode test_
 if [ "$TIER" = full ]; then
 	FENTRY_DEFAULT=$(cd "$ROOT/tests/integration" && for t in test_*.sh; do
 		t=${t%.sh}; [[ " $(echo $USERSPACE_TESTS) " == *" $t "* ]] || echo "$t"; done | tr '\n' ' ')
+	LOADED_DEFAULT="test_modules_load_later test_nft_drop test_iptables_reject_icmp
+		test_rule_iptables_legacy"
 else
-	# The kernel-facing set: what the other backends run, and the paths only
-	# fentry's full mode and the bridge hooks show.
+	# CI: fentry, the default backend on these kernels, runs the kernel-facing
+	# set (what the other backends draw from, the bridge and accepted paths);
+	# kprobe one scenario per program kind it attaches (no-socket RST, accept
+	# queue, nft and xtables verdicts, late modules); tracepoint the paths
+	# that differ there (the RST from kfree_skb or tcp_send_reset, on-demand
+	# hooks, rules named by tracing, process ends). ~35 s a scenario under TCG.
 	FENTRY_DEFAULT="$(echo $TRACEPOINT_TESTS | tr ' ' '\n' | grep -vx test_rate_limit | tr '\n' ' ')
 		test_accepted_no_event test_rule_bridge test_rule_iptables_nft_chain"
+	KPROBE_TESTS=${VMTEST_KPROBE_TESTS-test_no_listener_v4 test_backlog_full test_nft_drop
+		test_iptables_reject_icmp test_rule_iptables_legacy test_modules_load_later}
+	TRACEPOINT_TESTS=${VMTEST_TRACEPOINT_TESTS-test_no_listener_v4 test_no_listener_v6
+		test_backlog_full test_nft_drop test_nft_reject_tcp_reset test_default_mode
+		test_reject_after_lost_rst test_other_drop_rpfilter test_service_ends_default
+		test_rule_netdev_ingress test_rule_nft_jump test_modules_load_later}
+	LOADED_DEFAULT="test_nft_drop test_iptables_reject_icmp"
 fi
 FENTRY_TESTS=${VMTEST_FENTRY_TESTS-$FENTRY_DEFAULT}
-LOADED_TESTS="..."          the loaded-state scenarios
-#   VMTEST_FENTRY_TESTS="..."          what fentry runs in `none` ("" for everything)
-#   VMTEST_KPROBE_TESTS="..."          what kprobe runs in `none` ("" for everything)
-#   VMTEST_TRACEPOINT_TESTS="..."      what tracepoint runs in `none` ("" for everything)
-set -uo pipefail
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-VM=$ROOT/build/vm
-SERIES=${*:-6.1 6.12}
-# fentry runs every scenario but those about userspace alone (output, log
-# shipping, metrics, the CLI, names, the unit, packaging): the same code as on
-# the host, where they run. The `none` guests took 39-40 minutes under TCG
-# with them (CI, 2026-11-30), at their 40-minute limit.
-USERSPACE_TESTS="test_output_blocked_reader test_output_rotation test_rsyslog_shipper
-	test_hostile_names test_cli_errors test_metrics_and_privileges test_systemd_unit
-	test_rate_limit test_demo test_man_page test_completion test_deb_package
-	test_metrics_slow_client test_output_enospc test_output_reader_gone test_slow_namespace
-	test_hostile_rule_names test_container_cgroup_spoof test_conmon_impostor
-	test_netns_open_fails"
-FENTRY_TESTS=${VMTEST_FENTRY_TESTS-$(cd "$ROOT/tests/integration" && for t in test_*.sh; do
-	t=${t%.sh}; [[ " $(echo $USERSPACE_TESTS) " == *" $t "* ]] || echo "$t"; done | tr '\n' ' ')}
-# kprobe runs the same program bodies as fentry, attached another way: the
-# scenarios whose events come from the function hooks (no-socket RSTs,
-# accept queues, verdicts, filters in the kernel), not those that differ only
-# in what userspace does with an event (output, metrics, rules, hints).
-KPROBE_TESTS=${VMTEST_KPROBE_TESTS-test_no_listener_v4 test_no_listener_v6 test_backlog_full
-	test_backlog_full_final_ack test_nft_drop test_nft_reject_tcp_reset test_iptables_reject_icmp
-	test_rule_iptables_legacy test_rule_two_tables test_modules_load_later test_ssh_refused
-	test_hint_stopped_service test_forwarded_no_false_event test_rule_forward_after_dnat test_filters}
-# tracepoint: the same, and what the default mode does differently there: its
-# on-demand hooks, the REJECT answers it cannot see at once, the rules named
-# by tracing, the no-socket RST from kfree_skb (6.1) or tcp_send_reset (6.12),
-# listener polls and process ends. What differs only in userspace (output,
-# metrics, owners, containers) runs with fentry here and fully on the host.
-TRACEPOINT_TESTS=${VMTEST_TRACEPOINT_TESTS-$KPROBE_TESTS test_default_mode test_rule_nft_jump
-	test_reject_after_lost_rst test_other_drop_rpfilter test_hint_wrong_port test_rate_limit
-	test_service_ends_default test_rule_netdev_ingress}
-LOADED_TESTS=${VMTEST_LOADED_TESTS:-test_modules_load_later test_nft_drop test_iptables_reject_icmp
-	test_rule_iptables_legacy}
+LOADED_TESTS=${VMTEST_LOADED_TESTS:-$LOADED_DEFAULT}
 
 [ "$(id -u)" -eq 0 ] || { echo "vmtest: needs root" >&2; exit 1; }
 mkdir -p "$VM"
