@@ -28,10 +28,11 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
-	      user/rule_owners.c user/rule_sets.c user/nat.c user/containers.c \
+	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c \
 	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/route_back.c user/shell_quote.c user/utf8.c user/unit_facts.c user/nl_kernel.c \
+	      user/on_demand.c user/route_back.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
+	      user/nl_kernel.c \
 	      user/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
 BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c
@@ -111,6 +112,7 @@ DEPS_PKGS += mmdebstrap e2fsprogs
 # test_docker_published_port.sh: each scenario starts its own dockerd in a namespace;
 # the policy-rc.d below keeps the install from starting docker or containerd here.
 DEPS_PKGS += docker.io
+DEPS_PKGS += firewalld
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
 # start services when installed:
@@ -213,7 +215,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts
+	   metrics_request unit_facts fw_objects unit_syslog
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -403,6 +403,8 @@ static void json_unit(struct jw *w, const struct wr_refusal *r)
 	for (size_t i = 0; i < u->n_lines; i++)
 		jw_string(w, u->lines[i].text);
 	jw_array_end(w);
+	if (u->n_lines)
+		json_state(w, "last_lines_from", u->lines_from);
 	if (u->config_port) {
 		jw_field_uint(w, "config_port", u->config_port);
 		json_state(w, "config_from", u->config_from);

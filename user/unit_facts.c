@@ -477,10 +477,43 @@ static bool is_socket(const struct wr_unit_facts *f)
 	return ends_with(f->unit, strlen(f->unit), ".socket");
 }
 
+/* Its lines came from syslog files, not the journal (unit_syslog.h). */
+static bool from_files(const struct wr_unit_facts *f)
+{
+	return f->n_lines && f->lines_from[0] == '/';
+}
+
+/* Where its last words come from, after them: the files anyone may write a line to. */
+static void words_from(struct words *w)
+{
+	if (from_files(w->f))
+		say(w, " (%s)", w->f->lines_from);
+}
+
+/* Its lines in the syslog files they came from: its program's tag, else its name. */
+static void look_files(struct words *w)
+{
+	const struct wr_unit_facts *f = w->f;
+	const char *ident = f->syslog_ident[0] ? f->syslog_ident : f->exec_name;
+	char pattern[WR_UNIT_NAME_LEN + 2], quoted[WR_QUOTED_LEN];
+
+	if (!f->lines[0].by_systemd && ident[0])
+		snprintf(pattern, sizeof(pattern), "%s[", ident);
+	else
+		snprintf(pattern, sizeof(pattern), "%s", f->unit);
+	command(w, "grep -F -- %s %s", wr_shell_quote(pattern, quoted, sizeof(quoted)),
+		f->lines_from);
+}
+
 /* Its journal, and its service's for a socket unit, from a minute before `usec`. */
 static void look_journal(struct words *w, uint64_t usec)
 {
 	char since[48] = "", when[32], also[WR_QUOTED_LEN + 8] = "", service[WR_QUOTED_LEN];
+
+	if (from_files(w->f)) {
+		look_files(w);
+		return;
+	}
 
 	if (is_socket(w->f) && w->f->trigger[0])
 		snprintf(also, sizeof(also), " -u %s",
@@ -631,14 +664,55 @@ static void boot_and_start(struct words *w, bool stopped_since_boot)
 	command(w, "systemctl start %s", w->unit);
 }
 
+static bool is_sshd(const struct wr_unit_facts *f)
+{
+	return starts(f->config_from, "sshd -T");
+}
+
+static bool is_ssh_unit(const struct wr_unit_facts *f)
+{
+	return is(f->unit, "ssh.service") || is(f->unit, "sshd.service") || is_sshd(f);
+}
+
+/* Where the port comes from: "sshd_config: Port 2222, per sshd -T", "its journal: ...". */
+static void config_words(struct words *w)
+{
+	const struct wr_unit_facts *f = w->f;
+
+	if (is_sshd(f))
+		say(w, "sshd_config: Port %u, per sshd -T", f->config_port);
+	else
+		say(w, "%s", f->config_from);
+}
+
+/* "ssh -p 2222 192.0.2.1": what a client of sshd on another port runs; "" for others. */
+static void ssh_command(const struct words *w, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!is_ssh_unit(w->f) || !w->f->config_port)
+		return;
+	/* An address is digits, dots, colons and hex: nothing to quote. */
+	if (w->ctx->host && w->ctx->host[0] && strspn(w->ctx->host, "0123456789abcdefABCDEF.:") ==
+						   strlen(w->ctx->host))
+		snprintf(buf, len, "ssh -p %u %s", w->f->config_port, w->ctx->host);
+	else
+		snprintf(buf, len, "ssh -p %u", w->f->config_port);
+}
+
 /* A configured port that is not this one, said where it changes the answer. */
 static void other_port(struct words *w)
 {
 	const struct wr_unit_facts *f = w->f;
+	char ssh[96];
 
-	if (f->config_port && f->config_port != w->ctx->port)
-		say(w, "; it is configured for port %u (%s), not %u", f->config_port,
-		    f->config_from, w->ctx->port);
+	if (!f->config_port || f->config_port == w->ctx->port)
+		return;
+	say(w, "; it is configured for port %u (", f->config_port);
+	config_words(w);
+	say(w, "), not %u", w->ctx->port);
+	ssh_command(w, ssh, sizeof(ssh));
+	if (ssh[0])
+		say(w, ": once it runs, %s", ssh);
 }
 
 static void say_stopped(struct words *w)
@@ -679,8 +753,10 @@ static void say_failed(struct words *w)
 	if (f->n_restarts)
 		say(w, ", after %u restart%s", f->n_restarts, f->n_restarts > 1 ? "s" : "");
 	say(w, ")");
-	if (words)
+	if (words) {
 		say(w, ": %s", words);
+		words_from(w);
+	}
 	other_port(w);
 	look_journal(w, f->inactive_enter_usec);
 }
@@ -702,8 +778,10 @@ static void say_start_limit(struct words *w)
 		say(w, "%s: %s kept failing, systemd gave up)", f->result, f->trigger);
 	else
 		say(w, "%s: systemd gave up)", f->result);
-	if (words)
+	if (words) {
 		say(w, ": %s", words);
+		words_from(w);
+	}
 	other_port(w);
 	look_journal(w, f->inactive_enter_usec);
 }
@@ -725,8 +803,10 @@ static void say_crashed(struct words *w)
 		say(w, ", Restart=no: it stays down");
 	else if (f->restart[0])
 		say(w, ", Restart=%s did not bring it back", f->restart);
-	if (words)
+	if (words) {
 		say(w, "; its last words: %s", words);
+		words_from(w);
+	}
 	command(w, "systemctl start %s", w->unit);
 }
 
@@ -760,25 +840,26 @@ static void say_restarting(struct words *w)
 	else if (how[0])
 		say(w, " after it %s", how);
 	say(w, ", %u restart%s so far", f->n_restarts, f->n_restarts == 1 ? "" : "s");
-	if (words)
+	if (words) {
 		say(w, ": %s", words);
+		words_from(w);
+	}
 	look_journal(w, e->usec ? e->usec : w->ctx->refused_usec);
-}
-
-static bool is_sshd(const struct wr_unit_facts *f)
-{
-	return starts(f->config_from, "sshd -T");
 }
 
 static void say_other_port(struct words *w)
 {
 	const struct wr_unit_facts *f = w->f;
+	char ssh[96];
 
 	say(w, ": it is ");
 	state(w);
-	say(w, " but configured for port %u (%s)", f->config_port, f->config_from);
-	if (is_sshd(f))
-		command(w, "ssh -p %u", f->config_port);
+	say(w, " but configured for port %u (", f->config_port);
+	config_words(w);
+	say(w, ")");
+	ssh_command(w, ssh, sizeof(ssh));
+	if (ssh[0])
+		command(w, "%s", ssh);
 	else
 		command(w, "ss -ltnp 'sport = :%u'", f->config_port);
 }

@@ -70,8 +70,14 @@ struct wr_unit_facts {
 	uint64_t inactive_enter_usec;		/* it became inactive or failed */
 	uint64_t active_exit_usec;		/* it stopped being active */
 	uint64_t active_enter_usec;		/* it (last) became active */
+	uint64_t inactive_exit_usec;		/* its last start began */
 	struct wr_unit_line lines[WR_UNIT_LINES];	/* its last run's, oldest first */
 	size_t n_lines;
+	/* Where they come from: "journal", or the syslog files (unit_syslog.h), blank-separated. */
+	char lines_from[64];
+	/* Its program's syslog tag: SyslogIdentifier=, else ExecStart='s file name ("sshd"). */
+	char syslog_ident[64];
+	char exec_name[64];
 	char trigger[WR_UNIT_NAME_LEN];		/* a socket unit's service (Triggers=) */
 	uint16_t config_port;			/* 0: not known */
 	char config_from[WR_UNIT_LINE_LEN];	/* "sshd -T", or its journal line */
@@ -137,6 +143,7 @@ enum wr_unit_verdict {
 
 struct wr_unit_words_ctx {
 	uint16_t port;			/* the refused port */
+	const char *host;		/* the refused address ("192.0.2.1"), for ssh -p; NULL: none */
 	uint64_t refused_usec;		/* when (realtime); 0: not known */
 	/* localtime_r in the tool; gmtime_r in the tests, for fixed words. */
 	struct tm *(*local)(const time_t *t, struct tm *tm);

@@ -58,7 +58,7 @@ static void hint_first(struct wr_refusal *r, const char *text)
 static void run(void *state, const struct wr_netns *ns, struct wr_refusal *r)
 {
 	struct wr_unit_facts f[WR_UNITS_MAX];
-	struct wr_unit_words_ctx ctx = { .port = r->dport, .local = localtime_r };
+	struct wr_unit_words_ctx ctx = { .port = r->dport, .host = r->daddr, .local = localtime_r };
 	int n = wr_units_for_port(r->dport, f, WR_UNITS_MAX, LOOKUP_MS);
 	size_t i;
 

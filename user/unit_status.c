@@ -22,6 +22,7 @@
 #include "netns_exec.h"
 #include "privileges.h"
 #include "small_file.h"
+#include "unit_syslog.h"
 
 #define CACHE_MS		10000	/* an answer, and the port-independent view, live 10 s */
 #define CACHE_PORTS		16
@@ -36,6 +37,9 @@
 #define SERVICES_PATH		"/etc/services"
 #define SERVICES_MAX		(256 * 1024)
 #define SAME_START_US		(5 * 1000000ULL)	/* a program's "listening" lines at one start */
+#define SYSLOG_TAIL_BYTES	(256 * 1024)	/* read of each syslog file, from its end */
+#define SYSLOG_TAIL_LINES	4000		/* lines looked at in each */
+#define SYSLOG_MAX_AGE_US	(24 * 3600 * 1000000ULL)	/* when its last start is not known */
 
 static const char dest[] = "org.freedesktop.systemd1";
 static const char manager_path[] = "/org/freedesktop/systemd1";
@@ -414,7 +418,7 @@ static size_t candidates(uint16_t port, struct candidate *c)
 
 /* ---- a unit's properties ---- */
 
-enum prop_type { P_STR, P_U64, P_I32, P_U32, P_EXEC, P_SERVICE };
+enum prop_type { P_STR, P_U64, P_I32, P_U32, P_EXEC, P_SERVICE, P_EXEC_NAME };
 
 struct prop {
 	const char *name;
@@ -435,6 +439,7 @@ static const struct prop unit_props[] = {
 	NUM("InactiveEnterTimestamp", P_U64, inactive_enter_usec),
 	NUM("ActiveExitTimestamp", P_U64, active_exit_usec),
 	NUM("ActiveEnterTimestamp", P_U64, active_enter_usec),
+	NUM("InactiveExitTimestamp", P_U64, inactive_exit_usec),
 	{ "Triggers", P_SERVICE, offsetof(struct wr_unit_facts, trigger),
 	  sizeof(((struct wr_unit_facts *)0)->trigger) },
 	{ NULL, P_STR, 0, 0 },
@@ -447,6 +452,9 @@ static const struct prop service_props[] = {
 	NUM("ExecMainStatus", P_I32, exec_main_status),
 	NUM("NRestarts", P_U32, n_restarts),
 	{ "ExecStartPre", P_EXEC, 0, 0 },
+	STR("SyslogIdentifier", syslog_ident),
+	{ "ExecStart", P_EXEC_NAME, offsetof(struct wr_unit_facts, exec_name),
+	  sizeof(((struct wr_unit_facts *)0)->exec_name) },
 	{ NULL, P_STR, 0, 0 },
 };
 
@@ -457,7 +465,7 @@ static const struct prop socket_props[] = {
 
 static const char *const prop_sig[] = {
 	[P_STR] = "s", [P_U64] = "t", [P_I32] = "i", [P_U32] = "u", [P_EXEC] = "a(sasbttttuii)",
-	[P_SERVICE] = "as",
+	[P_SERVICE] = "as", [P_EXEC_NAME] = "a(sasbttttuii)",
 };
 
 /* The first service in a list of unit names (a socket's Triggers). */
@@ -502,6 +510,31 @@ static int read_exec_pre(sd_bus_message *m, struct wr_unit_facts *f)
 	return r < 0 ? r : sd_bus_message_exit_container(m);
 }
 
+/* ExecStart='s program, its file name: the tag its syslog lines have ("sshd"). */
+static int read_exec_name(sd_bus_message *m, char *field, size_t size)
+{
+	int r = sd_bus_message_enter_container(m, 'a', "(sasbttttuii)");
+
+	while (r > 0 && (r = sd_bus_message_enter_container(m, 'r', "sasbttttuii")) > 0) {
+		const char *path, *base;
+
+		r = sd_bus_message_read(m, "s", &path);
+		if (r >= 0 && !field[0]) {
+			base = strrchr(path, '/');
+			base = base ? base + 1 : path;
+			if (strlen(base) < size && !strpbrk(base, " [:"))
+				snprintf(field, size, "%s", base);
+		}
+		if (r >= 0)
+			r = sd_bus_message_skip(m, "asbttttuii");
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+		if (r >= 0)
+			r = 1;
+	}
+	return r < 0 ? r : sd_bus_message_exit_container(m);
+}
+
 static int read_prop(sd_bus_message *m, const struct prop *p, struct wr_unit_facts *f)
 {
 	char *field = (char *)f + p->off;
@@ -530,6 +563,9 @@ static int read_prop(sd_bus_message *m, const struct prop *p, struct wr_unit_fac
 		break;
 	case P_SERVICE:
 		r = read_service(m, field, p->size);
+		break;
+	case P_EXEC_NAME:
+		r = read_exec_name(m, field, p->size);
 		break;
 	}
 	return r < 0 ? r : sd_bus_message_exit_container(m);
@@ -751,6 +787,108 @@ static void unit_lines(sd_journal *j, struct wr_unit_facts *f, long long deadlin
 		f->lines[i] = v[f->n_lines - 1 - i];
 }
 
+/* ---- its last words where the journal has none: the syslog files ---- */
+
+static const char *const syslog_files[] = {
+	"/var/log/auth.log", "/var/log/secure", "/var/log/syslog", "/var/log/messages",
+};
+
+/* Up to SYSLOG_TAIL_BYTES of a regular file's end into buf; *whole: from its start. */
+static ssize_t read_tail(const char *path, char *buf, bool *whole)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	off_t off;
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	off = st.st_size > SYSLOG_TAIL_BYTES ? st.st_size - SYSLOG_TAIL_BYTES : 0;
+	*whole = off == 0;
+	while (got < SYSLOG_TAIL_BYTES) {
+		ssize_t r = pread(fd, buf + got, SYSLOG_TAIL_BYTES - got, off + (off_t)got);
+
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	return (ssize_t)got;
+}
+
+static uint64_t realtime_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The files the chosen lines came from, blank-separated, in syslog_files' order. */
+static void name_files(struct wr_unit_facts *f, const uint8_t *from, size_t n)
+{
+	f->lines_from[0] = '\0';
+	for (size_t k = 0; k < sizeof(syslog_files) / sizeof(syslog_files[0]); k++) {
+		bool used = false;
+
+		for (size_t i = 0; i < n; i++)
+			used |= from[i] == k;
+		if (used)
+			snprintf(f->lines_from + strlen(f->lines_from),
+				 sizeof(f->lines_from) - strlen(f->lines_from), "%s%s",
+				 f->lines_from[0] ? " " : "", syslog_files[k]);
+	}
+}
+
+/*
+ * Its program's lines (tagged with its syslog identifier), else systemd's
+ * about it, since its last start, from the end of each syslog file:
+ * bounded in bytes, lines and time.
+ */
+static void syslog_lines(struct wr_unit_facts *f, long long deadline)
+{
+	struct wr_syslog_found found = { .n_own = 0 };
+	struct wr_syslog_want want = {
+		.ident = f->syslog_ident[0] ? f->syslog_ident : f->exec_name,
+		.unit = f->unit, .now_usec = realtime_usec(), .local = mktime,
+		.max_lines = SYSLOG_TAIL_LINES,
+	};
+	const struct wr_unit_line *v;
+	const uint8_t *from;
+	char *buf;
+
+	if (!want.ident[0])
+		want.ident = NULL;
+	want.since_usec = f->inactive_exit_usec;
+	if (!want.since_usec && want.now_usec > SYSLOG_MAX_AGE_US)
+		want.since_usec = want.now_usec - SYSLOG_MAX_AGE_US;
+	buf = malloc(SYSLOG_TAIL_BYTES);
+	if (!buf)
+		return;
+	for (uint8_t k = 0; k < sizeof(syslog_files) / sizeof(syslog_files[0]); k++) {
+		bool whole = false;
+		ssize_t n;
+
+		if (now_ms() >= deadline)
+			break;
+		n = read_tail(syslog_files[k], buf, &whole);
+		if (n > 0)
+			wr_syslog_scan(buf, (size_t)n, whole, &want, k, &found);
+	}
+	free(buf);
+	wr_syslog_last_run(&found);
+	v = found.n_own ? found.own : found.sys;
+	from = found.n_own ? found.own_from : found.sys_from;
+	f->n_lines = found.n_own ? found.n_own : found.n_sys;
+	for (size_t i = 0; i < f->n_lines; i++)	/* oldest first */
+		f->lines[i] = v[f->n_lines - 1 - i];
+	name_files(f, from, f->n_lines);
+}
+
 /* ---- the lookup ---- */
 
 static bool known(const struct wr_unit_facts *v, size_t n, const char *unit)
@@ -804,6 +942,10 @@ static void read_candidates(struct lookup *l, size_t from)
 			insert_candidate(l, i + 1, f->trigger, f->unit);
 		if (l->j)
 			unit_lines(l->j, f, l->deadline);
+		if (f->n_lines)
+			snprintf(f->lines_from, sizeof(f->lines_from), "journal");
+		else
+			syslog_lines(f, l->deadline);
 		l->n++;
 	}
 }

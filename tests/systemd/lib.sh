@@ -30,8 +30,10 @@ HOSTDEV=wrs-h
 WORK=$(mktemp -d /tmp/wr-systemd.XXXXXX)
 OUT=$WORK/tracer.json
 ERR=$WORK/tracer.err
+TXT=$WORK/tracer.txt	# the text-mode tracer's output (WR_TEXT=1 start_tracer)
 SSHD_ORIG=/etc/ssh/sshd_config.wr-orig	# saved by tools/vm/systemd_guest.sh
 TRACER_PID=
+TEXT_PID=
 ON_EXIT=()	# commands undoing what a scenario made (units, drop-ins), run last first
 
 # What the next engineer asserts on (issue 23): the unit's state as systemd shows it.
@@ -45,11 +47,13 @@ cleanup() {
 	trap - EXIT
 	set +e
 	[ -n "$TRACER_PID" ] && kill -9 "$TRACER_PID" 2>/dev/null
+	[ -n "$TEXT_PID" ] && kill -9 "$TEXT_PID" 2>/dev/null
 	for ((p = ${#ON_EXIT[@]} - 1; p >= 0; p--)); do eval "${ON_EXIT[p]}" >/dev/null 2>&1; done
 	ip netns del "$CLI" 2>/dev/null
 	ip link del "$HOSTDEV" 2>/dev/null
 	[ -s "$OUT" ] && cp "$OUT" "$OUTDIR/$TEST.tracer.json"
 	[ -s "$ERR" ] && cp "$ERR" "$OUTDIR/$TEST.tracer.err"
+	[ -s "$TXT" ] && cp "$TXT" "$OUTDIR/$TEST.tracer.txt"
 	if [ $rc -ne 0 ]; then
 		echo "--- $TEST failed; tracer stdout:"; cat "$OUT" 2>/dev/null
 		echo "--- tracer stderr:"; cat "$ERR" 2>/dev/null
@@ -134,12 +138,36 @@ wait_json() {
 }
 
 # start_tracer [OPTION...]: whyrefused --json in the background, output in
-# $OUT; returns once it printed its start record.
+# $OUT; returns once it printed its start record. WR_TEXT=1: a second one
+# in text mode, output in $TXT (assert_text); a scenario asks for it where
+# the words matter (under emulation a second tracer costs seconds).
 start_tracer() {
+	local i
 	"$WR" --json --duration "${WR_DURATION:-60}" "$@" >"$OUT" 2>"$ERR" &
 	TRACER_PID=$!
+	if [ "${WR_TEXT:-0}" = 1 ]; then
+		"$WR" --color never --duration "${WR_DURATION:-60}" "$@" >"$TXT" 2>"$TXT.err" &
+		TEXT_PID=$!
+	fi
 	wait_json "$OUT" '.event == "start"' 60 >/dev/null ||
 		fail "tracer did not print its start record: $(tail -n 5 "$ERR")"
+	[ -n "$TEXT_PID" ] || return 0
+	for ((i = 0; i < 300; i++)); do
+		grep -q "watching refused" "$TXT.err" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	fail "text tracer did not start: $(tail -n 5 "$TXT.err")"
+}
+
+# assert_text TEXT: the text-mode tracer printed TEXT (waits up to 30 s).
+assert_text() {
+	local i
+	[ -n "$TEXT_PID" ] || fail "assert_text without a text tracer (WR_TEXT=1 start_tracer)"
+	for ((i = 0; i < 150; i++)); do
+		grep -qF -- "$1" "$TXT" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	fail "expected '$1' in the text output: $(tail -n 5 "$TXT")"
 }
 
 # wait_refusal PORT [JQ-CONDITION] [SECS]: the refusal record for a SYN from
@@ -150,6 +178,11 @@ wait_refusal() {
 }
 
 stop_tracer() {
+	if [ -n "$TEXT_PID" ]; then
+		kill -INT "$TEXT_PID" 2>/dev/null || true
+		wait "$TEXT_PID" || fail "text tracer exited $? on SIGINT"
+		TEXT_PID=
+	fi
 	[ -n "$TRACER_PID" ] || return 0
 	kill -INT "$TRACER_PID" 2>/dev/null || true
 	wait "$TRACER_PID" || fail "tracer exited $? on SIGINT"

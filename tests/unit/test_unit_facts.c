@@ -223,7 +223,8 @@ static void add_line(struct wr_unit_facts *f, const char *text, int priority, bo
 static struct wr_unit_advice advise(const struct wr_unit_facts *f, uint16_t port,
 				    uint64_t refused)
 {
-	struct wr_unit_words_ctx ctx = { .port = port, .refused_usec = refused, .local = gmtime_r };
+	struct wr_unit_words_ctx ctx = { .port = port, .host = "192.0.2.1", .refused_usec = refused,
+					 .local = gmtime_r };
 	struct wr_unit_advice a;
 
 	wr_unit_advise(f, &ctx, &a);
@@ -294,7 +295,15 @@ static void test_stopped(void **state)
 	set(f.config_from, "sshd -T");
 	a = advise(&f, 22, T_CRASH);
 	assert_int_equal(a.verdict, WR_UNIT_STOPPED);
-	assert_non_null(strstr(a.text, "; it is configured for port 2222 (sshd -T), not 22 -- "));
+	assert_non_null(strstr(a.text, "; it is configured for port 2222 (sshd_config: Port 2222, "
+				       "per sshd -T), not 22: once it runs, ssh -p 2222 192.0.2.1 -- "
+				       "systemctl start ssh.service"));
+	/* Down, sshd -T cannot say (no /run/sshd): its journal's last start says it. */
+	set(f.config_from, "its journal: Server listening on 0.0.0.0 port 2222.");
+	a = advise(&f, 22, T_CRASH);
+	assert_non_null(strstr(a.text, "; it is configured for port 2222 (its journal: Server "
+				       "listening on 0.0.0.0 port 2222.), not 22: once it runs, "
+				       "ssh -p 2222 192.0.2.1 -- systemctl start ssh.service"));
 }
 
 /* A bad sshd_config: ExecStartPre's `sshd -t` exits 255, then start-limit-hit. */
@@ -515,8 +524,9 @@ static void test_other_port(void **state)
 	a = advise(&f, 22, T_CRASH);
 	assert_int_equal(a.verdict, WR_UNIT_OTHER_PORT);
 	assert_string_equal(a.text, "ssh.service should listen here (/etc/services: ssh): it is "
-			    "active (running) but configured for port 2222 (sshd -T) -- "
-			    "ssh -p 2222");
+			    "active (running) but configured for port 2222 (sshd_config: Port "
+			    "2222, per sshd -T) -- ssh -p 2222 192.0.2.1");
+	assert_string_equal(a.command, "ssh -p 2222 192.0.2.1");
 	/* Another program said so in its journal. */
 	set(f.unit, "web.service");
 	f.config_port = 8080;
@@ -528,6 +538,47 @@ static void test_other_port(void **state)
 			    "http://[::]:80/\"): it is active (running) but configured for port "
 			    "8080 (its journal: Listening on http://[::]:8080/) -- ss -ltnp "
 			    "'sport = :8080'");
+}
+
+/*
+ * The journal had nothing (Storage=none): its last words from
+ * /var/log/syslog, as the Debian 12 guest's rsyslog wrote them, said with
+ * the file, and grep on the file instead of journalctl.
+ */
+static void test_words_from_syslog(void **state)
+{
+	struct wr_unit_facts f = ssh(WR_UNIT_BY_SERVICES, "/etc/services: ssh");
+	struct wr_unit_advice a;
+
+	(void)state;
+	set(f.active_state, "failed");
+	set(f.sub_state, "failed");
+	set(f.result, "exit-code");
+	f.inactive_enter_usec = T_FAILED;
+	f.pre = (struct wr_unit_exit){ .command = "ExecStartPre", .code = CLD_EXITED, .status = 255 };
+	set(f.exec_name, "sshd");
+	f.n_lines = 2;
+	set(f.lines[0].text, "/etc/ssh/sshd_config: line 123: Bad configuration option: Portt");
+	set(f.lines[1].text, "/etc/ssh/sshd_config: terminating, 1 bad configuration options");
+	f.lines[0].priority = f.lines[1].priority = -1;
+	set(f.lines_from, "/var/log/syslog");
+	a = advise(&f, 22, T_CRASH);
+	assert_int_equal(a.verdict, WR_UNIT_FAILED);
+	assert_string_equal(a.text, "ssh.service should listen here (/etc/services: ssh): it failed "
+			    "at 00:12:03 (exit status 255 of its ExecStartPre): /etc/ssh/sshd_config: "
+			    "line 123: Bad configuration option: Portt (/var/log/syslog) -- grep -F -- "
+			    "'sshd[' /var/log/syslog");
+	/* systemd's lines only, from two files: grep for the unit's name in both. */
+	f.lines[0].by_systemd = f.lines[1].by_systemd = true;
+	set(f.lines_from, "/var/log/auth.log /var/log/syslog");
+	a = advise(&f, 22, T_CRASH);
+	assert_string_equal(a.command, "grep -F -- ssh.service /var/log/auth.log /var/log/syslog");
+	/* The journal's lines: journalctl, and no file named. */
+	f.lines[0].by_systemd = f.lines[1].by_systemd = false;
+	set(f.lines_from, "journal");
+	a = advise(&f, 22, T_CRASH);
+	assert_null(strstr(a.text, "(/var/log"));
+	assert_non_null(strstr(a.command, "journalctl -u ssh.service -b --since"));
 }
 
 static void test_socket_unit(void **state)
@@ -623,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_restarting),
 		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_other_port),
+		cmocka_unit_test(test_words_from_syslog),
 		cmocka_unit_test(test_socket_unit),
 		cmocka_unit_test(test_quoting_and_bounds),
 	};

@@ -40,11 +40,13 @@ SYSVM=$VM/systemd
 SYSVM_SERIES=6.1
 
 # What the guest needs beyond minbase: systemd as PID 1 and the services the
-# scenarios stop and break, the tools they drive them with, kmod (the kernel
+# scenarios stop and break, rsyslog (a unit's last words from its files), the
+# tools they drive them with, kmod (the kernel
 # asks /sbin/modprobe for veth and the diag modules), and the tool's own
 # libraries (sysvm_lib_packages adds what ldd says on top).
 SYSVM_PACKAGES="systemd systemd-sysv dbus udev kmod openssh-server iproute2 nftables iptables jq procps
-	util-linux libbpf1 libelf1 zlib1g libnftnl11 libmnl0 libnetfilter-conntrack3 libnfnetlink0 libsystemd0"
+	util-linux libbpf1 libelf1 zlib1g libnftnl11 libmnl0 libnetfilter-conntrack3 libnfnetlink0 libsystemd0
+	rsyslog"
 
 # Units a test guest has no use for: serial-getty would fight for ttyS0,
 # e2scrub_reap costs 7 s of boot, there is no network, timers must not fire
@@ -157,6 +159,9 @@ sysvm_customize() {
 	# Mounted rw by the kernel (root=... rw): nothing to check or remount.
 	printf '/dev/nvme0n1\t/\text4\trw,errors=remount-ro\t0\t0\n' >"$dir/etc/fstab"
 	for u in $SYSVM_MASK; do ln -sf /dev/null "$dir/etc/systemd/system/$u"; done
+	# rsyslog (Debian's, stock rules) only where a scenario starts it
+	# (test_ssh_syslog.sh: a host whose journal keeps nothing).
+	chroot "$dir" systemctl disable -q rsyslog.service
 	# Modules udev's coldplug would load for the emulated CPU (kvm for its
 	# svm flag, cpufreq): a minute of emulated work under load, no use here.
 	# The same for the pc machine's IDE controller (no disk on it).
