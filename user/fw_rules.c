@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "fw_objects.h"
 #include "ipt_save.h"
 #include "netns_exec.h"
 #include "nft_flow_trace.h"
@@ -66,13 +67,24 @@ struct ns_state {
 struct rule_text {
 	uint32_t netns;
 	long long ms;
+	char key[96];		/* the verdict map element looked up, if any */
 	struct wr_rule rule;
+};
+
+/* A jump or goto the packet took: the rules that led to the one that dropped it. */
+struct hop {
+	char chain[256];
+	uint64_t handle;
+	char target[256];
+	bool is_goto;
 };
 
 struct verdict {
 	uint32_t netns;
 	long long ms;
 	struct wr_nft_trace t;
+	struct hop path[WR_RULE_HOPS];
+	unsigned n_path;
 };
 
 /* Only a packet's first trace message carries its headers: the rest, its id. */
@@ -80,6 +92,8 @@ struct verdict {
 struct traced_packet {
 	uint32_t id;
 	struct wr_nft_trace t;
+	struct hop path[WR_RULE_HOPS];	/* its jumps not returned from yet, deepest last */
+	unsigned n_path;
 };
 
 struct wr_fw {
@@ -155,17 +169,21 @@ static struct ns_state *ns_get(struct wr_fw *fw, uint32_t netns)
 	return NULL;
 }
 
-/* Remembers a packet's flow by trace id, or fills it in from there. */
-static bool packet_flow(struct wr_fw *fw, struct wr_nft_trace *t)
+/* Remembers a packet's flow by trace id, or fills it in from there. Returns its slot. */
+static struct traced_packet *packet_flow(struct wr_fw *fw, struct wr_nft_trace *t)
 {
 	if (t->has_flow) {
-		fw->pk[fw->pk_next].id = t->id;
-		fw->pk[fw->pk_next].t = *t;
+		struct traced_packet *slot = &fw->pk[fw->pk_next];
+
+		slot->id = t->id;
+		slot->t = *t;
+		slot->n_path = 0;
 		fw->pk_next = (fw->pk_next + 1) % PACKETS;
-		return true;
+		return slot;
 	}
 	for (size_t k = 1; k <= PACKETS; k++) {
-		const struct wr_nft_trace *p = &fw->pk[(fw->pk_next + PACKETS - k) % PACKETS].t;
+		struct traced_packet *slot = &fw->pk[(fw->pk_next + PACKETS - k) % PACKETS];
+		const struct wr_nft_trace *p = &slot->t;
 
 		if (p->has_flow && p->id == t->id) {
 			t->has_flow = true;
@@ -174,10 +192,48 @@ static bool packet_flow(struct wr_fw *fw, struct wr_nft_trace *t)
 			memcpy(t->daddr, p->daddr, sizeof(t->daddr));
 			t->sport = p->sport;
 			t->dport = p->dport;
-			return true;
+			return slot;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * Follows the packet's jumps. The kernel traces no implicit return, so
+ * where the packet is tells: in the chain a hop entered, the hops after it
+ * are done; back in a chain that jumped, that jump is done; in a chain on
+ * no hop (another base chain), the path starts again. Then a jump or goto
+ * is pushed. Deeper than WR_RULE_HOPS: the oldest hops go.
+ */
+static void packet_path(struct traced_packet *pk, const struct wr_nft_trace *t)
+{
+	unsigned i;
+	bool found = false;
+
+	for (i = pk->n_path; i-- > 0 && !found;) {
+		if (!strcmp(pk->path[i].target, t->chain)) {
+			pk->n_path = i + 1;
+			found = true;
+		} else if (!strcmp(pk->path[i].chain, t->chain)) {
+			pk->n_path = i;
+			found = true;
+		}
+	}
+	if (!found)
+		pk->n_path = 0;
+	if (t->type == NFT_TRACETYPE_RULE && (t->verdict == NFT_JUMP || t->verdict == NFT_GOTO)) {
+		struct hop *h;
+
+		if (pk->n_path == WR_RULE_HOPS) {
+			memmove(&pk->path[0], &pk->path[1], sizeof(pk->path[0]) * (WR_RULE_HOPS - 1));
+			pk->n_path--;
+		}
+		h = &pk->path[pk->n_path++];
+		snprintf(h->chain, sizeof(h->chain), "%s", t->chain);
+		snprintf(h->target, sizeof(h->target), "%s", t->jump);
+		h->handle = t->handle;
+		h->is_goto = t->verdict == NFT_GOTO;
+	}
 }
 
 /* Keeps the drop verdicts of traced packets (not our own table's). */
@@ -200,10 +256,16 @@ static void drain(struct wr_fw *fw, struct ns_state *s)
 		/* NLMSG_OK: mnl_nlmsg_ok() lets an nlmsg_len >= 2^31 walk off the buffer. */
 		for (; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
 			struct verdict *v = &fw->v[fw->v_next];
+			struct traced_packet *pk;
 
-			if (wr_nft_trace_decode(h, &v->t) || !packet_flow(fw, &v->t) ||
-			    v->t.verdict != NF_DROP || !strcmp(v->t.table, fw->table))
+			if (wr_nft_trace_decode(h, &v->t) || !(pk = packet_flow(fw, &v->t)))
 				continue;
+			if (strcmp(v->t.table, fw->table))
+				packet_path(pk, &v->t);
+			if (v->t.verdict != NF_DROP || !strcmp(v->t.table, fw->table))
+				continue;
+			memcpy(v->path, pk->path, sizeof(v->path));
+			v->n_path = pk->n_path;
 			v->netns = s->netns;
 			v->ms = now;
 			fw->v_next = (fw->v_next + 1) % VERDICTS;
@@ -387,11 +449,38 @@ static int run_listing(const struct wr_netns *ns, char *const argv[], char *buf)
 	return strlen(buf) + 1 >= LISTING_MAX ? -E2BIG : 0;
 }
 
+/* Same rule, reached the same way, for the same Service element. */
 static bool same_rule(const struct wr_rule *a, const struct wr_rule *b)
 {
-	return a->handle == b->handle && a->policy == b->policy &&
-	       !strcmp(a->family, b->family) && !strcmp(a->table, b->table) &&
-	       !strcmp(a->chain, b->chain);
+	if (a->handle != b->handle || a->policy != b->policy || a->n_path != b->n_path ||
+	    strcmp(a->family, b->family) || strcmp(a->table, b->table) ||
+	    strcmp(a->chain, b->chain))
+		return false;
+	for (unsigned i = 0; i < a->n_path && i < WR_RULE_HOPS; i++)
+		if (a->path[i].handle != b->path[i].handle || strcmp(a->path[i].chain, b->path[i].chain))
+			return false;
+	return true;
+}
+
+/* The key kube-proxy's map is looked up with, for this refusal (as nft prints it). */
+static const char *kube_vmap_key(const struct wr_refusal *r, const char *map, char *key,
+				 size_t len)
+{
+	if (!strcmp(map, "no-endpoint-nodeports"))
+		snprintf(key, len, "tcp . %u", r->dport);
+	else
+		snprintf(key, len, "%s . tcp . %u", r->daddr, r->dport);
+	return key;
+}
+
+/* The vmap lookup the packet came through: the rule itself (a drop element) or the last hop. */
+static const char *kube_vmap_of(const struct wr_rule *rule)
+{
+	const char *map = wr_kube_vmap(rule->text);
+
+	if (!map && rule->n_path && rule->n_path <= WR_RULE_HOPS)
+		map = wr_kube_vmap(rule->path[rule->n_path - 1].text);
+	return map;
 }
 
 static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *r)
@@ -401,9 +490,17 @@ static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *
 	for (size_t i = 0; i < TEXTS; i++) {
 		struct rule_text *t = &fw->texts[i];
 
-		if (t->ms && now - t->ms < TEXT_TTL_MS && t->netns == r->netns &&
-		    same_rule(&t->rule, &r->rule))
-			return t;
+		char key[96] = "";
+		const char *map;
+
+		if (!t->ms || now - t->ms >= TEXT_TTL_MS || t->netns != r->netns ||
+		    !same_rule(&t->rule, &r->rule))
+			continue;
+		/* A Service's element: the same only for the same address and port. */
+		map = kube_vmap_of(&t->rule);
+		if (map && strcmp(t->key, kube_vmap_key(r, map, key, sizeof(key))))
+			continue;
+		return t;
 	}
 	return NULL;
 }
@@ -428,6 +525,48 @@ static void ipt_rule_text(const struct wr_netns *ns, struct wr_refusal *r, unsig
 	free(dump);
 }
 
+/* The texts of the rules the packet jumped through, from the same listing. */
+static void hop_texts(const char *ruleset, struct wr_refusal *r)
+{
+	char *block = malloc(SAVE_MAX);
+	unsigned number;
+
+	for (unsigned i = 0; block && i < r->rule.n_path && i < WR_RULE_HOPS; i++) {
+		struct wr_rule_hop *h = &r->rule.path[i];
+
+		if (wr_nft_listing_chain(ruleset, r->rule.family, r->rule.table, h->chain, block,
+					 SAVE_MAX) ||
+		    wr_nft_listing_find(block, h->handle, h->text, sizeof(h->text), &number))
+			h->text[0] = '\0';
+	}
+	free(block);
+}
+
+/*
+ * kube-proxy's Service behind a verdict map lookup: the element that
+ * matched, from `nft list map` of kube-proxy's own table and map (our
+ * constants on the command line, never a name from the namespace).
+ */
+static void kube_element(const struct wr_netns *ns, struct wr_refusal *r)
+{
+	const char *map = kube_vmap_of(&r->rule);
+	char key[96], *buf;
+	char *argv[] = { "nft", "list", "map", NULL, "kube-proxy", NULL, NULL };
+
+	if (!map || strcmp(r->rule.table, "kube-proxy") ||
+	    (strcmp(r->rule.family, "ip") && strcmp(r->rule.family, "ip6")))
+		return;
+	argv[3] = !strcmp(r->rule.family, "ip") ? "ip" : "ip6";
+	argv[5] = (char *)map;
+	buf = malloc(LISTING_MAX);
+	if (buf && !run_listing(ns, argv, buf) &&
+	    wr_kube_map_element(buf, kube_vmap_key(r, map, key, sizeof(key)), r->rule.element,
+				sizeof(r->rule.element), r->rule.element_verdict,
+				sizeof(r->rule.element_verdict)))
+		snprintf(r->rule.element_key, sizeof(r->rule.element_key), "%s", key);
+	free(buf);
+}
+
 /*
  * The rule's text and position from nft's own listing of the whole ruleset
  * in its namespace, selected in memory by the names and handle the trace
@@ -435,7 +574,7 @@ static void ipt_rule_text(const struct wr_netns *ns, struct wr_refusal *r, unsig
  * parses them as commands). Read by lines only when `nft -j` says no string
  * of the ruleset holds a line break, which could forge a line.
  */
-static int nft_chain_lines(const struct wr_netns *ns, const struct wr_refusal *r, char *block,
+static int nft_chain_lines(const struct wr_netns *ns, struct wr_refusal *r, char *block,
 			   size_t len)
 {
 	/* -t: no set elements (a blocklist's can take nft seconds to print). */
@@ -456,6 +595,7 @@ static int nft_chain_lines(const struct wr_netns *ns, const struct wr_refusal *r
 	    wr_nft_listing_chain(buf, r->rule.family, r->rule.table, r->rule.chain, block, len))
 		goto out;
 	ret = 0;
+	hop_texts(buf, r);
 out:
 	free(buf);
 	return ret;
@@ -470,6 +610,12 @@ static void nft_rule_text(struct wr_fw *fw, const struct wr_netns *ns, struct wr
 
 	if (c) {
 		snprintf(r->rule.text, sizeof(r->rule.text), "%s", c->rule.text);
+		memcpy(r->rule.path, c->rule.path, sizeof(r->rule.path));
+		snprintf(r->rule.element, sizeof(r->rule.element), "%s", c->rule.element);
+		snprintf(r->rule.element_key, sizeof(r->rule.element_key), "%s",
+			 c->rule.element_key);
+		snprintf(r->rule.element_verdict, sizeof(r->rule.element_verdict), "%s",
+			 c->rule.element_verdict);
 		r->rule.number = c->rule.number;
 		r->rule.ipt_syntax = c->rule.ipt_syntax;
 		r->rule.text_withheld = c->rule.text_withheld;
@@ -493,9 +639,11 @@ static void nft_rule_text(struct wr_fw *fw, const struct wr_netns *ns, struct wr
 		if (r->rule.policy)
 			wr_nft_listing_jumps(chain, r->rule.jumps, sizeof(r->rule.jumps));
 		ipt_rule_text(ns, r, wr_nft_listing_count(chain));
+		kube_element(ns, r);
 	}
 	slot = &fw->texts[fw->texts_next++ % TEXTS];
 	slot->netns = r->netns;
+	snprintf(slot->key, sizeof(slot->key), "%s", r->rule.element_key);
 	slot->ms = now_ms();
 	slot->rule = r->rule;
 }
@@ -533,6 +681,11 @@ static void name_nft(struct wr_fw *fw, struct ns_state *s, const struct wr_netns
 	snprintf(r->rule.chain, sizeof(r->rule.chain), "%s", v->t.chain);
 	r->rule.handle = v->t.handle;
 	r->rule.policy = v->t.type == NFT_TRACETYPE_POLICY;
+	r->rule.n_path = v->n_path;
+	for (unsigned i = 0; i < v->n_path && i < WR_RULE_HOPS; i++) {
+		snprintf(r->rule.path[i].chain, sizeof(r->rule.path[i].chain), "%s", v->path[i].chain);
+		r->rule.path[i].handle = v->path[i].handle;
+	}
 	nft_rule_text(fw, ns, r);
 }
 

@@ -23,6 +23,7 @@
 #include "client_probe.h"
 #include "event_decode.h"
 #include "explain.h"
+#include "fw_objects.h"
 #include "fw_rules.h"
 #include "slow_lane.h"
 #include "unit_lane.h"
@@ -297,6 +298,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 {
 	struct tracer *t = arg;
 
+	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
 	wr_rule_sets_hint(r);
 	wr_output_refusal(&t->out, r);

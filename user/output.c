@@ -312,6 +312,55 @@ static void json_route_back(struct jw *w, const struct wr_route_back *b)
 	jw_object_end(w);
 }
 
+static const char *const zone_via_names[] = { "", "interface", "source", "default" };
+
+/*
+ * How the packet got to the rule (its jumps, the verdict map element that
+ * matched) and what its manager calls it (fw_objects.c).
+ */
+static void json_rule_objects(struct jw *w, const struct wr_rule *rule)
+{
+	if (rule->n_path) {
+		jw_key(w, "path");
+		jw_array_begin(w);
+		for (unsigned i = 0; i < rule->n_path && i < WR_RULE_HOPS; i++) {
+			jw_object_begin(w);
+			jw_field_string(w, "chain", rule->path[i].chain);
+			jw_field_uint(w, "handle", rule->path[i].handle);
+			jw_field_string(w, "text", rule->path[i].text);
+			jw_object_end(w);
+		}
+		jw_array_end(w);
+	}
+	if (rule->element[0]) {
+		jw_key(w, "element");
+		jw_object_begin(w);
+		jw_field_string(w, "key", rule->element_key);
+		jw_field_string(w, "comment", rule->element);
+		jw_field_string(w, "verdict", rule->element_verdict);
+		jw_object_end(w);
+	}
+	if (rule->zone[0]) {
+		jw_key(w, "firewalld");
+		jw_object_begin(w);
+		jw_field_string(w, "zone", rule->zone);
+		if (rule->zone_via && rule->zone_via < 4)
+			jw_field_string(w, "zone_via", zone_via_names[rule->zone_via]);
+		if (rule->zone_by[0])
+			jw_field_string(w, rule->zone_via == 1 ? "interface" : "source", rule->zone_by);
+		if (rule->rich_rule[0])
+			jw_field_string(w, "rich_rule", rule->rich_rule);
+		jw_object_end(w);
+	}
+	if (rule->service[0]) {
+		jw_key(w, "kubernetes");
+		jw_object_begin(w);
+		jw_field_string(w, "service", rule->service);
+		jw_field_string(w, "endpoints", rule->service_local ? "none on this node" : "none");
+		jw_object_end(w);
+	}
+}
+
 /* The contract's `rule`: what is known; `status` says why the rest is not. */
 static void json_rule(struct jw *w, const struct wr_rule *rule)
 {
@@ -351,6 +400,7 @@ static void json_rule(struct jw *w, const struct wr_rule *rule)
 		jw_field_string(w, "owner", rule->owner);
 		jw_field_string(w, "owner_command", rule->owner_command);
 	}
+	json_rule_objects(w, rule);
 	jw_object_end(w);
 }
 

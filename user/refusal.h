@@ -23,6 +23,7 @@
 #define WR_TEXT_LEN	1024
 #define WR_MAX_HINTS	6
 #define WR_MAX_RELATED	8
+#define WR_RULE_HOPS	4
 
 /* How a listener near a refused SYN relates to it. */
 enum wr_relation {
@@ -54,9 +55,26 @@ struct wr_rule {
 	char text[256];			/* as nft -a list / iptables -S print it */
 	bool ipt_syntax;		/* text is iptables -S's (a table iptables-nft made) */
 	bool text_withheld;		/* a name in the ruleset breaks lines: nft's text not read */
-	char owner[96];			/* rule_owners.c: fail2ban (jail sshd), ufw... */
+	char owner[320];		/* rule_owners.c: fail2ban (jail sshd), ufw... */
 	char owner_command[768];	/* ... and how to look further or undo it */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
+	/* The jumps and gotos that led to it, outermost first (fw_rules.c, from the trace). */
+	struct wr_rule_hop {
+		char chain[256];
+		uint64_t handle;
+		char text[256];		/* as nft -a list prints it */
+	} path[WR_RULE_HOPS];
+	unsigned n_path;
+	char element[256];		/* the verdict map element that matched: its comment */
+	char element_key[96];		/* ... its key ("192.0.2.1 . tcp . 443") */
+	char element_verdict[64];
+	/* fw_objects.c: the object its manager calls it by. */
+	char zone[64];			/* firewalld */
+	uint8_t zone_via;		/* enum wr_fwd_via */
+	char zone_by[256];		/* the interface or source that sent the client there */
+	char rich_rule[512];
+	char service[256];		/* kube-proxy: namespace/name:port */
+	bool service_local;		/* "has no local endpoints" (else: no endpoints) */
 };
 
 enum wr_cause {

@@ -162,30 +162,59 @@ static bool glob_match(const char *glob, const char *name, char *star, size_t le
 	return true;
 }
 
-/*
- * Copies `tmpl` with {*}, {client} and {port} filled in. {*} is part of a
- * name someone else chose: in a command (`quote`) it is shell-quoted.
- */
-static void expand(const char *tmpl, const char *star, const char *client, unsigned port,
-		   bool quote, char *out, size_t len)
+/* The values of a pattern's placeholders; "" for one not known for this refusal. */
+struct fill {
+	const char *star, *client, *zone, *service;
+	char port[8], ns[256], name[256];
+};
+
+static void fill_values(struct fill *f, const char *star, const struct wr_refusal *r)
 {
+	size_t n = strcspn(r->rule.service, "/");
+
+	f->star = star;
+	f->client = r->saddr;
+	f->zone = r->rule.zone;
+	f->service = r->rule.service;
+	snprintf(f->port, sizeof(f->port), "%u", r->dport);
+	f->ns[0] = f->name[0] = '\0';
+	if (r->rule.service[0] && r->rule.service[n] == '/') {
+		snprintf(f->ns, sizeof(f->ns), "%.*s", (int)n, r->rule.service);
+		snprintf(f->name, sizeof(f->name), "%.*s",
+			 (int)strcspn(r->rule.service + n + 1, ":"), r->rule.service + n + 1);
+	}
+}
+
+/*
+ * Copies `tmpl` with its placeholders filled in: {*}, {client}, {port},
+ * {zone} (firewalld), {service}, {namespace}, {name} (kube-proxy). Their
+ * values are names someone else chose: in a command (`quote`) shell-quoted.
+ * Returns false when a placeholder has no value for this refusal: the
+ * pattern is then not used, and no command with a hole is ever shown.
+ */
+static bool expand(const char *tmpl, const struct fill *f, bool quote, char *out, size_t len)
+{
+	static const char *const names[] = { "{*}", "{client}", "{port}", "{zone}",
+					      "{service}", "{namespace}", "{name}" };
+	const char *vals[] = { f->star, f->client, f->port, f->zone, f->service, f->ns, f->name };
 	char quoted[WR_QUOTED_LEN];
 	size_t n = 0;
 
 	while (*tmpl && n + 1 < len) {
 		const char *val = NULL;
-		char portbuf[8];
 		size_t skip = 0;
 
-		if (!strncmp(tmpl, "{*}", 3))
-			val = quote ? wr_shell_quote(star, quoted, sizeof(quoted)) : star, skip = 3;
-		else if (!strncmp(tmpl, "{client}", 8))
-			val = client, skip = 8;
-		else if (!strncmp(tmpl, "{port}", 6)) {
-			snprintf(portbuf, sizeof(portbuf), "%u", port);
-			val = portbuf, skip = 6;
+		for (size_t i = 0; *tmpl == '{' && i < sizeof(names) / sizeof(names[0]); i++) {
+			if (!strncmp(tmpl, names[i], strlen(names[i]))) {
+				val = vals[i];
+				skip = strlen(names[i]);
+			}
 		}
+		if (val && !val[0])
+			return false;
 		if (val) {
+			if (quote)
+				val = wr_shell_quote(val, quoted, sizeof(quoted));
 			n += (size_t)snprintf(out + n, len - n, "%s", val);
 			if (n >= len)
 				n = len - 1;
@@ -195,6 +224,7 @@ static void expand(const char *tmpl, const char *star, const char *client, unsig
 		}
 	}
 	out[n] = '\0';
+	return true;
 }
 
 /* A policy's chain jumps to a chain matching the pattern. */
@@ -233,12 +263,17 @@ void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r)
 	wr_rule_set_name(r->rule.text, set, sizeof(set), &ipset);
 	for (size_t i = 0; i < o->n; i++) {
 		const struct wr_owner_pattern *p = &o->v[i];
+		struct fill f;
+
 		if (!pattern_matches(p, r, set, star, sizeof(star)))
 			continue;
-		expand(p->owner, star, r->saddr, r->dport, false, r->rule.owner,
-		       sizeof(r->rule.owner));
-		expand(p->command, star, r->saddr, r->dport, true, r->rule.owner_command,
-		       sizeof(r->rule.owner_command));
+		fill_values(&f, star, r);
+		if (!expand(p->owner, &f, false, r->rule.owner, sizeof(r->rule.owner)) ||
+		    !expand(p->command, &f, true, r->rule.owner_command,
+			    sizeof(r->rule.owner_command))) {
+			r->rule.owner[0] = r->rule.owner_command[0] = '\0';
+			continue;	/* a placeholder with no value here: the next pattern */
+		}
 		if (r->rule.owner_command[0])
 			wr_add_hint(r, "the rule belongs to %s: %s", r->rule.owner,
 				    r->rule.owner_command);
