@@ -18,7 +18,7 @@
 #include "output.h"
 
 #define MAX_ADDRESSES	16	/* of one name: ssh tries them all, we too, bounded */
-#define HOP_WAIT_MS	1000	/* per TTL probe (at most --timeout) */
+#define HOP_WAIT_MS	1000	/* per TTL probe (at most half of --timeout) */
 #define SILENT_HOPS	3	/* TTL probing stops after this many silent hops in a row */
 
 static uint64_t now_ms(void)
@@ -130,7 +130,8 @@ static void trace(const struct sockaddr *sa, socklen_t salen, const struct wr_op
 		  struct wr_client_obs *o)
 {
 	struct wr_client_obs probe = *o;
-	uint64_t wait = opts->client_timeout_ms < HOP_WAIT_MS ? opts->client_timeout_ms : HOP_WAIT_MS;
+	uint64_t wait = opts->client_timeout_ms / 2 < HOP_WAIT_MS ? opts->client_timeout_ms / 2
+								   : HOP_WAIT_MS;
 	unsigned ttl, silent = 0;
 
 	o->trace.done = true;

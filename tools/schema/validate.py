@@ -15,7 +15,7 @@ import sys
 import jsonschema
 
 KINDS = {"start": "start", "attach": "hooks_changed", "detach": "hooks_changed",
-         "refusal": "refusal", "stats": "stats", "error": "error"}
+         "refusal": "refusal", "stats": "stats", "error": "error", "client": "client"}
 
 
 def main(argv):
