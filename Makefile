@@ -215,7 +215,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts fw_objects unit_syslog client_errqueue
+	   metrics_request unit_facts fw_objects unit_syslog route_back client_errqueue
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

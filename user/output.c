@@ -309,6 +309,10 @@ static void json_route_back(struct jw *w, const struct wr_route_back *b)
 			jw_field_string(w, "src", b->src);
 	}
 	jw_field_string(w, "command", b->command);
+	if (b->rp_filter >= 0 && b->in_dev[0]) {
+		jw_field_uint(w, "rp_filter", (unsigned)b->rp_filter);
+		jw_field_string(w, "in_dev", b->in_dev);
+	}
 	jw_object_end(w);
 }
 

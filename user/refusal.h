@@ -109,6 +109,10 @@ struct wr_route_back {
 	char via[WR_ADDR_STRLEN];	/* the gateway, "" when on-link */
 	char src[WR_ADDR_STRLEN];	/* the source address the answer gets */
 	char command[256];		/* how to ask again: ip route get ... in that netns */
+	/* IP_RPFILTER: the reverse-path filter in force where the SYN came in. */
+	int rp_filter;			/* max(all, in_dev): 0 off, 1 strict, 2 loose; -1 unread */
+	int rp_all, rp_dev;		/* net.ipv4.conf.{all,IN_DEV}.rp_filter */
+	char in_dev[64];		/* the interface the SYN came in by */
 };
 
 struct wr_refusal {

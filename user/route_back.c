@@ -72,7 +72,9 @@ int wr_route_parse(const void *buf, size_t len, int family, uint32_t seq, struct
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
-		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e) || e->error >= 0)
+		/* An errno is small: anything else is no kernel answer (and -INT_MIN overflows). */
+		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e) || e->error >= 0 ||
+		    e->error < -4095)
 			return -1;
 		rt->error = -e->error;
 		return 0;
@@ -136,6 +138,7 @@ void wr_route_back_fill(struct wr_refusal *r, const struct wr_route *rt, const c
 	memset(b, 0, sizeof(*b));
 	b->looked = true;
 	b->error = rt->error;
+	b->rp_filter = -1;
 	n = snprintf(b->command, sizeof(b->command), "%sip route get %s", prefix, r->saddr);
 	if (n < 0 || (size_t)n >= sizeof(b->command))
 		b->command[0] = '\0';	/* cut, it would run something else: not shown */
@@ -157,4 +160,34 @@ void wr_route_back_fill(struct wr_refusal *r, const struct wr_route *rt, const c
 		wr_add_hint(r, "%s; ask again: %s", way, b->command);
 	else
 		wr_add_hint(r, "%s", way);
+}
+
+static const char *rp_words(int v)
+{
+	return v == 0 ? "off" : v == 1 ? "strict" : v == 2 ? "loose" : "unknown";
+}
+
+void wr_route_rp_filter_fill(struct wr_refusal *r, int all, int dev, const char *in_dev,
+			     const char *prefix)
+{
+	struct wr_route_back *b = &r->route_back;
+	char key[128], q[WR_QUOTED_LEN], other[96] = "";
+
+	b->rp_all = all;
+	b->rp_dev = dev;
+	b->rp_filter = all > dev ? all : dev;	/* the kernel uses the larger */
+	snprintf(b->in_dev, sizeof(b->in_dev), "%s", in_dev);
+	if (b->rp_filter < 0)
+		return;
+	if (b->looked && !b->error && b->dev[0] && strcmp(b->dev, in_dev))
+		snprintf(other, sizeof(other), ": the way back leaves by %s, not by %s", b->dev,
+			 in_dev);
+	else if (b->looked && b->error)
+		snprintf(other, sizeof(other), ": there is no way back to %s", r->saddr);
+	/* sysctl's '/' form: an interface name may hold dots. */
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter=2", in_dev);
+	wr_add_hint(r, "rp_filter in force on %s: %d (%s; net.ipv4.conf.all.rp_filter = %d, "
+		    "its own %d)%s; loose mode accepts a SYN any route leads back to: "
+		    "%ssysctl -w %s", in_dev, b->rp_filter, rp_words(b->rp_filter), all, dev, other,
+		    prefix, wr_shell_quote(key, q, sizeof(q)));
 }

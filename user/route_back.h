@@ -41,6 +41,13 @@ void wr_route_ns_prefix(const char *name, uint32_t pid, bool self, char *buf, si
  */
 void wr_route_back_fill(struct wr_refusal *r, const struct wr_route *rt, const char *dev,
 			const char *prefix);
+/*
+ * IP_RPFILTER: the sysctls read where the SYN came in (`in_dev`; -1 where
+ * unread), worded with the way back (after wr_route_back_fill) and the
+ * command that turns the check loose on that interface.
+ */
+void wr_route_rp_filter_fill(struct wr_refusal *r, int all, int dev, const char *in_dev,
+			     const char *prefix);
 /* Does this refusal's explanation need the way back to its client? */
 bool wr_route_back_wanted(const struct wr_refusal *r);
 

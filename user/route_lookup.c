@@ -40,11 +40,35 @@ static int ask(int fd, const struct wr_refusal *r, struct wr_route *rt)
 	return -1;
 }
 
+/* An integer sysctl as namespace `ns` sees it; -1 when it cannot be read. */
+static int read_sysctl(const struct wr_netns *ns, const char *dev)
+{
+	char path[128], buf[16];
+	ssize_t n;
+	int fd, v = -1;
+
+	/* A name with '/' or a leading '.' would be another path (the kernel allows neither). */
+	if (!dev[0] || strchr(dev, '/') || dev[0] == '.')
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
+	fd = wr_netns_open(ns, path);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%d", &v) != 1)
+			v = -1;
+	}
+	return v;
+}
+
 void wr_route_lookup(struct wr_netns_list *l, struct wr_refusal *r)
 {
 	const struct wr_netns *ns;
 	struct wr_route rt;
-	char dev[64] = "", prefix[WR_ADDR_STRLEN + 1100];
+	char dev[64] = "", in[64], prefix[WR_ADDR_STRLEN + 1100];
 	bool self;
 	int fd, err;
 
@@ -65,4 +89,7 @@ void wr_route_lookup(struct wr_netns_list *l, struct wr_refusal *r)
 		snprintf(dev, sizeof(dev), "ifindex %u", rt.oif);
 	wr_route_ns_prefix(ns->name, ns->pid, self, prefix, sizeof(prefix));
 	wr_route_back_fill(r, &rt, dev, prefix);
+	if (r->cause != WR_CAUSE_OTHER_DROP || wr_netns_ifname(ns, r->ifindex, in, sizeof(in)))
+		return;
+	wr_route_rp_filter_fill(r, read_sysctl(ns, "all"), read_sysctl(ns, in), in, prefix);
 }

@@ -61,6 +61,7 @@ static void words(const char *text, const uint8_t *raw, size_t rawlen, uint16_t 
 	struct wr_unit_words_ctx ctx = { .port = port, .local = gmtime_r };
 	struct wr_unit_advice a;
 	uint64_t nums[6] = { 0 };
+	char host[64];
 
 	memcpy(nums, raw, rawlen < sizeof(nums) ? rawlen : sizeof(nums));
 	field(text, 0, f.unit, sizeof(f.unit));
@@ -75,6 +76,11 @@ static void words(const char *text, const uint8_t *raw, size_t rawlen, uint16_t 
 	field(text, 9, f.pre.command, sizeof(f.pre.command));
 	field(text, 10, f.last_exit.command, sizeof(f.last_exit.command));
 	field(text, 14, f.trigger, sizeof(f.trigger));
+	field(text, 15, f.lines_from, sizeof(f.lines_from));
+	field(text, 16, f.exec_name, sizeof(f.exec_name));
+	field(text, 17, f.syslog_ident, sizeof(f.syslog_ident));
+	field(text, 18, host, sizeof(host));
+	ctx.host = host;
 	f.n_lines = WR_UNIT_LINES;
 	for (int i = 0; i < WR_UNIT_LINES; i++) {
 		field(text, 11 + i, f.lines[i].text, sizeof(f.lines[i].text));

@@ -160,6 +160,32 @@ static void test_hint_no_route_back(void **state)
 	assert_string_equal(prefix, "");
 }
 
+static void test_rp_filter_strict_and_the_other_way(void **state)
+{
+	struct wr_refusal r;
+	struct wr_route rt = { .oif = 4 };
+
+	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
+	wr_route_back_fill(&r, &rt, "wr-s2", "ip netns exec web ");
+	wr_route_rp_filter_fill(&r, 0, 1, "eth0.100", "ip netns exec web ");
+	assert_int_equal(r.route_back.rp_filter, 1);	/* the larger of all and the device */
+	assert_string_equal(r.route_back.in_dev, "eth0.100");
+	assert_int_equal(r.n_hints, 2);
+	assert_string_equal(r.hints[1], "rp_filter in force on eth0.100: 1 (strict; "
+			    "net.ipv4.conf.all.rp_filter = 0, its own 1): the way back leaves by "
+			    "wr-s2, not by eth0.100; loose mode accepts a SYN any route leads back to: "
+			    "ip netns exec web sysctl -w net/ipv4/conf/eth0.100/rp_filter=2");
+	/* all = 2 wins over the device's 1: loose, and said so. */
+	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
+	wr_route_rp_filter_fill(&r, 2, 1, "eth0", "");
+	assert_int_equal(r.route_back.rp_filter, 2);
+	assert_non_null(strstr(r.hints[0], ": 2 (loose;"));
+	/* Neither sysctl read: no hint. */
+	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
+	wr_route_rp_filter_fill(&r, -1, -1, "eth0", "");
+	assert_int_equal(r.n_hints, 0);
+}
+
 static void test_wanted_only_where_the_way_back_matters(void **state)
 {
 	struct wr_refusal r;
@@ -182,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_parse_error_and_unreachable),
 		cmocka_unit_test(test_hint_names_the_way_and_the_command),
 		cmocka_unit_test(test_hint_no_route_back),
+		cmocka_unit_test(test_rp_filter_strict_and_the_other_way),
 		cmocka_unit_test(test_wanted_only_where_the_way_back_matters),
 	};
 
