@@ -267,22 +267,9 @@ const char *wr_kube_vmap(const char *text)
 	return NULL;
 }
 
-/* "ns/name:port" into its parts, shell-quoted for a command. */
-static void service_parts(const char *svc, char *ns, char *name, size_t len)
-{
-	char raw[256];
-	size_t n = strcspn(svc, "/");
-
-	snprintf(raw, sizeof(raw), "%.*s", (int)n, svc);
-	wr_shell_quote(raw, ns, len);
-	snprintf(raw, sizeof(raw), "%.*s", (int)strcspn(svc + n + 1, ":"), svc + n + 1);
-	wr_shell_quote(raw, name, len);
-}
-
 static void kube_name(struct wr_refusal *r)
 {
 	struct wr_rule *ru = &r->rule;
-	char ns[WR_QUOTED_LEN], name[WR_QUOTED_LEN];
 
 	if (ru->element[0]) {
 		if (!wr_kube_service(ru->element, ru->service, sizeof(ru->service), &ru->service_local))
@@ -293,12 +280,21 @@ static void kube_name(struct wr_refusal *r)
 					    &ru->service_local)) {
 		return;
 	}
-	service_parts(ru->service, ns, name, sizeof(ns));
-	wr_add_hint(r, "kube-proxy: Service %s has no %sendpoints%s: kubectl get endpointslices "
-		    "-n %s -l kubernetes.io/service-name=%s", ru->service,
+	if (ru->element[0]) {
+		/* The lookup that matched: the rule itself (a drop element) or the last jump. */
+		const struct wr_rule_hop *h = wr_kube_vmap(ru->text) || !ru->n_path ? NULL :
+					      &ru->path[ru->n_path - 1];
+
+		wr_add_hint(r, "matched: chain %s, handle %llu: \"%s\", element %s comment "
+			    "\"%s\" : %s", h ? h->chain : ru->chain,
+			    (unsigned long long)(h ? h->handle : ru->handle), h ? h->text : ru->text,
+			    ru->element_key, ru->element, ru->element_verdict);
+	}
+	/* The command to look is the owner's (rule_owners.conf: kubectl get endpointslices). */
+	wr_add_hint(r, "kube-proxy: Service %s has no %sendpoints%s", ru->service,
 		    ru->service_local ? "local " : "",
 		    ru->service_local ? " on this node (externalTrafficPolicy: Local)" :
-					" (no ready Pod backs it)", ns, name);
+					" (no ready Pod backs it)");
 }
 
 static void firewalld_name(struct wr_refusal *r)
