@@ -190,6 +190,11 @@ static int resolve(const char *host, uint64_t timeout_ms, struct addrinfo **res,
 	struct timespec limit = { (time_t)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000000 };
 	int rc;
 
+	/* An address needs no resolver (nor NSS, in the static build): no thread. */
+	hints = (struct addrinfo){ .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				   .ai_flags = AI_NUMERICHOST };
+	if (!getaddrinfo(host, NULL, &hints, res))
+		return 0;
 	/* Static: a lookup that cannot be cancelled still reads and writes them. */
 	hints = (struct addrinfo){ .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	req = (struct gaicb){ .ar_name = host, .ar_request = &hints };
