@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 
@@ -84,9 +85,22 @@ static void *lane_main(void *arg)
 	return NULL;
 }
 
+/*
+ * A lane is 2.3 MB, mostly slots that fill only as refusals queue: mapped
+ * rather than calloc'd, its pages cost nothing until used (calloc from a
+ * heap that held the start's BTF parses would zero, and so touch, all).
+ */
+static struct wr_lane *lane_alloc(void)
+{
+	void *p = mmap(NULL, sizeof(struct wr_lane), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 struct wr_lane *wr_lane_new(const struct wr_lane_ops *ops, void *state)
 {
-	struct wr_lane *l = calloc(1, sizeof(*l));
+	struct wr_lane *l = lane_alloc();
 	sigset_t all, old;
 	pthread_condattr_t ca;
 	int err = 0;
@@ -113,7 +127,7 @@ struct wr_lane *wr_lane_new(const struct wr_lane_ops *ops, void *state)
 		pthread_condattr_destroy(&ca);
 		if (state)
 			ops->free(state);
-		free(l);
+		munmap(l, sizeof(*l));
 		return NULL;
 	}
 	pthread_condattr_destroy(&ca);
@@ -216,5 +230,5 @@ void wr_lane_free(struct wr_lane *l, int timeout_ms, wr_lane_done_fn done, void 
 	l->ops->free(l->state);
 	pthread_cond_destroy(&l->wake);
 	pthread_mutex_destroy(&l->lock);
-	free(l);
+	munmap(l, sizeof(*l));
 }

@@ -174,6 +174,72 @@ static void test_names_in_commands_quoted(void **state)
 	wr_owners_free(&o);
 }
 
+/* A placeholder with no value here: the pattern is passed over, never a command with a hole. */
+static void test_placeholders_filled_or_left_out(void **state)
+{
+	static const char *const holes[] = { "{", "}", "ZONE", "NAMESPACE", "SERVICE" };
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wr_owners_load(&o, "/nonexistent/rule-owners.conf", false, err,
+					sizeof(err)), 0);
+	/* Every shipped pattern, with nothing known beyond its table and chain. */
+	for (size_t i = 0; i < o.n; i++) {
+		char name[80];
+
+		snprintf(name, sizeof(name), "%s", o.v[i].pattern);
+		if (strchr(name, '*'))
+			*strchr(name, '*') = 'x';
+		found_rule(&r, o.v[i].kind == 't' ? name : "filter", o.v[i].kind == 'c' ? name : "INPUT");
+		r.rule.policy = o.v[i].kind == 'p';
+		if (o.v[i].kind == 'p')
+			snprintf(r.rule.jumps, sizeof(r.rule.jumps), "%s", name);
+		if (o.v[i].kind == 's')
+			snprintf(r.rule.text, sizeof(r.rule.text), "ip saddr @%s drop", name);
+		wr_owners_name(&o, &r);
+		for (size_t h = 0; h < sizeof(holes) / sizeof(holes[0]); h++) {
+			assert_null(strstr(r.rule.owner_command, holes[h]));
+			assert_null(strstr(r.rule.owner, holes[h]));
+		}
+	}
+
+	found_rule(&r, "firewalld", "filter_IN_public");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "firewalld");
+	assert_string_equal(r.rule.owner_command,
+			    "firewall-cmd --get-default-zone; firewall-cmd --get-active-zones");
+	found_rule(&r, "firewalld", "filter_IN_public");
+	snprintf(r.rule.zone, sizeof(r.rule.zone), "public");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "firewalld (zone public)");
+	assert_string_equal(r.rule.owner_command, "firewall-cmd --list-all --zone=public");
+	/* A name someone else chose is quoted in the command. */
+	found_rule(&r, "firewalld", "filter_IN_x");
+	snprintf(r.rule.zone, sizeof(r.rule.zone), "a b;c");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner_command, "firewall-cmd --list-all --zone='a b;c'");
+
+	found_rule(&r, "kube-proxy", "reject-chain");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "kube-proxy");
+	assert_string_equal(r.rule.owner_command,
+			    "kubectl get services,endpointslices --all-namespaces");
+	found_rule(&r, "kube-proxy", "reject-chain");
+	snprintf(r.rule.service, sizeof(r.rule.service), "default/web:https");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "kube-proxy (Service default/web:https)");
+	assert_string_equal(r.rule.owner_command, "kubectl get endpointslices -n default -l "
+				     "kubernetes.io/service-name=web");
+	found_rule(&r, "filter", "KUBE-EXTERNAL-SERVICES");
+	snprintf(r.rule.service, sizeof(r.rule.service), "kube-system/dns:");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner_command, "kubectl get endpointslices -n kube-system -l "
+				     "kubernetes.io/service-name=dns");
+	wr_owners_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_names_in_commands_quoted),
 		cmocka_unit_test(test_user_patterns_first),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_placeholders_filled_or_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
