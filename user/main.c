@@ -35,6 +35,7 @@
 #include "hooks.h"
 #include "inventory.h"
 #include "inventory_sync.h"
+#include "kernel_btf.h"
 #include "kernel_names.h"
 #include "netns.h"
 #include "proc_owner.h"
@@ -50,10 +51,9 @@
 #include "privileges.h"
 #include "rule_owners.h"
 #include "rule_sets.h"
+#include "start_heap.h"
 #include "route_lookup.h"
 #include "whyrefused.skel.h"
-
-#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
 static volatile sig_atomic_t exiting, reopen_output;
 
@@ -469,25 +469,6 @@ static void write_metrics_file(struct tracer *t)
 		fprintf(stderr, "whyrefused: %s\n", err);
 }
 
-static struct btf *load_btf(const char *path, char *err, size_t errlen)
-{
-	struct btf *btf;
-
-	if (access(path, R_OK)) {
-		if (!strcmp(path, DEFAULT_BTF))
-			snprintf(err, errlen, "this kernel has no BTF (%s: %s); whyrefused needs a "
-				 "kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE",
-				 path, strerror(errno));
-		else
-			snprintf(err, errlen, "cannot read BTF file %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	btf = btf__parse(path, NULL);
-	if (!btf)
-		snprintf(err, errlen, "cannot parse BTF from %s: %s", path, strerror(errno));
-	return btf;
-}
-
 /* --rate-limit is for the host: each CPU's bucket gets its share, at least 1/s. */
 static uint64_t rate_per_cpu(uint64_t rate)
 {
@@ -543,7 +524,7 @@ static void watch_netfilter_modules(struct tracer *t, struct wr_start_info *s)
 static int run(struct tracer *t)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	const char *btf_path = t->opts.btf_path ? t->opts.btf_path : DEFAULT_BTF;
+	const char *btf_path = t->opts.btf_path ? t->opts.btf_path : WR_KERNEL_BTF;
 	struct wr_start_info start = { 0 };
 	struct ring_buffer *rb = NULL;
 	struct wr_hook_plan *plan = &t->plan;
@@ -563,7 +544,8 @@ static int run(struct tracer *t)
 		fail("missing capabilities: %s (run as root)", missing);
 		return 1;
 	}
-	btf = load_btf(btf_path, err, sizeof(err));
+	wr_start_heap_warm();
+	btf = wr_kernel_btf_load(btf_path, err, sizeof(err));
 	if (!btf) {
 		fail("%s", err);
 		return 1;
@@ -627,6 +609,7 @@ static int run(struct tracer *t)
 	wr_hooks_configure(t->skel, plan);
 
 	e = whyrefused_bpf__load(t->skel);
+	wr_start_heap_release();
 	if (e) {
 		fail("failed to load BPF programs: %s (run with -v for the verifier log)",
 		     strerror(-e));
