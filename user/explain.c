@@ -348,5 +348,10 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 			 "a firewall rule rejected the SYN with %s (its verdict: its answer was "
 			 "not watched); the client sees %s",
 			 wr_reply_name(r, reply, sizeof(reply)), r->client_sees);
+	if (r->nat.found && r->nat.told[0]) {	/* what NAT did stays said */
+		size_t n = strlen(r->explanation);
+
+		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", r->nat.told);
+	}
 	return true;
 }

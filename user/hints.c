@@ -29,10 +29,15 @@ static bool same_place(const struct wr_listener *a, const struct wr_listener *b)
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* The port list names a port and its program once, whatever the addresses. */
+/*
+ * The port list names a port and its program once, whatever the addresses
+ * (a container's port holders, one per address family, are one program).
+ */
 static bool same_port_and_program(const struct wr_listener *a, const struct wr_listener *b)
 {
-	return a->netns == b->netns && a->port == b->port && a->pid == b->pid &&
+	bool one_container = a->publishes.id[0] && !strcmp(a->publishes.id, b->publishes.id);
+
+	return a->netns == b->netns && a->port == b->port && (a->pid == b->pid || one_container) &&
 	       !strcmp(a->comm, b->comm);
 }
 
@@ -167,6 +172,24 @@ static bool same_listener_slot(const struct wr_listener *l, const struct wr_refu
 	return l->netns == r->netns && l->port == r->dport;
 }
 
+/*
+ * The same owner: one process, or the port holders of one container
+ * (docker-proxy runs one process per address family and port).
+ */
+static bool same_owner(const struct wr_listener *a, const struct wr_listener *b)
+{
+	if (a->publishes.id[0] || b->publishes.id[0])
+		return !strcmp(a->publishes.id, b->publishes.id) &&
+		       !strcmp(a->publishes.runtime, b->publishes.runtime);
+	return a->pid == b->pid;
+}
+
+/* Published for a container other than the one that stopped (or for any, when none did)? */
+static bool published_for_another(const struct wr_listener *l, const struct wr_listen_record *stop)
+{
+	return l->publishes.runtime[0] && !(stop && same_owner(l, &stop->l));
+}
+
 /* The newest history record of this netns and port, if it is a stop. */
 static const struct wr_listen_record *last_stop(const struct wr_inventory *inv,
 						const struct wr_refusal *r)
@@ -185,7 +208,7 @@ static const struct wr_listen_record *last_stop(const struct wr_inventory *inv,
 	 */
 	for (size_t j = i; !wr_listener_accepts(&h->l, r->family, r->daddr_raw) &&
 			   (o = wr_inv_history(inv, j)) != NULL; j++) {
-		if (o->stop && same_listener_slot(&o->l, r) && o->l.pid == h->l.pid &&
+		if (o->stop && same_listener_slot(&o->l, r) && same_owner(&o->l, &h->l) &&
 		    h->ts.tv_sec - o->ts.tv_sec <= 1 &&
 		    wr_listener_accepts(&o->l, r->family, r->daddr_raw))
 			return o;
@@ -224,14 +247,18 @@ static void list_ports(struct wr_refusal *r, const struct wr_inventory *inv)
 
 	for (i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
-		char item[48];
+		char item[128];
 
 		if (l->netns != r->netns || listed_before(inv, i, same_port_and_program))
 			continue;
 		total++;
-		if (shown == 8 || n + 40 >= sizeof(list))
+		if (shown == 8 || n + sizeof(item) >= sizeof(list))
 			continue;
-		if (l->pid)
+		if (l->publishes.runtime[0])
+			snprintf(item, sizeof(item), "%s%u (%s for container %s)", shown ? ", " : "",
+				 l->port, l->comm,
+				 l->publishes.name[0] ? l->publishes.name : l->publishes.id);
+		else if (l->pid)
 			snprintf(item, sizeof(item), "%s%u (%s)", shown ? ", " : "", l->port, l->comm);
 		else
 			snprintf(item, sizeof(item), "%s%u", shown ? ", " : "", l->port);
@@ -257,11 +284,15 @@ static bool same_service(const struct wr_listen_record *h, const struct wr_liste
 	       !strcmp(h->l.comm, stop->l.comm);
 }
 
-/* How many processes of this service stopped listening lately (its sockets count once). */
+/*
+ * How many processes of this service stopped listening lately (its sockets
+ * count once), or how many times its container stopped (its port holders,
+ * one per address family, stop together: once).
+ */
 static unsigned stops_lately(const struct wr_inventory *inv, const struct wr_listen_record *stop,
 			     const struct timespec *now)
 {
-	uint32_t pids[64];
+	const struct wr_listen_record *seen[64];
 	unsigned n = 0, j;
 	const struct wr_listen_record *h;
 
@@ -269,10 +300,13 @@ static unsigned stops_lately(const struct wr_inventory *inv, const struct wr_lis
 		if (!h->stop || now->tv_sec - h->ts.tv_sec > RESTART_WINDOW_S ||
 		    !same_service(h, stop))
 			continue;
-		for (j = 0; j < n && pids[j] != h->l.pid; j++)
-			;
+		for (j = 0; j < n; j++)
+			if (seen[j]->l.pid == h->l.pid ||
+			    (h->l.publishes.id[0] && same_owner(&seen[j]->l, &h->l) &&
+			     labs((long)(seen[j]->ts.tv_sec - h->ts.tv_sec)) <= 2))
+				break;
 		if (j == n)
-			pids[n++] = h->l.pid;
+			seen[n++] = h;
 	}
 	return n;
 }
@@ -328,14 +362,17 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 	if (stop->l.publishes.runtime[0]) {
 		/* Its port holder ended with it: the container stopped. */
 		const struct wr_container *c = &stop->l.publishes;
-		const char *name = c->name[0] ? c->name : c->id;
-		char label[96];
+		char label[96], name[WR_QUOTED_LEN], filter[WR_QUOTED_LEN], raw[80];
 
+		/* The name is the container owner's choice: quoted for the shell. */
 		wr_container_label(c, label, sizeof(label));
+		wr_shell_quote(c->name[0] ? c->name : c->id, name, sizeof(name));
+		snprintf(raw, sizeof(raw), "name=%s", c->name[0] ? c->name : c->id);
+		wr_shell_quote(raw, filter, sizeof(filter));
 		wr_add_hint(r, "%s, which published this port, stopped%s %s, %s (%s, pid %u, held "
-			    "the port) -- %s ps --all --filter name=%s; %s logs %s", label,
+			    "the port) -- %s ps --all --filter %s; %s logs %s", label,
 			    stop->after.tv_sec && !end ? " by" : " at", when, ago, stop->l.comm,
-			    stop->l.pid, c->runtime, name, c->runtime, name);
+			    stop->l.pid, c->runtime, filter, c->runtime, name);
 	} else if (r->last_end.how != WR_END_NONE && (end || !stop->after.tv_sec)) {
 		wr_add_hint(r, "%s %s at %s, %s%s", who, what, when, ago, look);
 	} else if (r->last_end.how != WR_END_NONE) {	/* --light: closed, seen by a poll */
@@ -388,6 +425,57 @@ static const struct wr_listener *would_take(const struct wr_inventory *inv,
 	return any;
 }
 
+/*
+ * A port holder that forwards to this address and port (docker-proxy): the
+ * SYN was its own connection, made for a client it had accepted.
+ */
+static const struct wr_listener *forwarder(const struct wr_inventory *inv,
+					   const struct wr_refusal *r)
+{
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (l->publishes.to_port == r->dport && l->publishes.to_addr[0] &&
+		    !strcmp(l->publishes.to_addr, r->daddr))
+			return l;
+	}
+	return NULL;
+}
+
+static void hint_forwarded(struct wr_refusal *r, const struct wr_listener *proxy)
+{
+	char who[256], ep[WR_ADDR_STRLEN + 24];
+
+	if (!proxy)
+		return;
+	wr_listener_describe(proxy, who, sizeof(who));
+	snprintf(r->explanation, WR_TEXT_LEN,
+		 "no socket listens on %s; the kernel answered with RST the connection %s made "
+		 "for a client of its own", wr_server_endpoint(r, ep, sizeof(ep)), proxy->comm);
+	/* docker-proxy closes the client's connection: a reset once the client has sent data. */
+	r->client_sees = "a connection accepted, then reset or closed by the proxy";
+	wr_add_hint(r, "%s, accepted the client's connection and forwarded it here: refused, it "
+		    "closed the client's connection -- the client (who dialled port %u) sees it "
+		    "reset or closed (curl: Connection reset by peer, or Empty reply from server), "
+		    "not refused", who, proxy->port);
+}
+
+/* Is network namespace `netns` a container that publishes a port (a port holder names it)? */
+static bool container_publishes(const struct wr_hint_ctx *ctx, uint32_t netns)
+{
+	struct wr_container c;
+
+	if (!ctx->netns_container || !ctx->netns_container(ctx->arg, netns, &c))
+		return false;
+	for (size_t i = 0; i < ctx->inv->n; i++) {
+		const struct wr_container *p = &ctx->inv->v[i].publishes;
+
+		if (p->id[0] && !strcmp(p->id, c.id) && !strcmp(p->runtime, c.runtime))
+			return true;
+	}
+	return false;
+}
+
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 {
 	const struct wr_inventory *inv = ctx->inv;
@@ -404,6 +492,8 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		wr_blocker_lookup_refused(r, taker);
 		return;
 	}
+	if (!r->nat.found)
+		hint_forwarded(r, forwarder(inv, r));
 	if (stop)
 		hint_stop(ctx, r, stop);
 	for (i = 0; i < inv->n; i++) {
@@ -429,6 +519,8 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 
 		if (l->netns == r->netns || l->port != r->dport || listed_before(inv, i, same_place))
 			continue;
+		if (container_publishes(ctx, l->netns))
+			continue;
 		add_related(r, l, WR_REL_OTHER_NETNS);
 		wr_listener_describe(l, who, sizeof(who));
 		ctx->netns_label(ctx->arg, l->netns, ns, sizeof(ns));
@@ -445,6 +537,9 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 		if (!wr_listener_accepts(l, r->family, r->daddr_raw) || !device_ok(l, r))
 			continue;
 		if (!same_program && !port_looks_alike(l->port, r->dport))
+			continue;
+		/* Another container's published port is that container's, not a wrong port. */
+		if (published_for_another(l, stop))
 			continue;
 		add_related(r, l, WR_REL_OTHER_PORT);
 		wr_listener_describe(l, who, sizeof(who));

@@ -25,6 +25,8 @@ struct wr_hint_ctx {
 	const struct wr_proc_ends *ends;
 	/* Optional: is process `pid` still running? */
 	bool (*alive)(void *arg, uint32_t pid);
+	/* Optional: the container network namespace `netns` is (netns.c's wr_netns_container). */
+	bool (*netns_container)(void *arg, uint32_t netns, struct wr_container *c);
 	void *arg;
 };
 

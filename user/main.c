@@ -175,6 +175,13 @@ static bool process_alive(void *arg, uint32_t pid)
 	return wr_process_running(pid);
 }
 
+static bool netns_container(void *arg, uint32_t netns, struct wr_container *c)
+{
+	struct tracer *t = arg;
+
+	return wr_netns_container(&t->netns, netns, c);
+}
+
 static void label_ifindex(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_t len)
 {
 	struct tracer *t = arg;
@@ -226,7 +233,8 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 {
 	struct wr_hint_ctx hctx = { .inv = &t->inv, .netns_label = label_netns,
 				    .ifname = label_ifindex, .ends = &t->ends,
-				    .alive = process_alive, .arg = t };
+				    .alive = process_alive, .netns_container = netns_container,
+				    .arg = t };
 
 	clock_gettime(CLOCK_REALTIME, &hctx.now);
 	if (r->kind == WR_EV_UNANSWERED || r->cause == WR_CAUSE_BACKLOG_FULL) {

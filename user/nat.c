@@ -37,7 +37,8 @@ void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here)
 		return;
 	endpoint(r->family, r->nat.daddr, r->nat.dport, dialled, sizeof(dialled));
 	endpoint(r->family, r->nat.to_daddr, r->nat.to_dport, to, sizeof(to));
-	snprintf(r->explanation + n, sizeof(r->explanation) - n,
-		 "; the client dialled %s and DNAT in %s sent it to %s%s%s", dialled, where, to,
+	snprintf(r->nat.told, sizeof(r->nat.told),
+		 "the client dialled %s and DNAT in %s sent it to %s%s%s", dialled, where, to,
 		 here ? " in " : "", here ? here : "");
+	snprintf(r->explanation + n, sizeof(r->explanation) - n, "; %s", r->nat.told);
 }

@@ -15,6 +15,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
 
+#include "docker_state.h"
 #include "nat.h"
 
 #define MAX_NETNS_SEARCHED	64
@@ -374,7 +375,13 @@ found:
 	if (!r->nat.found)
 		return;
 	if (r->nat.netns == r->netns) {
-		wr_nat_explain(r, "this network namespace", NULL);
+		/* Blocked before it left (a DOCKER-USER rule): the container it was sent to. */
+		if (!r->in_container &&
+		    wr_docker_container_at("", r->nat.to_daddr, &r->container)) {
+			r->in_container = true;
+			wr_container_label(&r->container, here, sizeof(here));
+		}
+		wr_nat_explain(r, "this network namespace", r->in_container ? here : NULL);
 		return;
 	}
 	wr_netns_label(nsl, r->nat.netns, where, sizeof(where));

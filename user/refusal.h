@@ -99,6 +99,7 @@ struct wr_nat {
 	uint16_t dport;
 	char to_daddr[WR_ADDR_STRLEN];	/* where NAT sent it */
 	uint16_t to_dport;
+	char told[384];			/* nat.c's sentence, kept for an explanation rewritten */
 };
 
 /* The route this namespace gives a packet to the client (route_back.c). */

@@ -76,13 +76,45 @@ static void ifname(void *arg, uint32_t netns, uint32_t ifindex, char *buf, size_
 	snprintf(buf, len, "eth%u", ifindex);
 }
 
+/* NS_WEB is Docker's container "web" (id WEB_ID); no other namespace is a container. */
+#define WEB_ID "5006dca250ee16391d387494b367f653eb93a1314825399232417397c101017a"
+#define DB_ID "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static bool netns_container(void *arg, uint32_t netns, struct wr_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (netns != NS_WEB)
+		return false;
+	snprintf(c->runtime, sizeof(c->runtime), "docker");
+	snprintf(c->id, sizeof(c->id), WEB_ID);
+	snprintf(c->name, sizeof(c->name), "web");
+	return true;
+}
+
+/* docker-proxy (pid) on addr:port, forwarding to container `name` at to_addr:80. */
+static struct wr_listener proxy(const char *addr, uint16_t port, uint32_t pid, const char *name,
+				const char *id, const char *to_addr)
+{
+	struct wr_listener l = listener(NS_HOST, addr, port, pid, "docker-proxy");
+
+	snprintf(l.publishes.runtime, sizeof(l.publishes.runtime), "docker");
+	snprintf(l.publishes.id, sizeof(l.publishes.id), "%s", id);
+	snprintf(l.publishes.name, sizeof(l.publishes.name), "%s", name);
+	snprintf(l.publishes.to_addr, sizeof(l.publishes.to_addr), "%s", to_addr);
+	l.publishes.to_port = 80;
+	if (l.family == AF_INET6)
+		l.v6only = true;
+	return l;
+}
+
 #define IFINDEX_IN 3	/* where the test SYNs come in */
 
 /* A SYN to daddr:port in netns, refused with RST, explained and hinted. */
 static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netns)
 {
 	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
-				   .ifname = ifname, .ends = &ends };
+				   .ifname = ifname, .ends = &ends,
+				   .netns_container = netns_container };
 	struct wr_refusal r;
 
 	memset(&r, 0, sizeof(r));
@@ -393,8 +425,95 @@ static void test_stopped_container_that_published_the_port(void **state)
 					   "stopped at "));
 	assert_non_null(strstr(r.hints[0], ", 60 s ago (conmon, pid 900, held the port) -- podman "
 					   "ps --all --filter name=shop; podman logs shop"));
-	assert_string_equal(r.hints[1], "conmon (pid 901) on 0.0.0.0:8080, the port published for "
-					"container web (podman) -- wrong port?");
+	/* Another container's port is no "wrong port": listed, with its container. */
+	assert_string_equal(r.hints[1], "this network namespace listens on TCP port 8080 (conmon for "
+					"container web)");
+}
+
+/*
+ * docker stop: the container's two proxies (0.0.0.0 and [::], one process
+ * each) stop together, the [::] one last. An IPv4 client's last listener is
+ * the 0.0.0.0 one, the container stopped once, its name quoted in the
+ * commands, and another container's published port is no wrong port.
+ */
+static void test_docker_stop_is_one_stop_of_its_proxies(void **state)
+{
+	struct wr_listener v4 = proxy("0.0.0.0", 8082, 910, "my shop", DB_ID, "203.0.113.3");
+	struct wr_listener v6 = proxy("::", 8082, 911, "my shop", DB_ID, "203.0.113.3");
+
+	history(v4, false, NOW - 600);
+	history(v6, false, NOW - 600);
+	history(v4, true, NOW - 60);
+	history(v6, true, NOW - 60);
+	add(proxy("0.0.0.0", 8080, 920, "web", WEB_ID, "203.0.113.2"));
+	add(proxy("::", 8080, 921, "web", WEB_ID, "203.0.113.2"));
+	struct wr_refusal r = refused("192.0.2.1", 8082, NS_HOST);
+
+	assert_true(r.has_last_listener);
+	assert_int_equal(r.last_listener.l.family, AF_INET);
+	assert_int_equal(r.last_listener.l.pid, 910);
+	assert_int_equal(r.restarts, 1);
+	assert_non_null(strstr(r.hints[0], "container my shop (docker), which published this port"));
+	assert_non_null(strstr(r.hints[0], "-- docker ps --all --filter 'name=my shop'; docker logs "
+					   "'my shop'"));
+	assert_int_equal(r.n_hints, 2);
+	assert_string_equal(r.hints[1], "this network namespace listens on TCP port 8080 "
+					"(docker-proxy for container web)");
+}
+
+/* A container stopped twice within the restart window: two stops, not four. */
+static void test_docker_restarts_count_the_container(void **state)
+{
+	struct wr_listener v4 = proxy("0.0.0.0", 8082, 910, "shop", DB_ID, "203.0.113.3");
+	struct wr_listener v6 = proxy("::", 8082, 911, "shop", DB_ID, "203.0.113.3");
+
+	for (int i = 0; i < 2; i++) {
+		v4.pid = 910 + 10 * (uint32_t)i;
+		v6.pid = 911 + 10 * (uint32_t)i;
+		history(v4, false, NOW - 100 + 40 * i);
+		history(v6, false, NOW - 100 + 40 * i);
+		history(v4, true, NOW - 80 + 40 * i);
+		history(v6, true, NOW - 79 + 40 * i);
+	}
+	struct wr_refusal r = refused("192.0.2.1", 8082, NS_HOST);
+
+	assert_int_equal(r.restarts, 2);
+}
+
+/*
+ * Hairpin: a client on the host dialled 127.0.0.1:8081, docker-proxy took
+ * it and connected to its container, which refused. The refusal is told as
+ * the proxy's connection, and web (whose port 80 is published) is no
+ * "container whose port is not published".
+ */
+static void test_refused_behind_docker_proxy(void **state)
+{
+	add(proxy("0.0.0.0", 8081, 930, "lo", DB_ID, "203.0.113.5"));
+	add(proxy("0.0.0.0", 8080, 920, "web", WEB_ID, "203.0.113.2"));
+	add(listener(NS_WEB, "::", 80, 950, "httpd"));
+	struct wr_refusal r = refused("203.0.113.5", 80, NS_HOST + 7);
+
+	assert_non_null(strstr(r.explanation, "no socket listens on 203.0.113.5:80; the kernel "
+					      "answered with RST the connection docker-proxy made "
+					      "for a client of its own"));
+	assert_string_equal(r.client_sees, "a connection accepted, then reset or closed by the proxy");
+	assert_non_null(strstr(r.hints[0], "docker-proxy (pid 930) on 0.0.0.0:8081, the port "
+					   "published for container lo (docker), accepted the "
+					   "client's connection"));
+	assert_non_null(strstr(r.hints[0], "(who dialled port 8081)"));
+	for (size_t i = 0; i < r.n_hints; i++)
+		assert_null(strstr(r.hints[i], "not published"));
+	for (size_t i = 0; i < r.n_related; i++)
+		assert_int_not_equal(r.related[i].relation, WR_REL_OTHER_NETNS);
+}
+
+/* The same listener in a container that publishes nothing is still a fair question. */
+static void test_container_not_publishing_is_asked(void **state)
+{
+	add(listener(NS_WEB, "::", 80, 950, "httpd"));
+	struct wr_refusal r = refused("203.0.113.5", 80, NS_HOST + 7);
+
+	assert_non_null(strstr(r.hints[0], "not published or forwarded?"));
 }
 
 static void test_restarted_elsewhere_same_program(void **state)
@@ -633,6 +752,10 @@ int main(void)
 		T(test_stopped_service_comes_first),
 		T(test_restarted_elsewhere_same_program),
 	T(test_stopped_container_that_published_the_port),
+	T(test_docker_stop_is_one_stop_of_its_proxies),
+	T(test_docker_restarts_count_the_container),
+	T(test_refused_behind_docker_proxy),
+	T(test_container_not_publishing_is_asked),
 	T(test_stop_told_by_its_end),
 	T(test_an_old_end_is_not_this_stop),
 	T(test_dual_stack_stop_names_the_socket_that_took_it),
