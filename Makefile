@@ -31,7 +31,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c \
 	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/route_back.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
+	      user/on_demand.c user/route_back.c user/tproxy.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
 	      user/nl_kernel.c \
 	      user/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
@@ -216,7 +216,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts fw_objects unit_syslog route_back client_errqueue
+	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -578,13 +578,25 @@ static int nft_chain_lines(const struct wr_netns *ns, struct wr_refusal *r, char
 			   size_t len)
 {
 	/* -t: no set elements (a blocklist's can take nft seconds to print). */
-	char *json_argv[] = { "nft", "-t", "-j", "list", "ruleset", NULL };
-	char *text_argv[] = { "nft", "-t", "-s", "-a", "list", "ruleset", NULL };
+	char *json_argv[] = { "nft", "-t", "-j", "list", "ruleset", NULL, NULL, NULL };
+	char *text_argv[] = { "nft", "-t", "-s", "-a", "list", "ruleset", NULL, NULL, NULL };
+	const char *ipt = wr_ipt_nft_table(r->rule.family, r->rule.table);
 	char *buf = malloc(LISTING_MAX);
 	int ret = -EIO;
 
 	if (!buf)
 		return -ENOMEM;
+	/*
+	 * A table iptables-nft made: that table only, by its name from
+	 * iptables' own list. nft 1.0.6's JSON of a whole ruleset stops short
+	 * (exit 0) at an owner table listed after an xt target (TPROXY...),
+	 * which would withhold every such rule's text.
+	 */
+	if (ipt) {
+		json_argv[4] = text_argv[5] = "table";
+		json_argv[5] = text_argv[6] = !strcmp(r->rule.family, "ip6") ? "ip6" : "ip";
+		json_argv[6] = text_argv[7] = (char *)ipt;
+	}
 	if (run_listing(ns, json_argv, buf))
 		goto out;
 	ret = -EILSEQ;

@@ -53,6 +53,7 @@
 #include "rule_sets.h"
 #include "start_heap.h"
 #include "route_lookup.h"
+#include "tproxy.h"
 #include "whyrefused.skel.h"
 
 static volatile sig_atomic_t exiting, reopen_output;
@@ -308,6 +309,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 
 	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
+	wr_tproxy_explain(&t->inv, r);
 	wr_rule_sets_hint(r);
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
