@@ -196,29 +196,31 @@ void wr_blocker_tell(struct wr_refusal *r)
 		wr_shell_quote(b->cgroup_unit, q, sizeof(q));
 		if (wr_blocker_is_systemd(b->program) && b->cgroup_unit[0]) {
 			snprintf(r->explanation, WR_TEXT_LEN, "systemd's IPAddressDeny=/IPAddressAllow= "
-				 "of %s dropped the SYN to %s: its program %s (id %u) on cgroup %s "
-				 "ingress%s; the client usually sees a timeout", b->cgroup_unit, who, b->program,
-				 b->id, b->cgroup, more);
+				 "of %s dropped the SYN (its program %s, id %u, on cgroup %s ingress%s); "
+				 "%s there; the client usually sees a timeout", b->cgroup_unit,
+				 b->program, b->id, b->cgroup, more, l ? who : "its listener");
 			snprintf(b->command, sizeof(b->command),
 				 "systemctl show -p IPAddressDeny -p IPAddressAllow %s", q);
 		} else {
-			snprintf(r->explanation, WR_TEXT_LEN, "a BPF program on the cgroup of %s dropped "
-				 "the SYN: %s (id %u, %s) on cgroup %s ingress%s; the client usually sees "
-				 "a timeout", who, b->program, b->id, holder, b->cgroup, more);
+			snprintf(r->explanation, WR_TEXT_LEN, "a cgroup BPF program dropped the SYN: %s "
+				 "(id %u, %s) on cgroup %s ingress%s; %s in that cgroup; the client "
+				 "usually sees a timeout", b->program, b->id, holder, b->cgroup, more,
+				 l ? who : "its listener");
 			snprintf(b->command, sizeof(b->command), "bpftool cgroup tree; bpftool prog "
 				 "show id %u", b->id);
 		}
 		break;
 	case WR_BLK_SOCKET_FILTER:
 		if (b->looked)
-			snprintf(r->explanation, WR_TEXT_LEN, "the socket's own filter (SO_ATTACH_FILTER "
-				 "or SO_ATTACH_BPF, set by the program) dropped the SYN to %s: no cgroup "
-				 "ingress program is on its cgroup%s%s or above; the client usually sees a "
-				 "timeout", l ? who : "the listener", b->cgroup[0] ? " " : "", b->cgroup);
+			snprintf(r->explanation, WR_TEXT_LEN, "the listener's own socket filter "
+				 "(SO_ATTACH_FILTER or SO_ATTACH_BPF, set by its program) dropped the SYN: "
+				 "%s, and no cgroup ingress program is on its cgroup%s%s or above; the "
+				 "client usually sees a timeout", l ? who : "its listener is not known",
+				 b->cgroup[0] ? " " : "", b->cgroup);
 		else
 			snprintf(r->explanation, WR_TEXT_LEN, "a socket filter (SO_ATTACH_FILTER/BPF) "
-				 "or a cgroup BPF program dropped the SYN to %s; the client usually sees "
-				 "a timeout", l ? who : "the listener");
+				 "or a cgroup BPF program dropped the SYN%s%s; the client usually sees a "
+				 "timeout", l ? ": " : "", l ? who : "");
 		snprintf(b->command, sizeof(b->command), "bpftool cgroup tree; bpftool prog show");
 		break;
 	case WR_BLK_TC:

@@ -26,7 +26,7 @@
 #define TTL_MS		2000	/* listings and holders this fresh are used again */
 #define LINKS_MAX	4096
 #define MAX_FDS		8192	/* BPF fds of all processes kept from one walk */
-#define WALK_MS		300	/* a walk of /proc stops here (holder then unknown) */
+#define WALK_MS		2000	/* a walk of /proc stops here (holder then unknown, said so) */
 #define MAX_IDS		64
 #define TCX_INGRESS	46	/* BPF_TCX_INGRESS (Linux 6.6); Debian 12's headers predate it */
 

@@ -317,6 +317,15 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 		wr_metrics_count_blocked_listening(&t->metrics, r->cause, r->dport);
 }
 
+/* SOCKET_FILTER, TC_INGRESS: a BPF program to name (bpf_lane.c), and the listener it hit. */
+static void expect_blocker(struct tracer *t, struct wr_refusal *r)
+{
+	if (!wr_blocker_expected(r, NULL) || r->blocker.kind != WR_BLK_SOCKET_FILTER)
+		return;
+	wr_sync_owners(&t->inv, r->netns);	/* its cgroup is its owner's */
+	wr_blocker_expected(r, wr_reached_listener(&t->inv, r));
+}
+
 static void on_refusal(struct tracer *t, const void *data, size_t size)
 {
 	const struct wr_netns *ns;
@@ -336,7 +345,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.answers_unwatched = !wr_switch_answer_watched(&t->sw, r.family, ev.hdr.ts_ns);
 	wr_explain(&r);
 	wr_switch_refusal(&t->sw, &r);
-	wr_blocker_expected(&r, wr_reached_listener(&t->inv, &r));	/* SOCKET_FILTER, TC_INGRESS */
+	expect_blocker(t, &r);
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
