@@ -53,6 +53,12 @@ TOOL_SRCS  += user/blocker_words.c user/tc_filters.c user/bpf_blockers.c user/bp
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
+# --journal: records as journald fields (pure, unit tested), sent with libsystemd.
+CORE_SRCS  += user/journal_fields.c
+TOOL_SRCS  += user/journal_fields.c user/journal_send.c
+TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
+
 ifeq ($(V),1)
 Q   :=
 msg :=
@@ -113,6 +119,11 @@ DEPS_PKGS += mmdebstrap e2fsprogs
 # test_docker_published_port.sh: each scenario starts its own dockerd in a namespace;
 # the policy-rc.d below keeps the install from starting docker or containerd here.
 DEPS_PKGS += docker.io
+# Debian's Prometheus and promtool (test_prometheus_scrape.sh, test_prometheus_rules.sh):
+# each scenario runs its own on loopback and a random port. The package's service is
+# kept from starting by the policy-rc.d below and, when deps installs it, disabled:
+# nothing of it listens on :9090, now or after a reboot.
+DEPS_PKGS += prometheus
 DEPS_PKGS += firewalld
 
 # fail2ban and podman (real firewall owners and containers for the tests) may
@@ -122,7 +133,9 @@ deps:
 	apt-get update
 	@if [ -e /usr/sbin/policy-rc.d ]; then own=; else own=1; \
 		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi; \
+	had_prom=$$(dpkg-query -W -f='$${Status}' prometheus 2>/dev/null || true); \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS_PKGS); rc=$$?; \
+	case "$$had_prom" in *" installed") ;; *) systemctl disable prometheus.service >/dev/null 2>&1 || true ;; esac; \
 	[ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
 
 $(BUILD)/vmlinux.h:
@@ -185,9 +198,12 @@ STATIC_LIBS := -lbpf -lelf -lz -lnftnl -pthread
 static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
 
 # No libnetfilter_conntrack.a in Debian: the static binary looks no NAT up;
-# no libsystemd.a: it asks systemd about no unit (user/unit_status_none.c).
-STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o $(BUILD)/user/unit_status.o,$(TOOL_OBJS)) \
-	       $(BUILD)/user/nat_lookup_none.o $(BUILD)/user/unit_status_none.o $(BUILD)/user/mnl_static.o
+# no libsystemd.a: it asks systemd about no unit (user/unit_status_none.c) and
+# --journal says it cannot (user/journal_send_none.c).
+STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o $(BUILD)/user/unit_status.o \
+			$(BUILD)/user/journal_send.o,$(TOOL_OBJS)) \
+	       $(BUILD)/user/nat_lookup_none.o $(BUILD)/user/unit_status_none.o $(BUILD)/user/mnl_static.o \
+	       $(BUILD)/user/journal_send_none.o
 
 $(BUILD)/whyrefused-static: $(STATIC_OBJS)
 	$(call msg,LD,$@)

@@ -56,6 +56,7 @@ struct wr_options {
 	bool metrics;			/* --metrics ADDR:PORT given */
 	struct wr_sockaddr metrics_addr;	/* where to serve Prometheus text */
 	const char *metrics_file;	/* --metrics-file PATH (node_exporter textfile) */
+	bool journal;			/* --journal: records to systemd-journald (journal_send.h) */
 	const char *client;		/* --client HOST:PORT: the client's view (client_probe.h) */
 	uint64_t client_timeout_ms;	/* --timeout: per address of HOST, and its lookup */
 	unsigned max_hops;		/* --max-hops: TTL probing after silence; 0: none */

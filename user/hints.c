@@ -426,10 +426,8 @@ static const struct wr_listener *would_take(const struct wr_inventory *inv,
 }
 
 /*
- * A port holder that forwards to this address and port (docker-proxy), and
- * the SYN came from where it connects from (its network's gateway): the
- * SYN was its own connection, made for a client it had accepted. A client
- * DNAT'ed there keeps its own address.
+ * A port holder that forwards to this address and port (docker-proxy): the
+ * SYN was its own connection, made for a client it had accepted.
  */
 static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 					   const struct wr_refusal *r)
@@ -438,8 +436,7 @@ static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 		const struct wr_listener *l = &inv->v[i];
 
 		if (l->publishes.to_port == r->dport && l->publishes.to_addr[0] &&
-		    !strcmp(l->publishes.to_addr, r->daddr) &&
-		    !strcmp(l->publishes.from_addr, r->saddr))
+		    !strcmp(l->publishes.to_addr, r->daddr))
 			return l;
 	}
 	return NULL;

@@ -35,6 +35,7 @@
 #include "hooks.h"
 #include "inventory.h"
 #include "inventory_sync.h"
+#include "journal_send.h"
 #include "kernel_btf.h"
 #include "kernel_names.h"
 #include "netns.h"
@@ -835,6 +836,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (t.opts.journal && (ret = wr_journal_check(err, sizeof(err)))) {
+		fail("%s", err);
+		if (ret == -ENOSYS)	/* asked of a build that cannot */
+			return 2;
+		t.opts.journal = false;	/* no journald here: stdout, as said */
+	}
 	if (wr_sink_init(&t.sink, fd, SINK_BYTES)) {
 		fail("out of memory");
 		return 1;
@@ -842,10 +849,12 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_hangup;
 	sigaction(SIGHUP, &sa, NULL);
 
-	color = t.opts.color == WR_COLOR_ALWAYS ||
-		(t.opts.color == WR_COLOR_AUTO && !t.opts.output && isatty(STDOUT_FILENO));
+	color = !t.opts.journal && (t.opts.color == WR_COLOR_ALWAYS ||
+		(t.opts.color == WR_COLOR_AUTO && !t.opts.output && isatty(STDOUT_FILENO)));
 	wr_output_init(&t.out, stdout, stderr, t.opts.json, color);
 	t.out.sink = &t.sink;
+	if (t.opts.journal)
+		t.out.journal_send = wr_journal_send;
 	ret = run(&t);
 	wr_output_free(&t.out);
 	if (t.opts.output)

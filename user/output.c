@@ -3,10 +3,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 
 #include "explain.h"
+#include "journal_fields.h"
 #include "utf8.h"
 
 #define COLOR_RED	"\033[1;31m"
@@ -27,6 +30,8 @@ void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool co
 void wr_output_free(struct wr_output *o)
 {
 	jw_free(&o->jw);
+	free(o->journal);
+	o->journal = NULL;
 }
 
 void wr_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
@@ -66,6 +71,8 @@ static void emit(struct wr_output *o, FILE *f, const char *line)
 	}
 	o->written++;
 }
+
+static void info_line(struct wr_output *o, const char *event, int priority, const char *line);
 
 static void json_begin(struct wr_output *o, const struct timespec *ts, const char *event)
 {
@@ -129,7 +136,7 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "). Ctrl-C to stop.");
 	for (i = 0; i < s->n_notes && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n  note: %s", s->notes[i]);
-	emit(o, o->info, line);
+	info_line(o, "start", LOG_INFO, line);
 }
 
 void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *event,
@@ -162,7 +169,7 @@ void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const 
 		if (!strcmp(s->hooks[i].signal, "verdicts"))
 			n += (size_t)snprintf(line + n, sizeof(line) - n, " (verdicts=%s)",
 					      s->hooks[i].hook);
-	emit(o, o->info, line);
+	info_line(o, event, LOG_INFO, line);
 }
 
 static const char *relation_name(enum wr_relation rel)
@@ -599,9 +606,11 @@ void wr_text_sanitize(char *dst, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
-static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
+/* The text record: its line and hint lines; `clock`: the time first (not in the journal). */
+static void text_refusal_line(const struct wr_output *o, const struct wr_refusal *r, bool clock,
+			      char *line, size_t len)
 {
-	char line[2048], when[16], client[WR_ADDR_STRLEN + 10], server[WR_ADDR_STRLEN + 10];
+	char when[16], client[WR_ADDR_STRLEN + 10], server[WR_ADDR_STRLEN + 10];
 	char clean[WR_TEXT_LEN];
 	const char *fmt = r->family == AF_INET6 ? "[%s]:%u" : "%s:%u";
 	struct tm tm;
@@ -612,27 +621,83 @@ static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 	snprintf(client, sizeof(client), fmt, r->saddr, r->sport);
 	snprintf(server, sizeof(server), fmt, r->daddr, r->dport);
 	wr_text_sanitize(clean, r->explanation, sizeof(clean));
-	n = (size_t)snprintf(line, sizeof(line), "%s %s%-8s%s %s -> %s  %s", when,
+	n = (size_t)snprintf(line, len, "%s%s%s%-8s%s %s -> %s  %s", clock ? when : "",
+			     clock ? " " : "",
 			     o->color ? label_color(r->cause) : "", wr_cause_label(r->cause),
 			     o->color ? COLOR_OFF : "", client, server, clean);
-	if (r->retries && n < sizeof(line))
-		n += (size_t)snprintf(line + n, sizeof(line) - n, " (%u retries folded)",
+	if (r->retries && n < len)
+		n += (size_t)snprintf(line + n, len - n, " (%u retries folded)",
 				      r->retries);
-	for (i = 0; i < r->n_hints && n < sizeof(line); i++) {
+	for (i = 0; i < r->n_hints && n < len; i++) {
 		/* The first hint often closes the explanation already. */
 		if (strstr(r->explanation, r->hints[i]))
 			continue;
 		wr_text_sanitize(clean, r->hints[i], sizeof(clean));
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "\n%s         %s%s",
+		n += (size_t)snprintf(line + n, len - n, "\n%s         %s%s",
 				      o->color ? COLOR_DIM : "", clean,
 				      o->color ? COLOR_OFF : "");
 	}
+}
+
+static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
+{
+	char line[2048];
+
+	text_refusal_line(o, r, true, line, sizeof(line));
 	emit(o, o->f, line);
+}
+
+/* --journal: the entry is sent where it is built (journal_fields.h). */
+static void journal_send(struct wr_output *o, struct wr_journal_entry *e)
+{
+	if (o->journal_send(e))
+		o->write_errors++;
+	else
+		o->written++;
+}
+
+static struct wr_journal_entry *journal_entry(struct wr_output *o)
+{
+	if (!o->journal)
+		o->journal = malloc(sizeof(*o->journal));
+	if (!o->journal)
+		o->write_errors++;
+	return o->journal;
+}
+
+static void journal_refusal(struct wr_output *o, const struct wr_refusal *r)
+{
+	struct wr_journal_entry *e = journal_entry(o);
+	char line[2048];
+
+	if (!e)
+		return;
+	text_refusal_line(o, r, false, line, sizeof(line));
+	wr_journal_refusal(e, r, line);
+	journal_send(o, e);
+}
+
+/* Start, attach, stats, error: to the journal with --journal, else to o->info. */
+static void info_line(struct wr_output *o, const char *event, int priority, const char *line)
+{
+	struct wr_journal_entry *e;
+
+	if (!o->journal_send) {
+		emit(o, o->info, line);
+		return;
+	}
+	e = journal_entry(o);
+	if (!e)
+		return;
+	wr_journal_record(e, event, priority, line);
+	journal_send(o, e);
 }
 
 void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r)
 {
-	if (o->json)
+	if (o->journal_send)
+		journal_refusal(o, r);
+	else if (o->json)
 		json_refusal(o, r);
 	else
 		text_refusal(o, r);
@@ -657,6 +722,11 @@ static const char *const counter_names[WR_CNT_MAX] = {
 
 void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)
 {
+	if (o->journal_send) {	/* --journal: every record went to journald */
+		*c = (struct wr_output_counts){ .written = o->written,
+						.write_errors = o->write_errors };
+		return;
+	}
 	/* Records through the sink are counted there. */
 	c->written = o->sink ? o->sink->written : o->written;
 	c->write_errors = o->write_errors + (o->sink ? o->sink->write_errors : 0);
@@ -719,12 +789,14 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 			 (unsigned long long)written,
 			 (unsigned long long)write_errors, (unsigned long long)dropped,
 			 (unsigned long long)pending);
-	emit(o, o->info, line);
+	info_line(o, "stats", LOG_INFO, line);
 }
 
 void wr_output_error(struct wr_output *o, const struct timespec *ts, const char *msg)
 {
 	fprintf(stderr, "whyrefused: %s\n", msg);
+	if (o->journal_send)
+		info_line(o, "error", LOG_ERR, msg);
 	if (!o->json)
 		return;
 	json_begin(o, ts, "error");

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "journal_fields.h"
 #include "json_writer.h"
 #include "line_sink.h"
 #include "refusal.h"
@@ -68,6 +69,9 @@ struct wr_output {
 	bool reader_gone;	/* whoever read our output has exited, or stdout is closed */
 	int gone_errno;		/* why: EPIPE, EBADF */
 	struct wr_sink *sink;	/* if set, records for `f` go through it instead */
+	/* --journal (journal_send.h): if set, every record goes to journald through it. */
+	int (*journal_send)(const struct wr_journal_entry *e);
+	struct wr_journal_entry *journal;	/* the entry being sent (allocated once) */
 };
 
 /* What became of the records: written, failed, dropped, still queued. */
