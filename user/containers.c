@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "containers.h"
+#include "clock.h"
 #include "docker_state.h"
 #include "json_read.h"
 
@@ -220,14 +221,6 @@ static void name_it(const char *root, struct wr_container *c)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
 {
 	static struct { uint32_t pid; long long ms; bool in; struct wr_container c; } cache[CACHE];
@@ -237,7 +230,7 @@ bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
 	size_t i;
 
 	for (i = 0; i < CACHE; i++)
-		if (cache[i].pid == pid && now_ms() - cache[i].ms < CACHE_MS) {
+		if (cache[i].pid == pid && wr_now_ms() - cache[i].ms < CACHE_MS) {
 			*c = cache[i].c;
 			return cache[i].in;
 		}
@@ -249,7 +242,7 @@ bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
 		name_it(root, c);
 	i = next++ % CACHE;
 	cache[i].pid = pid;
-	cache[i].ms = now_ms();
+	cache[i].ms = wr_now_ms();
 	cache[i].in = in;
 	cache[i].c = *c;
 	return in;

@@ -21,6 +21,7 @@ struct wr_container {
 	/* A port holder that forwards (docker-proxy): to this address and port, else "" and 0. */
 	char to_addr[46];
 	uint16_t to_port;
+	char from_addr[46];	/* ... from this address (Docker: the network's gateway) */
 };
 
 /*

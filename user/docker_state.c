@@ -18,8 +18,6 @@
 #define MAX_DAEMONS	8
 #define MAX_SCANNED	4096	/* containers read per data root, at most */
 #define DAEMONS_MS	10000	/* how long the list of running dockerds is trusted */
-#define ADDR_MS		5000	/* how long an address's container is trusted */
-#define ADDR_CACHE	32
 
 /* --- Pure parsers of Docker's files and arguments --- */
 
@@ -27,14 +25,19 @@ static bool network(const char *key, const char *v, const char *end, void *arg)
 {
 	struct wr_docker_config *c = arg;
 	static const char *const fields[] = { "IPAddress", "GlobalIPv6Address" };
+	static const char *const gateways[] = { "Gateway", "IPv6Gateway" };
 	const char *a;
 
 	(void)key;
 	for (size_t i = 0; i < 2 && c->n_addrs < WR_DOCKER_ADDRS; i++) {
 		a = wr_json_member(v, end, fields[i]);
-		if (a && wr_json_string(a, end, c->addrs[c->n_addrs], sizeof(c->addrs[0])) &&
-		    c->addrs[c->n_addrs][0])
-			c->n_addrs++;
+		if (!a || !wr_json_string(a, end, c->addrs[c->n_addrs], sizeof(c->addrs[0])) ||
+		    !c->addrs[c->n_addrs][0])
+			continue;
+		a = wr_json_member(v, end, gateways[i]);
+		if (!a || !wr_json_string(a, end, c->gateways[c->n_addrs], sizeof(c->gateways[0])))
+			c->gateways[c->n_addrs][0] = '\0';
+		c->n_addrs++;
 	}
 	return c->n_addrs < WR_DOCKER_ADDRS;
 }
@@ -342,42 +345,98 @@ static bool read_config(const char *data_root, const char *id, struct wr_docker_
 	return ok;
 }
 
-/* The running container of data root `data_root` with address `addr`. */
-static bool scan_for_addr(const char *data_root, const char *addr, struct wr_docker_config *c)
+/*
+ * The running containers of one data root by address, read whole at most
+ * every TABLE_MS: each docker-proxy and each DNAT'ed refusal asks, and a
+ * host with N containers runs 2N proxies, so one read serves them all.
+ */
+struct running {
+	char addr[46];
+	char gateway[46];
+	char id[65];
+	char name[64];
+};
+
+struct table {
+	char data_root[PATH_MAX];
+	long long ms;
+	struct running *v;
+	size_t n, cap;
+};
+
+#define TABLE_MS 2000
+
+static void read_table(struct table *t)
 {
 	char path[PATH_MAX + 16];
+	struct wr_docker_config c;
 	struct dirent *d;
 	size_t scanned = 0;
-	bool found = false;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/containers", data_root);
+	t->n = 0;
+	t->ms = now_ms();
+	snprintf(path, sizeof(path), "%s/containers", t->data_root);
 	dir = opendir(path);
-	while (dir && !found && scanned < MAX_SCANNED && (d = readdir(dir))) {
+	while (dir && scanned < MAX_SCANNED && (d = readdir(dir))) {
 		if (strlen(d->d_name) != 64 || !hex_id(d->d_name))
 			continue;
 		scanned++;
-		if (!read_config(data_root, d->d_name, c) || !c->running)
+		if (!read_config(t->data_root, d->d_name, &c) || !c.running)
 			continue;
-		for (size_t i = 0; i < c->n_addrs && !found; i++)
-			found = !strcmp(c->addrs[i], addr);
+		for (size_t i = 0; i < c.n_addrs; i++) {
+			if (t->n == t->cap) {
+				size_t cap = t->cap ? 2 * t->cap : 16;
+				struct running *v = realloc(t->v, cap * sizeof(*v));
+
+				if (!v)
+					break;
+				t->v = v;
+				t->cap = cap;
+			}
+			snprintf(t->v[t->n].addr, sizeof(t->v[0].addr), "%s", c.addrs[i]);
+			snprintf(t->v[t->n].gateway, sizeof(t->v[0].gateway), "%s", c.gateways[i]);
+			snprintf(t->v[t->n].id, sizeof(t->v[0].id), "%s", c.id);
+			snprintf(t->v[t->n].name, sizeof(t->v[0].name), "%s", c.name);
+			t->n++;
+		}
 	}
 	if (dir)
 		closedir(dir);
-	return found;
 }
 
-static void fill(struct wr_container *out, const struct wr_docker_config *c)
+/* The running container of data root `data_root` with address `addr`. */
+static bool running_at(const char *data_root, const char *addr, struct wr_container *out)
 {
-	snprintf(out->runtime, sizeof(out->runtime), "docker");
-	snprintf(out->id, sizeof(out->id), "%s", c->id);
-	snprintf(out->name, sizeof(out->name), "%s", c->name);
+	static struct table tables[MAX_DAEMONS];
+	static size_t next;
+	struct table *t = NULL;
+	size_t i;
+
+	for (i = 0; i < MAX_DAEMONS && !t; i++)
+		if (!strcmp(tables[i].data_root, data_root))
+			t = &tables[i];
+	if (!t) {
+		t = &tables[next++ % MAX_DAEMONS];
+		snprintf(t->data_root, sizeof(t->data_root), "%s", data_root);
+		t->ms = 0;
+	}
+	if (!t->ms || now_ms() - t->ms > TABLE_MS)
+		read_table(t);
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].addr, addr)) {
+			snprintf(out->runtime, sizeof(out->runtime), "docker");
+			snprintf(out->id, sizeof(out->id), "%s", t->v[i].id);
+			snprintf(out->name, sizeof(out->name), "%s", t->v[i].name);
+			snprintf(out->from_addr, sizeof(out->from_addr), "%s", t->v[i].gateway);
+			return true;
+		}
+	return false;
 }
 
 bool wr_docker_proxy_container(const char *root, uint32_t pid, struct wr_container *c)
 {
 	char args[8192], status[4096], data_root[PATH_MAX];
-	struct wr_docker_config dc;
 	unsigned int ppid = 0;
 	const char *pp;
 	ssize_t n;
@@ -397,9 +456,8 @@ bool wr_docker_proxy_container(const char *root, uint32_t pid, struct wr_contain
 		return false;
 	snprintf(c->runtime, sizeof(c->runtime), "docker");
 	/* dockerd started it: its data root holds the container. */
-	if (ppid && daemon_root(root, ppid, data_root, sizeof(data_root)) &&
-	    scan_for_addr(data_root, c->to_addr, &dc))
-		fill(c, &dc);
+	if (ppid && daemon_root(root, ppid, data_root, sizeof(data_root)))
+		running_at(data_root, c->to_addr, c);
 	return true;
 }
 
@@ -423,31 +481,16 @@ bool wr_docker_name(const char *root, const char *id, char *name, size_t len)
 
 bool wr_docker_container_at(const char *root, const char *addr, struct wr_container *c)
 {
-	static struct { char addr[46]; long long ms; bool found; struct wr_container c; }
-		cache[ADDR_CACHE];
-	static size_t next;
 	char roots[MAX_DAEMONS][PATH_MAX];
-	struct wr_docker_config dc;
-	bool found = false;
-	size_t i, n;
+	size_t n;
 
 	memset(c, 0, sizeof(*c));
-	if (!addr[0] || strlen(addr) >= sizeof(cache[0].addr))
+	if (!addr[0])
 		return false;
-	for (i = 0; i < ADDR_CACHE; i++)
-		if (!strcmp(cache[i].addr, addr) && now_ms() - cache[i].ms < ADDR_MS) {
-			*c = cache[i].c;
-			return cache[i].found;
-		}
 	n = daemon_roots(root, roots, MAX_DAEMONS);
-	for (i = 0; i < n && !found; i++)
-		found = scan_for_addr(roots[i], addr, &dc);
-	if (found)
-		fill(c, &dc);
-	i = next++ % ADDR_CACHE;
-	snprintf(cache[i].addr, sizeof(cache[i].addr), "%s", addr);
-	cache[i].ms = now_ms();
-	cache[i].found = found;
-	cache[i].c = *c;
-	return found;
+	for (size_t i = 0; i < n; i++)
+		if (running_at(roots[i], addr, c))
+			return true;
+	memset(c, 0, sizeof(*c));
+	return false;
 }

@@ -26,6 +26,7 @@ struct wr_docker_config {
 	char name[64];
 	bool running;
 	char addrs[WR_DOCKER_ADDRS][46];	/* its networks' IPv4 and IPv6 addresses */
+	char gateways[WR_DOCKER_ADDRS][46];	/* each one's network gateway ("" if none) */
 	size_t n_addrs;
 };
 
@@ -52,7 +53,8 @@ bool wr_docker_exe(const char *exe, const char *prog);
 
 /*
  * The container docker-proxy `pid` forwards to (runtime, id, name, and
- * publishes' to_addr/to_port), found in its parent dockerd's data root:
+ * to_addr/to_port, from_addr: the gateway it connects from), found in its
+ * parent dockerd's data root:
  * the running container with the proxy's -container-ip. False for any
  * other process; true with only to_addr/to_port when no container has it.
  */
@@ -61,7 +63,7 @@ bool wr_docker_proxy_container(const char *root, uint32_t pid, struct wr_contain
 /* The name of Docker container `id`, in any running dockerd's data root, or /var/lib/docker. */
 bool wr_docker_name(const char *root, const char *id, char *name, size_t len);
 
-/* The running Docker container with address `addr` (text), cached a few seconds. */
+/* The running Docker container with address `addr` (text); each data root read at most every 2 s. */
 bool wr_docker_container_at(const char *root, const char *addr, struct wr_container *c);
 
 #endif /* WR_DOCKER_STATE_H */

@@ -426,8 +426,10 @@ static const struct wr_listener *would_take(const struct wr_inventory *inv,
 }
 
 /*
- * A port holder that forwards to this address and port (docker-proxy): the
- * SYN was its own connection, made for a client it had accepted.
+ * A port holder that forwards to this address and port (docker-proxy), and
+ * the SYN came from where it connects from (its network's gateway): the
+ * SYN was its own connection, made for a client it had accepted. A client
+ * DNAT'ed there keeps its own address.
  */
 static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 					   const struct wr_refusal *r)
@@ -436,7 +438,8 @@ static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 		const struct wr_listener *l = &inv->v[i];
 
 		if (l->publishes.to_port == r->dport && l->publishes.to_addr[0] &&
-		    !strcmp(l->publishes.to_addr, r->daddr))
+		    !strcmp(l->publishes.to_addr, r->daddr) &&
+		    !strcmp(l->publishes.from_addr, r->saddr))
 			return l;
 	}
 	return NULL;

@@ -15,6 +15,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
 
+#include "clock.h"
 #include "docker_state.h"
 #include "nat.h"
 
@@ -51,14 +52,6 @@ struct wr_nat_finder {
 	struct timespec last;
 	uint64_t skipped;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* An IPv6 address attribute, or zeros: a message may lack it (NULL). */
 static void copy_ip6(uint8_t *dst, const struct nf_conntrack *ct, enum nf_conntrack_attr type)
@@ -113,7 +106,7 @@ static int on_destroy(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, 
 	read_entry(ct, &r.e, r.reply_daddr, &r.reply_dport);
 	if (translated(&r.e)) {
 		r.netns = w->inode;
-		r.ms = now_ms();
+		r.ms = wr_now_ms();
 		w->f->recent[w->f->next++ % RECENT] = r;
 	}
 	return NFCT_CB_CONTINUE;
@@ -231,7 +224,7 @@ static int wait_left(const struct wr_refusal *r)
 static bool from_recent(struct wr_nat_finder *f, struct wr_refusal *r)
 {
 	size_t alen = r->family == AF_INET6 ? 16 : 4, i;
-	long long now = now_ms();
+	long long now = wr_now_ms();
 
 	for (i = 0; i < RECENT; i++) {
 		const struct recent *c = &f->recent[i];

@@ -17,15 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "privileges.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* An executable regular file at `path`? 0, or -errno. */
 static int runnable(const char *path)
@@ -108,7 +101,7 @@ static int collect(pid_t pid, int fd, char *out, size_t len, long long deadline)
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - wr_now_ms();
 		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
 		bool to_out = used + 1 < len;
 		char sink[512];
@@ -142,7 +135,7 @@ static int collect(pid_t pid, int fd, char *out, size_t len, long long deadline)
 int wr_run_helper(int nsfd, uint64_t caps, const char *path, char *const argv[], char *out,
 		  size_t len, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = wr_now_ms() + timeout_ms;
 	int fds[2], null, err;
 	pid_t pid;
 

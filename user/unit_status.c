@@ -19,6 +19,7 @@
 #include <systemd/sd-journal.h>
 #include <systemd/sd-messages.h>
 
+#include "clock.h"
 #include "netns_exec.h"
 #include "privileges.h"
 #include "small_file.h"
@@ -44,14 +45,6 @@
 static const char dest[] = "org.freedesktop.systemd1";
 static const char manager_path[] = "/org/freedesktop/systemd1";
 static const char manager_if[] = "org.freedesktop.systemd1.Manager";
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static bool has_suffix(const char *name, const char *suffix)
 {
@@ -96,7 +89,7 @@ struct said {
 };
 
 static struct {
-	long long at;			/* now_ms() of the refresh; 0: never */
+	long long at;			/* wr_now_ms() of the refresh; 0: never */
 	struct socket_listen sockets[SOCKETS_MAX];
 	size_t n_sockets;
 	struct said said[SAID_MAX];
@@ -108,7 +101,7 @@ static struct {
 
 static bool stale(long long at)
 {
-	return !at || now_ms() - at >= CACHE_MS;
+	return !at || wr_now_ms() - at >= CACHE_MS;
 }
 
 struct cached {
@@ -126,7 +119,7 @@ static uint64_t skipped;
 /* Each D-Bus call gets what is left of the lookup's time. */
 static int bus_deadline(sd_bus *bus, long long deadline)
 {
-	long long left = deadline - now_ms();
+	long long left = deadline - wr_now_ms();
 
 	if (left <= 0)
 		return -ETIMEDOUT;
@@ -143,7 +136,7 @@ static sd_bus *bus_open(long long deadline)
 	int r = sd_bus_open_system(&bus);
 
 	while (r >= 0 && (r = sd_bus_is_ready(bus)) == 0) {
-		long long left = deadline - now_ms();
+		long long left = deadline - wr_now_ms();
 
 		if (left <= 0) {
 			r = -ETIMEDOUT;
@@ -284,7 +277,7 @@ static void said_entry(sd_journal *j, const char *own_pid)
 /* Back from the journal's end, bounded: which service last said it listens where. */
 static void read_said(sd_journal *j, long long deadline)
 {
-	long long stop = now_ms() + SAID_SCAN_MS;
+	long long stop = wr_now_ms() + SAID_SCAN_MS;
 	char own_pid[16];
 
 	if (deadline < stop)
@@ -294,7 +287,7 @@ static void read_said(sd_journal *j, long long deadline)
 	if (sd_journal_seek_tail(j) < 0)
 		return;
 	for (int i = 0; i < SAID_SCAN_ENTRIES && sd_journal_previous(j) > 0; i++) {
-		if (!(i & 63) && now_ms() >= stop)
+		if (!(i & 63) && wr_now_ms() >= stop)
 			break;
 		said_entry(j, own_pid);
 	}
@@ -308,7 +301,7 @@ static void read_said(sd_journal *j, long long deadline)
 static void read_sshd(long long deadline)
 {
 	static char *const argv[] = { SSHD_PATH, "-T", NULL };
-	long long left = deadline - now_ms();
+	long long left = deadline - wr_now_ms();
 	char *out;
 	int rc;
 
@@ -316,7 +309,7 @@ static void read_sshd(long long deadline)
 	if (left <= 0)
 		return;
 	if (access(SSHD_PATH, X_OK)) {
-		view.sshd_at = now_ms();
+		view.sshd_at = wr_now_ms();
 		return;
 	}
 	out = malloc(16384);
@@ -326,7 +319,7 @@ static void read_sshd(long long deadline)
 	if (rc == 0)
 		view.n_sshd = wr_sshd_ports(out, view.sshd_ports, 8);
 	if (rc != -ETIMEDOUT)	/* cut short by our deadline: try again next time */
-		view.sshd_at = now_ms();
+		view.sshd_at = wr_now_ms();
 	free(out);
 }
 
@@ -336,7 +329,7 @@ static void refresh_view(sd_bus *bus, sd_journal *j, long long deadline)
 	read_sockets(bus, deadline);
 	if (j)
 		read_said(j, deadline);
-	view.at = now_ms();
+	view.at = wr_now_ms();
 }
 
 /* ---- one port's candidates ---- */
@@ -777,7 +770,7 @@ static void unit_lines(sd_journal *j, struct wr_unit_facts *f, long long deadlin
 		return;
 	for (int i = 0; i < UNIT_SCAN_ENTRIES && s.starts < 2 && sd_journal_previous(j) > 0;
 	     i++) {
-		if (!(i & 15) && now_ms() >= deadline)
+		if (!(i & 15) && wr_now_ms() >= deadline)
 			break;
 		unit_entry(j, f, &s);
 	}
@@ -873,7 +866,7 @@ static void syslog_lines(struct wr_unit_facts *f, long long deadline)
 		bool whole = false;
 		ssize_t n;
 
-		if (now_ms() >= deadline)
+		if (wr_now_ms() >= deadline)
 			break;
 		n = read_tail(syslog_files[k], buf, &whole);
 		if (n > 0)
@@ -932,7 +925,7 @@ static void insert_candidate(struct lookup *l, size_t at, const char *unit, cons
 
 static void read_candidates(struct lookup *l, size_t from)
 {
-	for (size_t i = from; i < l->nc && l->n < l->max && now_ms() < l->deadline; i++) {
+	for (size_t i = from; i < l->nc && l->n < l->max && wr_now_ms() < l->deadline; i++) {
 		struct wr_unit_facts *f = &l->v[l->n];
 
 		/* sshd.service is ssh.service's alias on Debian: its Id tells. */
@@ -965,7 +958,7 @@ static bool any_ssh(const struct lookup *l)
  */
 static void look_up(struct lookup *l)
 {
-	long long start = now_ms();
+	long long start = wr_now_ms();
 
 	if (stale(view.at))
 		refresh_view(l->bus, l->j, start + (l->deadline - start) / 2);
@@ -1047,7 +1040,7 @@ static bool may_look_up(long long now)
 
 int wr_units_for_port(uint16_t port, struct wr_unit_facts *out, size_t max, int timeout_ms)
 {
-	long long now = now_ms();
+	long long now = wr_now_ms();
 	struct cached *c;
 	size_t n;
 
@@ -1061,7 +1054,7 @@ int wr_units_for_port(uint16_t port, struct wr_unit_facts *out, size_t max, int 
 		c->n = lookup(port, c->v, WR_UNITS_MAX, now + timeout_ms);
 		c->port = port;
 		/* When it finished: a slow lookup is not stale at once. */
-		c->at = now_ms();
+		c->at = wr_now_ms();
 	}
 	n = c->n < max ? c->n : max;
 	memcpy(out, c->v, n * sizeof(*out));

@@ -131,11 +131,14 @@ assert_eq "$(jq '[.hints[] | select(test("wrong port"))] | length' <<<"$line")" 
 
 # --- A published port nothing listens behind: refused in the container, named.
 assert_eq "$(connect_from_client $SRV4 8081)" refused "published 8081"
-line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\" and .nat.dport == 8081" 10) ||
+line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\" and .saddr == \"$CLI4\"" 10) ||
 	fail "no refusal in lo's namespace"
 assert_field "$line" container.name lo
 assert_field "$line" container.runtime docker
-assert_field "$line" nat.to_daddr "$lo_ip"
+assert_field "$line" client_sees "Connection refused"
+# What the client dialled, from conntrack (its entry gone within microseconds: a loaded
+# host may miss it, and then the line says less, never something else).
+[ "$(jq -r .nat <<<"$line")" = null ] || assert_field "$line" nat.dport 8081
 assert_eq "$(jq "[.listeners[]? | select(.relation == \"other_netns\" and .netns == $web_ns)] | length" <<<"$line")" 0 \
 	"web (which publishes) told as not published"
 
@@ -144,7 +147,7 @@ assert_eq "$(jq "[.listeners[]? | select(.relation == \"other_netns\" and .netns
 rc=0
 srv curl -s -m 3 -o /dev/null http://127.0.0.1:8081/ || rc=$?
 [ $rc = 56 ] || [ $rc = 52 ] || fail "curl through docker-proxy exited $rc, not reset (56) or empty (52)"
-line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\" and .nat == null" 10) ||
+line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\" and .saddr != \"$CLI4\"" 10) ||
 	fail "no refusal of docker-proxy's connection in lo's namespace"
 assert_field "$line" container.name lo
 assert_contains "$(jq -r .explanation <<<"$line")" "the connection docker-proxy made for a client of its own"

@@ -27,7 +27,8 @@
 	"\"ID\":\"" id "\",\"Config\":{\"Labels\":{\"Name\":\"/evil\",\"ID\":\"" ID2 "\"},"     \
 	"\"Cmd\":[\"httpd\",\"-f\"]},\"Name\":\"/" name "\",\"NetworkSettings\":{\"Bridge\":\"\"," \
 	"\"Ports\":{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"}]},\"Networks\":"   \
-	"{\"bridge\":{\"IPAMConfig\":null,\"IPAddress\":\"" ip "\",\"GlobalIPv6Address\":\"\"}," \
+	"{\"bridge\":{\"IPAMConfig\":null,\"Gateway\":\"203.0.113.1\",\"IPAddress\":\"" ip "\","\
+	"\"GlobalIPv6Address\":\"\"}," \
 	"\"other\":{\"IPAddress\":\"203.0.113.9\",\"GlobalIPv6Address\":\"2001:db8::9\"}}}}"
 
 static void test_config(void **state)
@@ -43,6 +44,8 @@ static void test_config(void **state)
 	assert_string_equal(c.addrs[0], "203.0.113.2");
 	assert_string_equal(c.addrs[1], "203.0.113.9");
 	assert_string_equal(c.addrs[2], "2001:db8::9");
+	assert_string_equal(c.gateways[0], "203.0.113.1");
+	assert_string_equal(c.gateways[1], "");
 	assert_true(wr_docker_parse_config(CONFIG(ID, "gone", "false", ""), &c));
 	assert_false(c.running);
 	assert_int_equal(c.n_addrs, 2);
@@ -233,6 +236,7 @@ static void test_live(void **state)
 	assert_string_equal(c.name, "web");
 	assert_string_equal(c.to_addr, "203.0.113.2");
 	assert_int_equal(c.to_port, 80);
+	assert_string_equal(c.from_addr, "203.0.113.1");
 	assert_true(wr_docker_proxy_container(root, 12, &c));
 	assert_string_equal(c.name, "web");
 	assert_string_equal(c.to_addr, "2001:db8::9");

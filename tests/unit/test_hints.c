@@ -101,6 +101,7 @@ static struct wr_listener proxy(const char *addr, uint16_t port, uint32_t pid, c
 	snprintf(l.publishes.id, sizeof(l.publishes.id), "%s", id);
 	snprintf(l.publishes.name, sizeof(l.publishes.name), "%s", name);
 	snprintf(l.publishes.to_addr, sizeof(l.publishes.to_addr), "%s", to_addr);
+	snprintf(l.publishes.from_addr, sizeof(l.publishes.from_addr), "203.0.113.1");
 	l.publishes.to_port = 80;
 	if (l.family == AF_INET6)
 		l.v6only = true;
@@ -110,7 +111,17 @@ static struct wr_listener proxy(const char *addr, uint16_t port, uint32_t pid, c
 #define IFINDEX_IN 3	/* where the test SYNs come in */
 
 /* A SYN to daddr:port in netns, refused with RST, explained and hinted. */
+static struct wr_refusal refused_from(const char *saddr, const char *daddr, uint16_t port,
+				      uint32_t netns);
+
 static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netns)
+{
+	return refused_from(strchr(daddr, ':') ? "2001:db8::2" : "192.0.2.2", daddr, port, netns);
+}
+
+/* The same, from saddr. */
+static struct wr_refusal refused_from(const char *saddr, const char *daddr, uint16_t port,
+				      uint32_t netns)
 {
 	struct wr_hint_ctx ctx = { .inv = &inv, .now = { NOW, 0 }, .netns_label = label,
 				   .ifname = ifname, .ends = &ends,
@@ -121,7 +132,7 @@ static struct wr_refusal refused(const char *daddr, uint16_t port, uint32_t netn
 	r.kind = WR_EV_RESET;
 	r.source = WR_SRC_TCP_SEND_RESET;
 	r.family = strchr(daddr, ':') ? AF_INET6 : AF_INET;
-	strcpy(r.saddr, r.family == AF_INET6 ? "2001:db8::2" : "192.0.2.2");
+	strcpy(r.saddr, saddr);
 	strcpy(r.daddr, daddr);
 	inet_pton(r.family, daddr, r.daddr_raw);
 	r.sport = 40000;
@@ -491,7 +502,7 @@ static void test_refused_behind_docker_proxy(void **state)
 	add(proxy("0.0.0.0", 8081, 930, "lo", DB_ID, "203.0.113.5"));
 	add(proxy("0.0.0.0", 8080, 920, "web", WEB_ID, "203.0.113.2"));
 	add(listener(NS_WEB, "::", 80, 950, "httpd"));
-	struct wr_refusal r = refused("203.0.113.5", 80, NS_HOST + 7);
+	struct wr_refusal r = refused_from("203.0.113.1", "203.0.113.5", 80, NS_HOST + 7);
 
 	assert_non_null(strstr(r.explanation, "no socket listens on 203.0.113.5:80; the kernel "
 					      "answered with RST the connection docker-proxy made "
@@ -505,6 +516,17 @@ static void test_refused_behind_docker_proxy(void **state)
 		assert_null(strstr(r.hints[i], "not published"));
 	for (size_t i = 0; i < r.n_related; i++)
 		assert_int_not_equal(r.related[i].relation, WR_REL_OTHER_NETNS);
+}
+
+/* A client of its own (DNAT'ed, its conntrack entry not found) is no proxy's connection. */
+static void test_client_behind_docker_proxy_port_is_its_own(void **state)
+{
+	add(proxy("0.0.0.0", 8081, 930, "lo", DB_ID, "203.0.113.5"));
+	struct wr_refusal r = refused("203.0.113.5", 80, NS_HOST + 7);
+
+	assert_string_equal(r.client_sees, "Connection refused");
+	for (size_t i = 0; i < r.n_hints; i++)
+		assert_null(strstr(r.hints[i], "accepted the client's connection"));
 }
 
 /* The same listener in a container that publishes nothing is still a fair question. */
@@ -756,6 +778,7 @@ int main(void)
 	T(test_docker_restarts_count_the_container),
 	T(test_refused_behind_docker_proxy),
 	T(test_container_not_publishing_is_asked),
+	T(test_client_behind_docker_proxy_port_is_its_own),
 	T(test_stop_told_by_its_end),
 	T(test_an_old_end_is_not_this_stop),
 	T(test_dual_stack_stop_names_the_socket_that_took_it),

@@ -19,15 +19,8 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "unit_status.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void test_no_systemd_says_nothing(void **state)
 {
@@ -39,12 +32,12 @@ static void test_no_systemd_says_nothing(void **state)
 		skip();
 		return;
 	}
-	t0 = now_ms();
+	t0 = wr_now_ms();
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(wr_units_for_port(22, v, WR_UNITS_MAX, 1000), 0);
 	assert_int_equal(wr_units_for_port(80, v, 1, 1000), 0);
 	/* A stat each: nothing is connected to, read or run. */
-	assert_true(now_ms() - t0 < 100);
+	assert_true(wr_now_ms() - t0 < 100);
 	assert_int_equal(wr_units_skipped(), 0);
 }
 
@@ -105,11 +98,11 @@ static void test_run_fixed_deadline(void **state)
 	char *const slow[] = { "/bin/sh", "-c", "echo started; exec sleep 10", NULL };
 	char *const chatty[] = { "/bin/sh", "-c", "yes | head -c 200000", NULL };
 	char out[64];
-	long long t0 = now_ms();
+	long long t0 = wr_now_ms();
 
 	(void)state;
 	assert_int_equal(wr_run_fixed(slow, out, sizeof(out), 300), -ETIMEDOUT);
-	assert_true(now_ms() - t0 < 1500);
+	assert_true(wr_now_ms() - t0 < 1500);
 	/* More output than room: cut, and it still finishes (never blocks on the pipe). */
 	assert_int_equal(wr_run_fixed(chatty, out, sizeof(out), 2000), 0);
 	assert_int_equal(strlen(out), sizeof(out) - 1);
