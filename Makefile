@@ -31,7 +31,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c \
 	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/route_back.c user/tproxy.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
+	      user/on_demand.c user/route_back.c user/tproxy.c user/syn_queue.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
 	      user/nl_kernel.c \
 	      user/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
@@ -40,7 +40,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
 	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
-	      user/slow_lane.c user/route_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
+	      user/slow_lane.c user/route_lookup.c user/syn_queue_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
 	      user/start_heap.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))

@@ -55,6 +55,7 @@
 #include "start_heap.h"
 #include "route_lookup.h"
 #include "tproxy.h"
+#include "syn_queue.h"
 #include "whyrefused.skel.h"
 
 static volatile sig_atomic_t exiting, reopen_output;
@@ -351,6 +352,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	wr_nat_lookup(t->nat, &t->netns, &r);
 	add_context(t, &r);
 	wr_route_lookup(&t->netns, &r);
+	wr_syn_queue_context(&t->netns, &r);
 	/* Slow steps run on lanes of their own (nft, D-Bus), then report_refusal. */
 	ns = wr_netns_lookup(&t->netns, r.netns);
 	if (!wr_lane_submit(t->rules, &r, ns) && !wr_lane_submit(t->bpf, &r, ns) &&

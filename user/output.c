@@ -566,6 +566,16 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 		jw_field_uint(&o->jw, "synack_retransmits", r->synack_rtx);
 	if (r->route_back.looked)
 		json_route_back(&o->jw, &r->route_back);
+	if (r->syn_queue.looked) {
+		jw_key(&o->jw, "syn_queue");
+		jw_object_begin(&o->jw);
+		jw_field_uint(&o->jw, "req_full_drops", (uint64_t)r->syn_queue.drops);
+		jw_field_uint(&o->jw, "req_full_cookies", (uint64_t)r->syn_queue.cookies);
+		jw_field_bool(&o->jw, "since_start", r->syn_queue.since_start);
+		if (r->syn_queue.syncookies >= 0)
+			jw_field_uint(&o->jw, "syncookies", (unsigned)r->syn_queue.syncookies);
+		jw_object_end(&o->jw);
+	}
 	json_neighbours(o, r);
 	json_end(o);
 }

@@ -141,6 +141,13 @@ struct wr_refusal {
 	uint32_t queue, max_queue;	/* then: its length and limit at that moment */
 	uint8_t synack_rtx;		/* handshake_incomplete: SYN-ACKs resent so far */
 	struct wr_route_back route_back;	/* the way back to the client, where it matters */
+	/* syn_queue.c: a listener's SYN queue (LISTEN_DROP, backlog_full). */
+	struct {
+		bool looked;
+		int64_t drops, cookies;	/* TCPReqQFullDrop / TCPReqQFullDoCookies growth */
+		bool since_start;	/* first look in this netns: since it was made */
+		int syncookies;		/* net.ipv4.tcp_syncookies there; -1 unread */
+	} syn_queue;
 	/* Where a verdict hook runs (fexit/kretprobe): the table that said NF_DROP. */
 	uint8_t nf_backend;		/* enum wr_nf_backend */
 	uint8_t nf_hook;		/* NF_INET_* */
