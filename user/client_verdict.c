@@ -408,8 +408,10 @@ void wr_client_print_text(FILE *f, const struct wr_client_obs *o, const struct w
 		snprintf(src, sizeof(src), "this machine");
 	else
 		endpoint(o->family, o->saddr, o->sport, src, sizeof(src));
-	fprintf(f, "%-9s %s -> %s (HOST %s)  %s; the client sees %s\n", label(v->cause), src, dst,
-		host, v->explanation, v->client_sees);
+	fprintf(f, "%-9s %s -> %s (HOST %s)  %s", label(v->cause), src, dst, host, v->explanation);
+	if (strcmp(v->cause, "connected"))
+		fprintf(f, "; the client sees %s", v->client_sees);
+	fputc('\n', f);
 	if (v->hint[0])
 		fprintf(f, "          %s\n", v->hint);
 	if (o->tried > 1 || o->addresses > o->tried)

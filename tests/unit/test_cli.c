@@ -292,6 +292,14 @@ static void test_client_options(void **state)
 	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--max-hops", "65"), WR_CLI_USAGE);
 	assert_int_equal(PARSE("--timeout", "2s"), WR_CLI_USAGE);
 	assert_string_equal(err, "--timeout and --max-hops go with --client HOST:PORT");
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "-p", "22"), WR_CLI_USAGE);
+	assert_string_equal(err, "--client takes only --json, --timeout and --max-hops (the other "
+			    "options are the tracer's)");
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--output", "f"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--duration", "5"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--no-trace"), WR_CLI_USAGE);
+	assert_int_equal(PARSE("--client", "192.0.2.10:22", "--metrics", "127.0.0.1:9464"),
+			 WR_CLI_USAGE);
 }
 
 int main(void)

@@ -345,6 +345,20 @@ static void test_connected(void **state)
 	assert_int_equal(v.side, WR_SIDE_NONE);
 	assert_int_equal(v.exit_code, 0);
 	assert_string_equal(v.explanation, "connected in 3 ms; closed again");
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o.addresses = 2;	/* the first address failed, as ssh, the second was tried */
+	o.tried = 2;
+	wr_client_print_text(f, &o, &v);
+	fclose(f);
+	assert_string_equal(buf, "CONNECTED 192.0.2.2:40000 -> 192.0.2.10:22 (HOST server.example)  "
+			    "connected in 3 ms; closed again\n"
+			    "          HOST has 2 addresses, 2 tried in order (as ssh does); this is "
+			    "the last\n");
+	free(buf);
 }
 
 static void test_json_record(void **state)
