@@ -235,6 +235,7 @@ FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrac
 	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
+FUZZERS      += bpf_blockers
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ     := $(BUILD)/fuzz/obj
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz -I$(BUILD) \

@@ -71,7 +71,9 @@ int wr_tc_filters_parse(const void *buf, size_t len, uint32_t seq, struct wr_tc_
 	const struct nlmsghdr *nlh = buf;
 	int left = len > INT32_MAX ? INT32_MAX : (int)len;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	/* mnl_nlmsg_ok takes an nlmsg_len over 2 GB for a negative one: checked unsigned too. */
+	for (; mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left;
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
 		struct wr_tc_filter f = { 0 };
 		struct attrs t = { 0 };
 		const struct tcmsg *tc;
