@@ -317,6 +317,9 @@ static void test_of_pid(void **state)
 	put(root, "var/lib/containers/storage/overlay-containers/containers.json", containers_json);
 	put(root, "proc/4343/cgroup", "0::/system.slice/docker-" ID2 ".scope\n");
 	put(root, "proc/4444/cgroup", "0::/system.slice/ssh.service\n");
+	/* CRI-O keeps its containers in c/storage too: named from the same list. */
+	put(root, "proc/4646/cgroup", "0::/kubepods.slice/kubepods-besteffort.slice/"
+	    "kubepods-besteffort-pod1234.slice/crio-" ID ".scope\n");
 	assert_true(wr_container_of_pid(root, 4242, &c));
 	wr_container_label(&c, label, sizeof(label));
 	assert_string_equal(label, "container web (podman)");
@@ -324,6 +327,9 @@ static void test_of_pid(void **state)
 	assert_true(wr_container_of_pid(root, 4343, &c));
 	wr_container_label(&c, label, sizeof(label));
 	assert_string_equal(label, "container aaaaaaaaaaaa (docker)");
+	assert_true(wr_container_of_pid(root, 4646, &c));
+	wr_container_label(&c, label, sizeof(label));
+	assert_string_equal(label, "container web (cri-o)");
 	assert_false(wr_container_of_pid(root, 4444, &c));
 	assert_false(wr_container_of_pid(root, 4545, &c));
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
