@@ -31,6 +31,9 @@ static const char usage_text[] =
 "                           in the stats records\n"
 "  -o, --output FILE        append records to FILE instead of stdout; SIGHUP\n"
 "                           reopens it (logrotate)\n"
+"      --journal            send every record to the systemd journal instead,\n"
+"                           with fields: journalctl -t whyrefused\n"
+"                           WHYREFUSED_CAUSE=firewall_drop WHYREFUSED_PORT=22\n"
 "      --stats-interval TIME  a stats record every TIME (e.g. 60s), not only\n"
 "                           at exit\n"
 "      --metrics ADDR:PORT  serve Prometheus metrics (counters by cause and port)\n"
@@ -259,7 +262,7 @@ const char *wr_backend_name(enum wr_backend b)
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
        OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT,
-       OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR,
+       OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR, OPT_JOURNAL,
        OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS };
 
 static const struct option long_opts[] = {
@@ -280,6 +283,7 @@ static const struct option long_opts[] = {
 	{ "on-demand-for", required_argument, NULL, OPT_ON_DEMAND_FOR },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "output", required_argument, NULL, 'o' },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
@@ -422,6 +426,9 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			}
 			o->output = optarg;
 			break;
+		case OPT_JOURNAL:
+			o->journal = true;
+			break;
 		case OPT_STATS_INTERVAL:
 			if (wr_parse_duration_ms(optarg, &o->stats_interval_ms) ||
 			    o->stats_interval_ms < 100) {
@@ -514,11 +521,16 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		return WR_CLI_USAGE;
 	}
-	if (o->client && (o->output || o->n_ports || o->n_srcs || o->n_netns || o->duration_ms ||
-			  o->metrics || o->metrics_file || o->probe || o->all_hooks || o->btf_path ||
-			  o->rule_owners || !o->trace || o->backend != WR_BACKEND_AUTO ||
-			  o->stats_interval_ms || o->on_demand_ms || o->light_given ||
-			  o->rate_limit != 1000 || o->fold_window_ms != 10000)) {
+	if (o->journal && (o->json || o->output)) {
+		snprintf(err, errlen, "--journal goes alone, without %s (journalctl -o json "
+			 "prints its records as JSON)", o->json ? "--json" : "--output");
+		return WR_CLI_USAGE;
+	}
+	if (o->client && (o->output || o->journal || o->n_ports || o->n_srcs || o->n_netns ||
+			  o->duration_ms || o->metrics || o->metrics_file || o->probe ||
+			  o->all_hooks || o->btf_path || o->rule_owners || !o->trace ||
+			  o->backend != WR_BACKEND_AUTO || o->stats_interval_ms || o->on_demand_ms ||
+			  o->light_given || o->rate_limit != 1000 || o->fold_window_ms != 10000)) {
 		snprintf(err, errlen, "--client takes only --json, --timeout and --max-hops "
 			 "(the other options are the tracer's)");
 		return WR_CLI_USAGE;
