@@ -229,6 +229,21 @@ static void test_durations(void **state)
 	assert_int_equal(wr_parse_duration_ms("inf", &ms), -1);
 }
 
+/* --journal alone: JSON and --output are other destinations. */
+static void test_journal_option(void **state)
+{
+	assert_int_equal(PARSE("--journal", "-p", "22"), WR_CLI_RUN);
+	assert_true(opts.journal);
+	assert_int_equal(PARSE("--journal", "--json"), WR_CLI_USAGE);
+	assert_string_equal(err, "--journal goes alone, without --json (journalctl -o json "
+			    "prints its records as JSON)");
+	assert_int_equal(PARSE("-o", "/tmp/x", "--journal"), WR_CLI_USAGE);
+	assert_string_equal(err, "--journal goes alone, without --output (journalctl -o json "
+			    "prints its records as JSON)");
+	assert_int_equal(PARSE("--journal=yes"), WR_CLI_USAGE);
+	assert_false(PARSE() != WR_CLI_RUN || opts.journal);
+}
+
 static void test_metrics_options(void **state)
 {
 	struct wr_sockaddr a;
@@ -317,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_cidr_errors),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_metrics_options),
+		cmocka_unit_test(test_journal_option),
 		cmocka_unit_test(test_client_options),
 	};
 
