@@ -217,6 +217,7 @@ record_facts() {
 		cause, reason, family, saddr, daddr, dport, reply, client_sees,
 		listeners: ([.listeners[]? | {addr, port, comm, relation}] | sort),
 		last_listener: (.last_listener | if . then {addr, port, comm} else null end),
+		blocker: (.blocker | if . then {kind, program, attach: (.attach // "" | sub(" [0-9]+$"; ""))} else null end),
 		rule: (.rule | if . == null then null
 			elif .status == "found" then
 				{backend, status, family, table, chain, handle, number, policy, text, verdict}
