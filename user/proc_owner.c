@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,24 +42,37 @@ static void remember(uint32_t inode, uint32_t pid, const char *comm)
 	n_owners++;
 }
 
+/* The name (at most 15 bytes, any byte but NUL), without its newline. */
+static void read_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, comm, len - 1);
+		close(fd);
+	}
+	if (n > 0 && comm[n - 1] == '\n')
+		n--;
+	comm[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * Runs for every process at start and on each rescan: its name is read
+ * only once a socket is found (most processes hold none), and a process
+ * whose fds we may not read (EACCES: the same for all of them) is left
+ * at the first.
+ */
 static void scan_pid(uint32_t pid)
 {
 	char path[64], link[64], comm[18] = "";
+	bool named = false;
 	struct dirent *de;
-	FILE *f;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "re");
-	if (f) {
-		/* The name (at most 15 bytes, any byte but NUL) and one newline. */
-		size_t n = fread(comm, 1, sizeof(comm) - 1, f);
-
-		if (n && comm[n - 1] == '\n')
-			n--;
-		comm[n] = '\0';
-		fclose(f);
-	}
 	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
@@ -69,11 +84,18 @@ static void scan_pid(uint32_t pid)
 			continue;
 		snprintf(fdpath, sizeof(fdpath), "/proc/%u/fd/%s", pid, de->d_name);
 		n = readlink(fdpath, link, sizeof(link) - 1);
+		if (n < 0 && errno == EACCES)
+			break;
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (sscanf(link, "socket:[%u]", &inode) == 1)
-			remember(inode, pid, comm);
+		if (sscanf(link, "socket:[%u]", &inode) != 1)
+			continue;
+		if (!named) {
+			read_comm(pid, comm, sizeof(comm));
+			named = true;
+		}
+		remember(inode, pid, comm);
 	}
 	if (d)
 		closedir(d);
