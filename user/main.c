@@ -467,6 +467,7 @@ static void read_counters(struct tracer *t)
 	if (t->rules) {	/* freed before the final record: its last count stays */
 		t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
 		t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();
+		t->stats.blockers_not_looked_up = wr_lane_skipped(t->bpf);
 	}
 	wr_switch_stats(&t->sw, &t->stats);
 }
@@ -752,6 +753,7 @@ static int run(struct tracer *t)
 	/* Refusals still waiting for their rule: named (a helper's timeout at most), or as they are. */
 	t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
 	t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();
+	t->stats.blockers_not_looked_up = wr_lane_skipped(t->bpf);
 	wr_lane_free(t->rules, 3500, report_refusal, t);
 	wr_lane_free(t->units, 2000, report_refusal, t);
 	wr_lane_free(t->bpf, 1000, report_refusal, t);

@@ -198,6 +198,9 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 	counter(f, "whyrefused_units_not_looked_up_total",
 		"Refusals whose systemd unit was not asked for: too many waited, or too many ports.",
 		s->units_not_looked_up);
+	counter(f, "whyrefused_blockers_not_looked_up_total",
+		"Refusals whose BPF program was not looked for: too many waited for a lookup.",
+		s->blockers_not_looked_up);
 	counter(f, "whyrefused_netlink_forged_total",
 		"Netlink datagrams another process sent to our sockets: dropped.", s->netlink_forged);
 	counter(f, "whyrefused_records_written_total", "Records written to the output.",

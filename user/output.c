@@ -768,6 +768,7 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 		jw_field_uint(&o->jw, "nat_not_searched", s->nat_not_searched);
 		jw_field_uint(&o->jw, "rules_not_looked_up", s->rules_not_looked_up);
 		jw_field_uint(&o->jw, "units_not_looked_up", s->units_not_looked_up);
+		jw_field_uint(&o->jw, "blockers_not_looked_up", s->blockers_not_looked_up);
 		jw_field_uint(&o->jw, "netlink_forged", s->netlink_forged);
 		jw_field_uint(&o->jw, "on_demand_replies_attached", s->on_demand_attached[0]);
 		jw_field_uint(&o->jw, "on_demand_replies_s", s->on_demand_s[0]);
@@ -787,13 +788,15 @@ void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n,
 			 " received=%llu decode_errors=%llu inventory_resyncs=%llu nat_not_searched=%llu"
-			 " rules_not_looked_up=%llu units_not_looked_up=%llu netlink_forged=%llu"
+			 " rules_not_looked_up=%llu units_not_looked_up=%llu blockers_not_looked_up=%llu"
+			 " netlink_forged=%llu"
 			 " on_demand_replies_s=%llu on_demand_backlog_s=%llu"
 			 " written=%llu write_errors=%llu dropped_output=%llu pending_output=%llu",
 			 (unsigned long long)s->received, (unsigned long long)s->decode_errors,
 			 (unsigned long long)s->resyncs, (unsigned long long)s->nat_not_searched,
 			 (unsigned long long)s->rules_not_looked_up,
 			 (unsigned long long)s->units_not_looked_up,
+			 (unsigned long long)s->blockers_not_looked_up,
 			 (unsigned long long)s->netlink_forged,
 			 (unsigned long long)s->on_demand_s[0], (unsigned long long)s->on_demand_s[1],
 			 (unsigned long long)written,

@@ -52,6 +52,7 @@ struct wr_stats {
 	uint64_t nat_not_searched;	/* refusals whose NAT was not looked up (rate bound) */
 	uint64_t rules_not_looked_up;	/* firewall refusals reported unnamed: the rules' lane was full */
 	uint64_t units_not_looked_up;	/* no_listener refusals whose unit was not asked for (bounds) */
+	uint64_t blockers_not_looked_up; /* refusals whose BPF program was not looked for (queue full) */
 	uint64_t netlink_forged;	/* netlink datagrams another process sent us: dropped */
 	uint64_t on_demand_attached[2];	/* on-demand hooks: replies, backlog: times attached */
 	uint64_t on_demand_s[2];	/* and seconds attached in all */

@@ -200,7 +200,7 @@ static void test_start_and_stats_records(void **state)
 		"\"listen_seen\":0,\"listen_lost\":0,\"rate_limited_no_listener\":0,"
 		"\"rate_limited_firewall\":1,\"rate_limited_backlog\":0,\"rate_limited_other\":0,\"process_ends_lost\":0,"
 		"\"synack_retransmits\":0,\"rate_limited_handshake\":0,"
-		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"nat_not_searched\":0,\"rules_not_looked_up\":0,\"units_not_looked_up\":0,\"netlink_forged\":0,"
+		"\"received\":3,\"decode_errors\":0,\"inventory_resyncs\":0,\"nat_not_searched\":0,\"rules_not_looked_up\":0,\"units_not_looked_up\":0,\"blockers_not_looked_up\":0,\"netlink_forged\":0,"
 		"\"on_demand_replies_attached\":2,\"on_demand_replies_s\":240,"
 		"\"on_demand_backlog_attached\":0,\"on_demand_backlog_s\":0,\"written\":1,\"write_errors\":0,\"dropped_output\":0,\"pending_output\":0}\n");
 }
