@@ -395,7 +395,8 @@ assert_refusal_contract() {
 		(.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$")) and
 		.event == "refusal" and
 		(.cause | IN("no_listener", "firewall_reject", "firewall_drop",
-			     "backlog_full", "other_drop", "firewall_blocked")) and
+			     "backlog_full", "other_drop", "firewall_blocked",
+			     "handshake_incomplete")) and
 		(.family | IN("ipv4", "ipv6")) and
 		(.saddr | type == "string") and (.daddr | type == "string") and
 		(.sport | type == "number" and . > 0 and . < 65536) and

@@ -76,6 +76,24 @@ static void test_v4_drop(void **state)
 	assert_int_equal(r.ts.tv_nsec, 123);
 }
 
+/* tcp:tcp_retransmit_synack: no kernel reason, the count of SYN-ACKs resent. */
+static void test_handshake_event(void **state)
+{
+	struct wr_event ev = v4_event();
+	struct wr_refusal r;
+
+	ev.hdr.kind = WR_EV_HANDSHAKE;
+	ev.source = WR_SRC_SYNACK_RTX;
+	ev.synack_rtx = 2;
+	ev.location = 0;
+	assert_int_equal(wr_decode_event(&ctx, &ev, &r), 0);
+	assert_int_equal(r.kind, WR_EV_HANDSHAKE);
+	assert_int_equal(r.synack_rtx, 2);
+	assert_string_equal(r.reason, "SYNACK_UNACKED");
+	assert_string_equal(r.saddr, "198.51.100.7");
+	assert_null(r.location);
+}
+
 /* The SYN's own conntrack said DNAT sent it here: what the client dialled. */
 static void test_nat_from_the_kernel(void **state)
 {
@@ -208,6 +226,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_drop),
+		cmocka_unit_test(test_handshake_event),
 		cmocka_unit_test(test_nat_from_the_kernel),
 		cmocka_unit_test(test_v6_reset_uses_rst_reason_names),
 		cmocka_unit_test(test_unknown_values_are_named_unknown),

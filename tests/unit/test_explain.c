@@ -46,6 +46,27 @@ static void test_reset_is_no_listener(void **state)
 	assert_non_null(strstr(r.hints[0], "4026531840"));
 }
 
+/* A SYN-ACK resent twice, no ACK: the path, whatever its reason field says. */
+static void test_handshake_incomplete(void **state)
+{
+	struct wr_refusal r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_HANDSHAKE;
+	r.family = AF_INET;
+	r.reason = "SYNACK_UNACKED";
+	r.synack_rtx = 2;
+	wr_explain(&r);
+	assert_int_equal(r.cause, WR_CAUSE_HANDSHAKE_INCOMPLETE);
+	assert_string_equal(wr_cause_name(r.cause), "handshake_incomplete");
+	assert_string_equal(wr_cause_label(r.cause), "UNACKED");
+	assert_string_equal(r.client_sees, "Connection timed out");
+	assert_non_null(strstr(r.explanation, "the server answered 3 times (its SYN-ACK, resent 2 "
+				"times) and the client's ACK never came back: the answer or the ACK "
+				"is lost on the way"));
+	assert_int_equal(r.n_hints, 0);	/* the listener and the way back come later */
+}
+
 static void test_kfree_no_socket_is_no_listener_too(void **state)
 {
 	/* The fallback on kernels whose tcp_send_reset lacks the reason. */
@@ -294,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset_is_no_listener),
+		cmocka_unit_test(test_handshake_incomplete),
 		cmocka_unit_test(test_kfree_no_socket_is_no_listener_too),
 		cmocka_unit_test(test_ipv6_endpoint_is_bracketed),
 		cmocka_unit_test(test_netfilter_without_answer_is_drop),

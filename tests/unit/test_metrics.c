@@ -95,6 +95,29 @@ static void test_counts_by_cause_and_port(void **state)
 }
 
 /* A port scan: series stop growing at the bound, the rest is port="other", none lost. */
+/* handshake_incomplete: its own cause label, the SYN-ACKs resent, its rate limit. */
+static void test_handshake_incomplete(void **state)
+{
+	struct timespec t0 = { .tv_sec = 1764000000 };
+	struct wr_output_counts c = { 0 };
+	struct wr_stats s = { 0 };
+	struct wr_metrics m;
+	char *text;
+
+	s.kernel[WR_CNT_SYNACK_RTX] = 9;
+	s.kernel[WR_CNT_RL_HANDSHAKE] = 4;
+	wr_metrics_init(&m, &t0);
+	wr_metrics_count(&m, WR_CAUSE_HANDSHAKE_INCOMPLETE, 8080, 0);
+	text = render(&m, &s, &c);
+	assert_well_formed(text);
+	assert_non_null(strstr(text, "whyrefused_refusals_total{cause=\"handshake_incomplete\","
+				"port=\"8080\"} 1\n"));
+	assert_non_null(strstr(text, "\nwhyrefused_synack_retransmits_total 9\n"));
+	assert_non_null(strstr(text, "whyrefused_events_rate_limited_total{cause=\"handshake\"} 4\n"));
+	free(text);
+	wr_metrics_free(&m);
+}
+
 static void test_series_are_bounded(void **state)
 {
 	struct timespec t0 = { 0 };
@@ -160,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_by_cause_and_port),
+		cmocka_unit_test(test_handshake_incomplete),
 		cmocka_unit_test(test_series_are_bounded),
 		cmocka_unit_test(test_blocked_listening),
 	};
