@@ -63,7 +63,7 @@ bool wr_docker_proxy_container(const char *root, uint32_t pid, struct wr_contain
 /* The name of Docker container `id`, in any running dockerd's data root, or /var/lib/docker. */
 bool wr_docker_name(const char *root, const char *id, char *name, size_t len);
 
-/* The running Docker container with address `addr` (text); each data root read at most every 2 s. */
+/* The running Docker container at address `addr` (text): data roots read every 2 s at most. */
 bool wr_docker_container_at(const char *root, const char *addr, struct wr_container *c);
 
 #endif /* WR_DOCKER_STATE_H */

@@ -97,9 +97,9 @@ T_CONTAINERS=$((SECONDS - T0))
 start_tracer
 
 # --- A stopped container: named with its stop, one stop, no other container's port.
-dk stop -t 1 stopped >/dev/null
+dk stop -t 0 stopped >/dev/null
 assert_eq "$(connect_from_client $SRV4 8082)" refused "8082 after stopped stopped"
-line=$(wait_refusal '.dport == 8082') || fail "no refusal for 8082"
+line=$(wait_refusal '.dport == 8082' 10) || fail "no refusal for 8082"
 assert_refusal_contract "$line"
 assert_field "$line" cause no_listener
 assert_field "$line" last_listener.comm docker-proxy
@@ -122,7 +122,7 @@ assert_text "container stopped (docker), which published this port, stopped "
 # --- A removed container: still named, from what its proxy said while it ran.
 dk rm -f gone >/dev/null
 assert_eq "$(connect_from_client $SRV4 8083)" refused "8083 after gone was removed"
-line=$(wait_refusal '.dport == 8083') || fail "no refusal for 8083"
+line=$(wait_refusal '.dport == 8083' 10) || fail "no refusal for 8083"
 assert_field "$line" last_listener.published_for.name gone
 assert_field "$line" last_listener.addr 0.0.0.0
 assert_contains "$(jq -r '.hints[0]' <<<"$line")" "docker ps --all --filter name=gone; docker logs gone"
@@ -145,7 +145,7 @@ assert_eq "$(jq "[.listeners[]? | select(.relation == \"other_netns\" and .netns
 # --- Hairpin: a client on the host dials 127.0.0.1:8081, docker-proxy takes it and resets it.
 # curl: 56 "Connection reset by peer" or 52 "Empty reply from server", never 7 (refused).
 rc=0
-srv curl -s -m 3 -o /dev/null http://127.0.0.1:8081/ || rc=$?
+srv curl -s -m 5 -o /dev/null http://127.0.0.1:8081/ || rc=$?
 [ $rc = 56 ] || [ $rc = 52 ] || fail "curl through docker-proxy exited $rc, not reset (56) or empty (52)"
 line=$(wait_json "$OUT" ".event == \"refusal\" and .daddr == \"$lo_ip\" and .saddr != \"$CLI4\"" 10) ||
 	fail "no refusal of docker-proxy's connection in lo's namespace"
