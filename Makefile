@@ -67,7 +67,7 @@ Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps test check fuzz unit unit-asan asan integration install uninstall demo help static vmtest vmsmoke bench bench-idle vmbench soak deb
+.PHONY: all clean deps test check fuzz unit unit-asan asan integration install uninstall demo help static vmtest vmsmoke bench bench-idle bench-start vmbench soak deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -101,6 +101,7 @@ help:
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
 	@echo '                    (root, ~15 min; tools/bench/, not part of make test)'
 	@echo '  make bench-idle   startup, idle CPU and memory with 1, 100, 1000 namespaces'
+	@echo '  make bench-start  exec to the start record with 1, 100, 1000 namespaces'
 	@echo '  make vmbench      the default mode'"'"'s cost on fentry, kprobe and tracepoint in Debian'"'"'s'
 	@echo '                    6.1 and 6.12 under qemu, as ratios (root, ~30 min; tools/vm/bench.sh)'
 	@echo '  make soak         a refused-SYN flood for SOAK_SECS (180): flat memory, counters'
@@ -393,6 +394,15 @@ $(BUILD)/bench/listen_netns: tools/bench/listen_netns.c
 
 BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/empty_tracer
 
+# exec to the start record with 1, 100, 1000 namespaces (tools/bench/startup.sh).
+$(BUILD)/bench/start_time: tools/bench/start_time.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+bench-start: $(BUILD)/whyrefused $(BUILD)/bench/listen_netns $(BUILD)/bench/start_time
+	$(Q)BUILD=$(BUILD) tools/bench/startup.sh
+
 # Idle, with 1, 100 and 1000 namespaces: startup, CPU, memory (tools/bench/idle.sh).
 bench-idle: $(BUILD)/whyrefused $(BUILD)/bench/listen_netns
 	$(Q)tools/bench/idle.sh
@@ -401,8 +411,9 @@ bench-idle: $(BUILD)/whyrefused $(BUILD)/bench/listen_netns
 deb:
 	$(Q)tools/debian/build-deb.sh
 
-bench: $(BUILD)/whyrefused $(BENCH_TOOLS)
+bench: $(BUILD)/whyrefused $(BENCH_TOOLS) $(BUILD)/bench/listen_netns $(BUILD)/bench/start_time
 	$(Q)tools/bench/bench.sh
+	$(Q)BUILD=$(BUILD) tools/bench/startup.sh
 
 # The same inside Debian's 6.1 and 6.12 under qemu: fentry and kprobe (tools/vm/bench.sh).
 vmbench: $(BUILD)/whyrefused $(BENCH_TOOLS)
