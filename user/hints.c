@@ -451,6 +451,7 @@ static void hint_forwarded(struct wr_refusal *r, const struct wr_listener *proxy
 
 	if (!proxy)
 		return;
+	add_related(r, proxy, WR_REL_FORWARDED_BY);
 	wr_listener_describe(proxy, who, sizeof(who));
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "no socket listens on %s; the kernel answered with RST the connection %s made "

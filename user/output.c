@@ -180,6 +180,7 @@ static const char *relation_name(enum wr_relation rel)
 	case WR_REL_OTHER_NETNS: return "other_netns";
 	case WR_REL_TARGET: return "target";
 	case WR_REL_OTHER_DEVICE: return "other_device";
+	case WR_REL_FORWARDED_BY: return "forwarded_by";
 	}
 	return "other";
 }

@@ -32,6 +32,7 @@ enum wr_relation {
 	WR_REL_OTHER_NETNS,	/* same port, another network namespace */
 	WR_REL_TARGET,		/* the listener the SYN reached (backlog_full) */
 	WR_REL_OTHER_DEVICE,	/* same port, netns and address, bound to another interface */
+	WR_REL_FORWARDED_BY,	/* the proxy whose own connection this was (docker-proxy) */
 };
 
 struct wr_related {

@@ -157,6 +157,8 @@ assert_contains "$(jq -r '.hints | join("\n")' <<<"$line")" \
 assert_eq "$(jq "[.listeners[]? | select(.relation == \"other_netns\" and .netns == $web_ns)] | length" <<<"$line")" 0 \
 	"web (which publishes) told as not published on the hairpin"
 assert_field "$line" netns "$lo_ns"
+assert_eq "$(jq -c '[.listeners[]? | select(.relation == "forwarded_by") | {port, comm, c: .published_for.name}]' <<<"$line")" \
+	'[{"port":8081,"comm":"docker-proxy","c":"lo"}]' "the proxy in listeners[]"
 assert_text "accepted the client's connection"
 
 # --- DOCKER-USER REJECT, then DROP, of web's published port: the container is named.

@@ -512,6 +512,8 @@ static void test_refused_behind_docker_proxy(void **state)
 					   "published for container lo (docker), accepted the "
 					   "client's connection"));
 	assert_non_null(strstr(r.hints[0], "(who dialled port 8081)"));
+	assert_int_equal(r.related[0].relation, WR_REL_FORWARDED_BY);
+	assert_int_equal(r.related[0].l.pid, 930);
 	for (size_t i = 0; i < r.n_hints; i++)
 		assert_null(strstr(r.hints[i], "not published"));
 	for (size_t i = 0; i < r.n_related; i++)
