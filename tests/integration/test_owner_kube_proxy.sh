@@ -1,9 +1,11 @@
 #!/bin/bash
 # kube-proxy's rulesets as it renders them (tests/integration/fixtures: its
-# nftables mode and its iptables mode, for a node at 192.0.2.1), loaded in
-# the server namespace. Two Services: default/web:https (externalIP
-# 192.0.2.1:443, no endpoints: rejected) and default/api:http (NodePort
-# 30080, externalTrafficPolicy Local, no endpoint on this node: dropped).
+# nftables mode for the node's address 192.0.2.1, its iptables mode for its
+# second address 198.51.100.1), both loaded in the server namespace before
+# the tracers start, as on a node. Two Services: default/web:https (an
+# externalIP, port 443, no endpoints: rejected) and default/api:http
+# (NodePort 30080 / 30081, externalTrafficPolicy Local, no endpoint on this
+# node: dropped).
 # Each retry names the Service, the rule that matched (in nftables mode the
 # verdict map lookup and its element, not only reject-chain), owner
 # kube-proxy, and `kubectl get endpointslices` for that Service; no command
@@ -11,21 +13,25 @@
 . "$(dirname "$0")/lib.sh"
 FIX=$ROOT/tests/integration/fixtures
 setup_pair
+srv nft -f "$FIX/kube-proxy-nftables.nft" || fail "the nftables fixture did not load"
+srv iptables-restore --noflush <"$FIX/kube-proxy-iptables.rules" || fail "the iptables fixture did not load"
 start_tracer
 
-# refused_twice PORT OUTCOME COND: the first attempt starts tracing the flow,
-# the retry names the rule; prints the retry's record.
+# refused_twice [DADDR] PORT OUTCOME COND: the first attempt starts tracing
+# the flow, the retry names the rule; prints the retry's record.
 refused_twice() {
-	local port=$1 outcome=$2 cond=$3 n i
-	n=$(count_refusals ".dport == $port")
-	assert_eq "$(connect_from_client $SRV4 "$port" 800)" "$outcome" "first attempt to $port"
+	local daddr=$SRV4 port outcome cond n i
+	[ $# -eq 4 ] && { daddr=$1; shift; }
+	port=$1 outcome=$2 cond=$3
+	n=$(count_refusals ".dport == $port and .daddr == \"$daddr\"")
+	assert_eq "$(connect_from_client "$daddr" "$port" 800)" "$outcome" "first attempt to $daddr:$port"
 	for ((i = 0; i < 100; i++)); do
-		[ "$(count_refusals ".dport == $port")" -gt "$n" ] && break
+		[ "$(count_refusals ".dport == $port and .daddr == \"$daddr\"")" -gt "$n" ] && break
 		sleep 0.05
 	done
 	text_caught_up
-	assert_eq "$(connect_from_client $SRV4 "$port" 800)" "$outcome" "retry to $port"
-	wait_refusal ".dport == $port and .rule.status == \"found\" and ($cond)" 10 ||
+	assert_eq "$(connect_from_client "$daddr" "$port" 800)" "$outcome" "retry to $daddr:$port"
+	wait_refusal ".dport == $port and .daddr == \"$daddr\" and .rule.status == \"found\" and ($cond)" 10 ||
 		fail "the retry to $port did not name kube-proxy's rule: $(tail -n 3 "$OUT")"
 }
 hints() { jq -r '.hints | join("\n")' <<<"$1"; }
@@ -39,8 +45,7 @@ no_placeholder() {
 web_cmd="kubectl get endpointslices -n default -l kubernetes.io/service-name=web"
 api_cmd="kubectl get endpointslices -n default -l kubernetes.io/service-name=api"
 
-# nftables mode.
-srv nft -f "$FIX/kube-proxy-nftables.nft" || fail "the nftables fixture did not load"
+# nftables mode (192.0.2.1).
 line=$(refused_twice 443 refused '.rule.table == "kube-proxy"')
 assert_refusal_contract "$line"
 assert_field "$line" cause firewall_reject
@@ -74,25 +79,18 @@ assert_field "$line" rule.owner_command "$api_cmd"
 assert_contains "$(hints "$line")" "kube-proxy: Service default/api:http has no local endpoints on this node"
 no_placeholder "$line"
 assert_text "the rule belongs to kube-proxy (Service default/api:http): $api_cmd"
-srv nft delete table ip kube-proxy
 
-# iptables mode (iptables-nft, Debian's default), with tracers started
-# after kube-proxy's tables, as on a node: nft 1.0.6's `nft -j list ruleset`
-# cuts its output at a table with the owner flag (the tracers' own) when that
-# table comes first, and a cut listing withholds every rule's text.
-stop_tracer
-srv iptables-restore --noflush <"$FIX/kube-proxy-iptables.rules" || fail "the iptables fixture did not load"
-start_tracer
-line=$(refused_twice 443 refused '.rule.chain == "KUBE-EXTERNAL-SERVICES"')
+# iptables mode (iptables-nft, Debian's default; 198.51.100.1).
+line=$(refused_twice $SRV4B 443 refused '.rule.chain == "KUBE-EXTERNAL-SERVICES"')
 assert_field "$line" rule.syntax iptables
-assert_field "$line" rule.text "-A KUBE-EXTERNAL-SERVICES -d $SRV4/32 -p tcp -m comment --comment \"default/web:https has no endpoints\" -m tcp --dport 443 -j REJECT --reject-with icmp-port-unreachable"
+assert_field "$line" rule.text "-A KUBE-EXTERNAL-SERVICES -d $SRV4B/32 -p tcp -m comment --comment \"default/web:https has no endpoints\" -m tcp --dport 443 -j REJECT --reject-with icmp-port-unreachable"
 assert_field "$line" rule.kubernetes.service default/web:https
 assert_field "$line" rule.kubernetes.endpoints none
 assert_field "$line" rule.owner "kube-proxy (Service default/web:https)"
 assert_field "$line" rule.owner_command "$web_cmd"
 no_placeholder "$line"
 
-line=$(refused_twice 30080 timeout '.rule.chain == "KUBE-EXTERNAL-SERVICES"')
+line=$(refused_twice 30081 timeout '.rule.chain == "KUBE-EXTERNAL-SERVICES"')
 assert_field "$line" rule.kubernetes.service default/api:http
 assert_field "$line" rule.kubernetes.endpoints "none on this node"
 assert_field "$line" rule.owner_command "$api_cmd"
