@@ -403,8 +403,8 @@ static int query_tc(const void *arg)
 	return dump_tc(q);
 }
 
-static bool find_tc(struct wr_bpf_finder *f, const struct wr_netns *ns, uint32_t ifindex,
-		    struct wr_blocker *b)
+static bool find_tc(struct wr_bpf_finder *f, const struct wr_netns *ns, uint32_t netns,
+		    uint32_t ifindex, struct wr_blocker *b)
 {
 	struct tc_query *q = calloc(1, sizeof(*q));
 	uint32_t link_id = 0;
@@ -414,8 +414,9 @@ static bool find_tc(struct wr_bpf_finder *f, const struct wr_netns *ns, uint32_t
 	q->ifindex = ifindex;
 	if (ns)
 		wr_netns_call(ns, query_tc, q);
-	else
+	else if (netns == wr_netns_self())
 		query_tc(q);
+	/* else: a namespace not found: its ifindex means nothing here, nothing is asked. */
 	snprintf(b->device, sizeof(b->device), "%s", q->device);
 	/* tcx runs before the tc filters: its programs first. */
 	for (uint32_t i = 0; i < q->n_tcx; i++) {
@@ -476,7 +477,7 @@ void wr_bpf_find(struct wr_bpf_finder *f, const struct wr_netns *ns, struct wr_r
 		find_cgroup(f, pid, b);
 		break;
 	case WR_BLK_TC:
-		find_tc(f, ns, r->ifindex, b);
+		find_tc(f, ns, r->netns, r->ifindex, b);
 		break;
 	default:
 		break;
