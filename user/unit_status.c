@@ -287,7 +287,8 @@ static void read_said(sd_journal *j, long long deadline)
 	if (sd_journal_seek_tail(j) < 0)
 		return;
 	for (int i = 0; i < SAID_SCAN_ENTRIES && sd_journal_previous(j) > 0; i++) {
-		if (!(i & 63) && wr_now_ms() >= stop)
+		/* The newest 64 always: a slow host still finds a fresh start's line. */
+		if (i >= 64 && !(i & 63) && wr_now_ms() >= stop)
 			break;
 		said_entry(j, own_pid);
 	}
@@ -653,6 +654,30 @@ static bool read_unit(sd_bus *bus, const struct candidate *c, struct wr_unit_fac
 }
 
 /*
+ * Its own last lines, newest first, where the journal scan found none (it
+ * ran out of time, or the lines came from a syslog file): "Server listening
+ * on :: port 2222." says the port of its last start.
+ */
+static void lines_port(struct wr_unit_facts *f, uint16_t port)
+{
+	for (size_t i = f->n_lines; i-- > 0;) {
+		uint16_t p = f->lines[i].by_systemd ? 0 : wr_journal_listen_port(f->lines[i].text);
+
+		if (!p || (f->config_port && p != port))
+			continue;
+		f->config_port = p;
+		if (!strcmp(f->lines_from, "journal"))
+			snprintf(f->config_from, sizeof(f->config_from), "its journal: %s",
+				 f->lines[i].text);
+		else
+			snprintf(f->config_from, sizeof(f->config_from), "%s: %s", f->lines_from,
+				 f->lines[i].text);
+		if (p == port)
+			return;
+	}
+}
+
+/*
  * The port it is configured for: sshd -T for ssh; else what its journal
  * said at its newest start (a program that listens on several ports says
  * so in one burst: the refused one among them is its port).
@@ -673,8 +698,10 @@ static void config_port(struct wr_unit_facts *f, uint16_t port)
 		if (!strcmp(view.said[i].unit, f->unit) &&
 		    (!newest || view.said[i].usec > newest->usec))
 			newest = &view.said[i];
-	if (!newest)
+	if (!newest) {
+		lines_port(f, port);
 		return;
+	}
 	f->config_port = newest->port;
 	snprintf(f->config_from, sizeof(f->config_from), "its journal: %s", newest->line);
 	for (size_t i = 0; i < view.n_said; i++)
@@ -943,6 +970,14 @@ static void read_candidates(struct lookup *l, size_t from)
 	}
 }
 
+static bool any_ssh_candidate(const struct lookup *l)
+{
+	for (size_t i = 0; i < l->nc; i++)
+		if (is_ssh_unit(l->c[i].unit))
+			return true;
+	return false;
+}
+
 static bool any_ssh(const struct lookup *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -952,17 +987,23 @@ static bool any_ssh(const struct lookup *l)
 }
 
 /*
- * The units first: the port-independent view gets half the time at most,
- * sshd -T only what is left at the end, and only when ssh is a candidate
- * or nothing else is (the port may be sshd's).
+ * The port-independent view gets a third of the time at most; sshd -T runs
+ * next when ssh is a candidate by name (up to two thirds), else with what
+ * is left at the end when ssh was found otherwise or nothing else was (the
+ * port may be sshd's); then the units.
  */
 static void look_up(struct lookup *l)
 {
 	long long start = wr_now_ms();
 
 	if (stale(view.at))
-		refresh_view(l->bus, l->j, start + (l->deadline - start) / 2);
+		refresh_view(l->bus, l->j, start + (l->deadline - start) / 3);
 	l->nc = candidates(l->port, l->c);
+	/* ssh named for the port (/etc/services): sshd -T before the units take the time. */
+	if (stale(view.sshd_at) && any_ssh_candidate(l)) {
+		read_sshd(start + (l->deadline - start) * 2 / 3);
+		config_candidates(l->port, l->c, &l->nc);
+	}
 	read_candidates(l, 0);
 	if (stale(view.sshd_at) && (!l->n || any_ssh(l))) {
 		size_t before = l->nc;

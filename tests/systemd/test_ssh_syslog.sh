@@ -6,7 +6,8 @@
 # so far are put aside, and a typo in sshd_config (`Portt 22`) makes
 # `systemctl restart ssh` fail. The unit's last words come from
 # /var/log/syslog (sshd -t's stderr is facility daemon), said with the file,
-# and the command to see more is a grep of that file.
+# and the command to see more is a grep of that file. Restart=no (a
+# drop-in): one failed start.
 #
 # What the guest shows in that state (Debian 12, rsyslog 8.2302, make vmsystemd):
 #   journalctl -u ssh.service: "No journal files were found."
@@ -37,6 +38,10 @@ wait_until 30 "rsyslog to write /var/log/syslog" test -s /var/log/syslog
 assert_eq "$(journalctl -u ssh.service -o cat --no-pager 2>/dev/null | grep -vc '^-- No entries --$\|^No journal files' || true)" 0 \
 	"journal lines of ssh.service with Storage=none"
 
+# Restart=no: one failed start, not Debian's loop of six (a minute under emulation).
+mkdir -p /etc/systemd/system/ssh.service.d
+printf '[Service]\nRestart=no\n' >/etc/systemd/system/ssh.service.d/wr-no-restart.conf
+systemctl daemon-reload
 echo "Portt 22" >>/etc/ssh/sshd_config
 if systemctl restart ssh.service; then fail "systemctl restart ssh succeeded with 'Portt 22'"; fi
 wait_until 60 "ssh.service to end failed" unit_failed ssh.service

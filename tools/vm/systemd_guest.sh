@@ -58,14 +58,20 @@ SYSVM_MASK="serial-getty@ttyS0.service e2scrub_reap.service e2scrub_all.timer sy
 sysvm_say() { echo "vmsystemd: $*"; }
 sysvm_die() { echo "vmsystemd: $*" >&2; exit 1; }
 
-# The Debian packages holding the shared libraries FILE... need.
+# The Debian packages holding the shared libraries FILE... need: one dpkg -S
+# for all of them, by the path ldd shows and the file it resolves to
+# (dpkg reads its whole database per call: a call per library took 100 s
+# on a loaded machine, one takes 9).
 sysvm_lib_packages() {
-	local f lib
+	local f lib libs=()
 	for f in "$@"; do
 		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true); do
-			dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
+			libs+=("$lib" "$(readlink -f "$lib")")
 		done
-	done | sed 's/: .*//; s/, /\n/g' | sed 's/:.*//' | grep -v '^$' | sort -u
+	done
+	[ ${#libs[@]} -gt 0 ] || return 0
+	{ dpkg -S "${libs[@]}" 2>/dev/null || true; } | sed 's/: .*//; s/, /\n/g' | sed 's/:.*//' |
+		grep -v '^$' | sort -u
 }
 
 # "URI SUITE" for each Debian suite in the host's apt sources (one-line and
@@ -224,7 +230,7 @@ sysvm_inputs() {
 # sysvm_run TEST...: boots the guest once, runs the scenarios, prints each
 # one's ok/FAIL line; returns non-zero if any failed or the guest did not finish.
 sysvm_run() {
-	local run=$SYSVM/run status=0 start qpid n_ok n_fail
+	local run=$SYSVM/${SYSVM_RUN_NAME:-run} status=0 start qpid n_ok n_fail
 	rm -rf "$run" && mkdir -p "$run/out"
 	sysvm_inputs "$run" "$@"
 	truncate -s 256M "$run/out.img"
@@ -280,6 +286,9 @@ sysvm_main() {
 	local build=${BUILD:-build}
 	case $build in /*) ;; *) build=$SYSVM_ROOT/$build ;; esac
 	SYSVM_BIN=$build/whyrefused
+	# Side-by-side trees run side by side: each its own run directory
+	# (build/vm/systemd/run for build/, run-build-x for BUILD=build-x).
+	[ "$(basename "$build")" = build ] || SYSVM_RUN_NAME=run-$(basename "$build")
 	[ -x "$SYSVM_BIN" ] || sysvm_die "no ${SYSVM_BIN#"$SYSVM_ROOT"/} (make BUILD=${BUILD:-build})"
 	# The test helpers (tests/helpers/*.c) as the build made them.
 	SYSVM_HELPER_BINS=()
