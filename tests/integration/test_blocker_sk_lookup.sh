@@ -1,17 +1,23 @@
 #!/bin/bash
 # An sk_lookup program in the server's namespace refuses port 22 while a
-# listener listens on 0.0.0.0:22 (as a daemon loads one: libbpf, a netns
-# link held by its process). The kernel answers RST as if nothing listened:
-# whyrefused names the listener and the program that refused the lookup,
-# its id and holder, and never says "nothing listens" or "wrong port"
-# (2222 listens next door). Port 9000 is accepted, untouched.
+# real sshd listens on 0.0.0.0:22 and 0.0.0.0:2222 (the program loaded as a
+# daemon loads one: libbpf, a netns link held by its process). The kernel
+# answers RST as if nothing listened: whyrefused names sshd and the program
+# that refused the lookup, its id and holder, and never says "nothing
+# listens" or "wrong port". Ports 2222 and 9000 are accepted, untouched.
 . "$(dirname "$0")/lib.sh"
 HOLD=$HELPERS/bpf_hold
 [ -x "$HOLD" ] || fail "bpf_hold missing (make BUILD=... $HELPERS/bpf_hold)"
+[ -x /usr/sbin/sshd ] || fail "sshd missing (make deps installs openssh-server)"
 setup_pair
-start_listener "$SRV" 0.0.0.0 22
-L22=$LISTENER_PID
-start_listener "$SRV" 0.0.0.0 2222
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey"
+ip netns exec "$SRV" /usr/sbin/sshd -D -e -f /dev/null -h "$WORK/hostkey" -p 22 -p 2222 \
+	-o ListenAddress=0.0.0.0 -o PidFile=none 2>"$WORK/sshd.log" &
+L22=$!
+PIDS+=($L22)
+disown $L22
+for ((i = 0; i < 100; i++)); do [ "$(srv ss -ltnH | grep -cE ':(22|2222) ')" = 2 ] && break; sleep 0.05; done
 start_listener "$SRV" 0.0.0.0 9000
 
 # hold_bpf NAME PROG HOW TARGET: bpf_hold in the server namespace, running
@@ -30,7 +36,9 @@ hold_bpf() {
 hold_bpf lookup refuse_ssh sk_lookup "/run/netns/$SRV"
 start_tracer
 
-assert_eq "$(connect_from_client $SRV4 22)" refused "client on port 22"
+ssh_out=$(cli ssh -p 22 -o BatchMode=yes -o ConnectTimeout=3 -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null admin@$SRV4 true 2>&1 || true)
+assert_contains "$ssh_out" "Connection refused"
 line=$(wait_refusal '.dport == 22') || fail "no refusal event"
 assert_refusal_contract "$line"
 assert_field "$line" reason NO_SOCKET
@@ -43,7 +51,7 @@ assert_field "$line" blocker.holder.comm bpf_hold
 assert_contains "$(jq -r .blocker.attach <<<"$line")" "sk_lookup link "
 assert_contains "$(jq -r .blocker.command <<<"$line")" "bpftool prog show id $PROG_ID"
 expl=$(jq -r .explanation <<<"$line")
-want="tcp_listen (pid $L22) listens on 0.0.0.0:22, but an sk_lookup program (refuse_ssh, id $PROG_ID, held by pid $HOLD_PID (bpf_hold)) attached to this network namespace refused the lookup"
+want="sshd (pid $L22) listens on 0.0.0.0:22, but an sk_lookup program (refuse_ssh, id $PROG_ID, held by pid $HOLD_PID (bpf_hold)) attached to this network namespace refused the lookup"
 assert_contains "$expl" "$want"
 for lie in "no socket listens" "nothing listens" "wrong port" "stopped"; do
 	case "$line" in *"$lie"*) fail "said '$lie': $line" ;; esac
