@@ -55,6 +55,8 @@ build_initramfs() {
 	for path in "$ROOT"/build/tests/*-static; do
 		cp "$path" "$IRD/wr/build/tests/$(basename "$path" -static)"
 	done
+	# The BPF-blocker scenarios' programs, which bpf_hold and tc load.
+	cp "$ROOT/build/tests/blockers.bpf.o" "$IRD/wr/build/tests/"
 	write_init
 	pack_initramfs "$IRD" "$VM/initramfs-$CELL.cpio.gz"
 }
