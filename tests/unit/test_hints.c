@@ -755,6 +755,34 @@ static void test_reached_listener_prefers_the_exact_address(void **state)
 	assert_null(wr_reached_listener(&inv, &r));
 }
 
+/*
+ * A listener that would take the SYN, and the kernel's lookup gave it none
+ * (an sk_lookup program's SK_DROP): never "nothing listens", never "wrong
+ * port"; the listener named as the target. A client it does not take is
+ * told as before.
+ */
+static void test_listener_there_lookup_refused(void **state)
+{
+	struct wr_refusal r;
+
+	add(listener(NS_WEB, "0.0.0.0", 22, 812, "sshd"));
+	add(listener(NS_WEB, "0.0.0.0", 2222, 812, "sshd"));
+	r = refused("192.0.2.1", 22, NS_WEB);
+	assert_int_equal(r.blocker.kind, WR_BLK_LOOKUP);
+	assert_non_null(strstr(r.explanation, "sshd (pid 812) listens on 0.0.0.0:22 and would take "
+					      "this SYN, but the kernel's socket lookup did not pick it"));
+	assert_null(strstr(r.explanation, "no socket listens"));
+	for (size_t i = 0; i < r.n_hints; i++)
+		assert_null(strstr(r.hints[i], "wrong port"));
+	assert_int_equal(r.n_related, 1);
+	assert_int_equal(r.related[0].relation, WR_REL_TARGET);
+	assert_int_equal(r.related[0].l.port, 22);
+	/* Over IPv6 the IPv4 listener takes nothing: the usual hints. */
+	r = refused("2001:db8::1", 22, NS_WEB);
+	assert_int_equal(r.blocker.kind, WR_BLK_NONE);
+	assert_non_null(strstr(r.explanation, "no socket listens"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -797,6 +825,7 @@ int main(void)
 		T(test_no_listener_found_is_other_drop),
 		T(test_final_ack_overflow_is_backlog_full),
 		T(test_reached_listener_prefers_the_exact_address),
+		T(test_listener_there_lookup_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
