@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "explain.h"
 #include "fw_objects.h"
 #include "ipt_save.h"
@@ -109,14 +110,6 @@ struct wr_fw {
 	size_t texts_next;
 	long long last_expire_ms;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 struct wr_fw *wr_fw_new(bool trace)
 {
@@ -240,7 +233,7 @@ static void packet_path(struct traced_packet *pk, const struct wr_nft_trace *t)
 static void drain(struct wr_fw *fw, struct ns_state *s)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	long long now = now_ms();
+	long long now = wr_now_ms();
 
 	if (!s->tr_open)
 		return;
@@ -282,7 +275,7 @@ static bool nat_here(const struct wr_refusal *r)
 static const struct verdict *find_verdict(const struct wr_fw *fw, const struct wr_refusal *r)
 {
 	uint32_t alen = r->family == AF_INET6 ? 16 : 4;
-	long long now = now_ms();
+	long long now = wr_now_ms();
 
 	for (size_t k = 1; k <= VERDICTS; k++) {
 		const struct verdict *v = &fw->v[(fw->v_next + VERDICTS - k) % VERDICTS];
@@ -354,14 +347,14 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_netn
 		f.dev[0] = '\0';
 	for (i = 0; i < s->n_flows; i++) {
 		if (same_flow(&s->flows[i].f, &f)) {
-			s->flows[i].last_ms = now_ms();
+			s->flows[i].last_ms = wr_now_ms();
 			return 0;
 		}
 		if (s->flows[i].last_ms < s->flows[oldest].last_ms)
 			oldest = i;
 	}
-	if (now_ms() - s->adds_since_ms >= 1000) {
-		s->adds_since_ms = now_ms();
+	if (wr_now_ms() - s->adds_since_ms >= 1000) {
+		s->adds_since_ms = wr_now_ms();
 		s->adds = 0;
 	}
 	if (s->adds >= NEW_FLOWS_PER_SEC) {
@@ -372,13 +365,13 @@ static int trace_flow(struct wr_fw *fw, struct ns_state *s, const struct wr_netn
 	s->adds++;
 	i = s->n_flows < FLOWS_PER_NS ? s->n_flows++ : oldest;
 	s->flows[i].f = f;
-	s->flows[i].last_ms = now_ms();
+	s->flows[i].last_ms = wr_now_ms();
 	return apply_flows(fw, s, ns, err, errlen);
 }
 
 static void expire(struct wr_fw *fw)
 {
-	long long now = now_ms();
+	long long now = wr_now_ms();
 	char err[160];
 
 	if (now - fw->last_expire_ms < 1000)
@@ -485,7 +478,7 @@ static const char *kube_vmap_of(const struct wr_rule *rule)
 
 static struct rule_text *cached_text(struct wr_fw *fw, const struct wr_refusal *r)
 {
-	long long now = now_ms();
+	long long now = wr_now_ms();
 
 	for (size_t i = 0; i < TEXTS; i++) {
 		struct rule_text *t = &fw->texts[i];
@@ -656,7 +649,7 @@ static void nft_rule_text(struct wr_fw *fw, const struct wr_netns *ns, struct wr
 	slot = &fw->texts[fw->texts_next++ % TEXTS];
 	slot->netns = r->netns;
 	snprintf(slot->key, sizeof(slot->key), "%s", r->rule.element_key);
-	slot->ms = now_ms();
+	slot->ms = wr_now_ms();
 	slot->rule = r->rule;
 }
 
@@ -713,7 +706,7 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, const struct wr_ne
 
 	r->rule.backend = "iptables-legacy";
 	snprintf(r->rule.family, sizeof(r->rule.family), "%s", v6 ? "ip6" : "ip");
-	if (s->have_ipt[v6] && now_ms() - s->ipt_ms[v6] < LEGACY_SAVE_MS) {
+	if (s->have_ipt[v6] && wr_now_ms() - s->ipt_ms[v6] < LEGACY_SAVE_MS) {
 		/* The next refusal after the pause diffs over this one too. */
 		r->rule.status = "rate limited";
 		snprintf(r->rule.text, sizeof(r->rule.text), "iptables-legacy-save runs at most "
@@ -746,7 +739,7 @@ static void name_legacy(struct wr_fw *fw, struct ns_state *s, const struct wr_ne
 	wr_ipt_free(&s->ipt[v6]);
 	s->ipt[v6] = now;
 	s->have_ipt[v6] = true;
-	s->ipt_ms[v6] = now_ms();
+	s->ipt_ms[v6] = wr_now_ms();
 }
 
 /* iptables-legacy tables exist in this namespace for this family. */

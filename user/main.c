@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "client_probe.h"
 #include "event_decode.h"
 #include "explain.h"
@@ -156,12 +157,10 @@ static int64_t mono_to_real_ns(void)
 	       ((int64_t)real.tv_nsec - mono.tv_nsec);
 }
 
+/* The loop's timers are unsigned: clock.h's one clock, as such. */
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)wr_now_ms();
 }
 
 static void label_netns(void *arg, uint32_t netns, char *buf, size_t len)

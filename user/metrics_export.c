@@ -12,15 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define ACCEPT_RETRY_MS	100	/* out of fds: the queued connection waits this long */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int wr_metrics_listen(struct wr_metrics_server *srv, const struct wr_sockaddr *a,
 		      char *err, size_t errlen)
@@ -94,7 +88,7 @@ int wr_metrics_wait(const struct wr_metrics_server *srv, int fd, int timeout_ms)
 {
 	struct pollfd p[2 + WR_METRICS_CLIENTS];
 	const struct wr_metrics_client *c;
-	uint64_t now = now_ms();
+	uint64_t now = wr_now_ms();
 	nfds_t n = 0;
 	int i, r;
 
@@ -294,7 +288,7 @@ void wr_metrics_serve(struct wr_metrics_server *srv, wr_render_fn render, void *
 
 	if (srv->fd < 0)
 		return;
-	now = now_ms();
+	now = wr_now_ms();
 	/* First: a request that came with its connection is answered in this step. */
 	accept_clients(srv, now);
 	for (i = 0; i < WR_METRICS_CLIENTS; i++) {
