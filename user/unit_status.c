@@ -970,14 +970,6 @@ static void read_candidates(struct lookup *l, size_t from)
 	}
 }
 
-static bool any_ssh_candidate(const struct lookup *l)
-{
-	for (size_t i = 0; i < l->nc; i++)
-		if (is_ssh_unit(l->c[i].unit))
-			return true;
-	return false;
-}
-
 static bool any_ssh(const struct lookup *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -987,10 +979,11 @@ static bool any_ssh(const struct lookup *l)
 }
 
 /*
- * The port-independent view gets a third of the time at most; sshd -T runs
- * next when ssh is a candidate by name (up to two thirds), else with what
- * is left at the end when ssh was found otherwise or nothing else was (the
- * port may be sshd's); then the units.
+ * The units first (the facts that matter most): the port-independent view
+ * gets a third of the time at most, sshd -T only what is left at the end,
+ * and only when ssh is a candidate or nothing else is (the port may be
+ * sshd's). Where sshd -T gets no time, the unit's own "Server listening on
+ * ... port N." line tells its port (lines_port).
  */
 static void look_up(struct lookup *l)
 {
@@ -999,11 +992,6 @@ static void look_up(struct lookup *l)
 	if (stale(view.at))
 		refresh_view(l->bus, l->j, start + (l->deadline - start) / 3);
 	l->nc = candidates(l->port, l->c);
-	/* ssh named for the port (/etc/services): sshd -T before the units take the time. */
-	if (stale(view.sshd_at) && any_ssh_candidate(l)) {
-		read_sshd(start + (l->deadline - start) * 2 / 3);
-		config_candidates(l->port, l->c, &l->nc);
-	}
 	read_candidates(l, 0);
 	if (stale(view.sshd_at) && (!l->n || any_ssh(l))) {
 		size_t before = l->nc;

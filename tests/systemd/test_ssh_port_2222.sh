@@ -40,11 +40,18 @@ echo "$line"
 assert_field "$line" unit.name ssh.service
 assert_field "$line" unit.verdict other_port
 assert_field "$line" unit.config_port 2222
-assert_field "$line" unit.config_from "sshd -T"
 assert_field "$line" unit.command "ssh -p 2222 $HOST4"
+# sshd -T says it; when it needs more than its 2 s (emulation on a loaded
+# host: sshd -t took 3 s), the journal's line of its start does.
+from=$(jq -r '.unit.config_from' <<<"$line")
+case $from in
+"sshd -T") where="sshd_config: Port 2222, per sshd -T" ;;
+"its journal: Server listening on "*" port 2222.") where=$from; note "sshd -T ran out of time: $from" ;;
+*) fail "unit.config_from: expected sshd -T or its journal's line, got '$from'" ;;
+esac
 assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
-	"it is active (running) but configured for port 2222 (sshd_config: Port 2222, per sshd -T) -- ssh -p 2222 $HOST4"
-assert_text "configured for port 2222 (sshd_config: Port 2222, per sshd -T) -- ssh -p 2222 $HOST4"
+	"it is active (running) but configured for port 2222 ($where) -- ssh -p 2222 $HOST4"
+assert_text "configured for port 2222 ($where) -- ssh -p 2222 $HOST4"
 assert_eq "$(connect_client 2222)" connected "the client following the hint (port 2222)"
 
 # Down and configured for 2222: sshd -T cannot tell now (Debian's sshd
@@ -64,4 +71,4 @@ assert_contains "$(jq -r '.hints[0]' <<<"$line")" \
 	" port 2222.), not 22: once it runs, ssh -p 2222 $HOST4 -- systemctl start ssh.service"
 assert_text "not 22: once it runs, ssh -p 2222 $HOST4 -- systemctl start ssh.service"
 stop_tracer
-pass
+pass "running: config_port from $from"

@@ -27,12 +27,15 @@ back() {
 		rm -rf "$d" && mv "$d.wr-aside" "$d"
 	done
 }
-ON_EXIT+=("systemctl stop rsyslog.service syslog.socket")
+ON_EXIT+=("systemctl stop rsyslog.service syslog.socket; SYSTEMCTL_SKIP_SYSV=1 systemctl disable -q rsyslog.service")
 ON_EXIT+=("rm -f /etc/systemd/journald.conf.d/wr-storage-none.conf; back; systemctl restart systemd-journald")
 mkdir -p /etc/systemd/journald.conf.d
 printf '[Journal]\nStorage=none\nForwardToSyslog=yes\n' >/etc/systemd/journald.conf.d/wr-storage-none.conf
 systemctl restart systemd-journald
 aside
+# Enabled, as Debian installs it: its Alias=syslog.service is what
+# syslog.socket (journald's forwarding socket) starts.
+SYSTEMCTL_SKIP_SYSV=1 systemctl enable -q rsyslog.service
 systemctl start rsyslog.service
 wait_until 30 "rsyslog to write /var/log/syslog" test -s /var/log/syslog
 assert_eq "$(journalctl -u ssh.service -o cat --no-pager 2>/dev/null | grep -vc '^-- No entries --$\|^No journal files' || true)" 0 \
