@@ -194,6 +194,52 @@ static char *slurp(const char *path, size_t max)
 	return buf;
 }
 
+/*
+ * A Kubernetes container's name from kubelet's log link,
+ * /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log (none of the three
+ * may hold '_'): "NAMESPACE/POD/CONTAINER". containerd keeps its own names
+ * in a database; this link is what a node holds in the open.
+ */
+bool wr_container_name_kubelet_log(const char *file, const char *id, char *name, size_t len)
+{
+	const char *u1, *u2, *dash;
+	size_t n = strlen(file), idl = strlen(id);
+
+	if (idl != 64 || n < idl + 6 + 5 || strcmp(file + n - 4, ".log") ||
+	    memcmp(file + n - 4 - idl, id, idl) || file[n - 5 - idl] != '-')
+		return false;
+	dash = file + n - 5 - idl;
+	u1 = memchr(file, '_', (size_t)(dash - file));
+	u2 = u1 ? memchr(u1 + 1, '_', (size_t)(dash - u1 - 1)) : NULL;
+	if (!u1 || !u2 || u1 == file || u2 == u1 + 1 || dash == u2 + 1 ||
+	    memchr(u2 + 1, '_', (size_t)(dash - u2 - 1)) || strchr(file, '/'))
+		return false;
+	for (const char *p = file; p < dash; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	snprintf(name, len, "%.*s/%.*s/%.*s", (int)(u2 - u1 - 1), u1 + 1, (int)(u1 - file), file,
+		 (int)(dash - u2 - 1), u2 + 1);
+	return true;
+}
+
+static void name_from_kubelet_log(const char *root, struct wr_container *c)
+{
+	char path[512];
+	glob_t g;
+
+	snprintf(path, sizeof(path), "%s/var/log/containers/*-%s.log", root, c->id);
+	if (glob(path, 0, NULL, &g))
+		return;
+	if (g.gl_pathc == 1) {
+		const char *base = strrchr(g.gl_pathv[0], '/');
+
+		if (!wr_container_name_kubelet_log(base ? base + 1 : g.gl_pathv[0], c->id, c->name,
+						   sizeof(c->name)))
+			c->name[0] = '\0';
+	}
+	globfree(&g);
+}
+
 static void name_it(const char *root, struct wr_container *c)
 {
 	char path[512];
@@ -219,6 +265,8 @@ static void name_it(const char *root, struct wr_container *c)
 		if (!wr_docker_name(root, c->id, c->name, sizeof(c->name)))
 			c->name[0] = '\0';
 	}
+	if (!c->name[0] && (!strcmp(c->runtime, "containerd") || !strcmp(c->runtime, "cri-o")))
+		name_from_kubelet_log(root, c);
 }
 
 bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)

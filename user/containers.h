@@ -38,6 +38,11 @@ bool wr_container_from_cgroup(const char *cgroup, struct wr_container *c);
 /* podman: the name of container `id` in c/storage's containers.json text. */
 bool wr_container_name_podman(const char *containers_json, const char *id, char *name,
 			      size_t len);
+/*
+ * Kubernetes (containerd, CRI-O): "NAMESPACE/POD/CONTAINER" from the name of
+ * kubelet's log link /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log.
+ */
+bool wr_container_name_kubelet_log(const char *file, const char *id, char *name, size_t len);
 /* Docker: the name in a container's config.v2.json text ("Name":"/web"). */
 bool wr_container_name_docker(const char *config_json, char *name, size_t len);
 

@@ -4,7 +4,8 @@
  * config.v2.json and podman's containers.json, whose strings (labels,
  * commands, environment) the container's owner wrote. Whatever name comes
  * out fits its buffer and holds no control byte. The same bytes as
- * dockerd's daemon.json, whose data-root is an absolute path or nothing.
+ * dockerd's daemon.json, whose data-root is an absolute path or nothing,
+ * and as the name of kubelet's log link (a Kubernetes container's name).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (wr_docker_daemon_json_root(text, root, sizeof(root)) && root[0] != '/')
 		abort();
+	/* The same bytes as kubelet's log link name (anyone may create such a file). */
+	if (wr_container_name_kubelet_log(text, ID, name, sizeof(name))) {
+		check(name, sizeof(name));
+		if (strlen(name) + 1 < sizeof(name) && !strchr(name, '/'))	/* whole, not cut */
+			abort();
+	}
 	free(text);
 	return 0;
 }

@@ -208,6 +208,30 @@ static void test_podman_name_is_the_containers_own(void **state)
 					      sizeof(name)));
 }
 
+static void test_kubelet_log_link(void **state)
+{
+	char name[64];
+
+	(void)state;
+	assert_true(wr_container_name_kubelet_log("web-7d9f_default_nginx-" ID ".log", ID, name,
+						  sizeof(name)));
+	assert_string_equal(name, "default/web-7d9f/nginx");
+	/* Another container's link, a name with a fourth part, parts missing. */
+	assert_false(wr_container_name_kubelet_log("web_default_nginx-" ID2 ".log", ID, name,
+						   sizeof(name)));
+	assert_false(wr_container_name_kubelet_log("a_b_c_d-" ID ".log", ID, name, sizeof(name)));
+	assert_false(wr_container_name_kubelet_log("web_default-" ID ".log", ID, name, sizeof(name)));
+	assert_false(wr_container_name_kubelet_log("_default_nginx-" ID ".log", ID, name,
+						   sizeof(name)));
+	assert_false(wr_container_name_kubelet_log("web_default_nginx-" ID ".txt", ID, name,
+						   sizeof(name)));
+	assert_false(wr_container_name_kubelet_log("we\nb_default_nginx-" ID ".log", ID, name,
+						   sizeof(name)));
+	/* Cut to the buffer, never overrun. */
+	assert_true(wr_container_name_kubelet_log("web_default_nginx-" ID ".log", ID, name, 8));
+	assert_string_equal(name, "default");
+}
+
 static void test_conmon_names_the_container(void **state)
 {
 	static const char id[] = "8f75def5c927c9fbbbcfc08dee9fc8be7aa76d4fca99528af879f05f9e9ed96c";
@@ -330,6 +354,13 @@ static void test_of_pid(void **state)
 	assert_true(wr_container_of_pid(root, 4646, &c));
 	wr_container_label(&c, label, sizeof(label));
 	assert_string_equal(label, "container web (cri-o)");
+	/* containerd's: named from kubelet's log link. */
+	put(root, "proc/4747/cgroup", "0::/kubepods.slice/kubepods-besteffort.slice/"
+	    "kubepods-besteffort-pod1234.slice/cri-containerd-" ID2 ".scope\n");
+	put(root, "var/log/containers/web-7d9f_default_nginx-" ID2 ".log", "");
+	assert_true(wr_container_of_pid(root, 4747, &c));
+	wr_container_label(&c, label, sizeof(label));
+	assert_string_equal(label, "container default/web-7d9f/nginx (containerd)");
 	assert_false(wr_container_of_pid(root, 4444, &c));
 	assert_false(wr_container_of_pid(root, 4545, &c));
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
@@ -345,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_docker_name_is_the_top_level_one),
 		cmocka_unit_test(test_podman_name_is_the_containers_own),
 		cmocka_unit_test(test_conmon_names_the_container),
+		cmocka_unit_test(test_kubelet_log_link),
 		cmocka_unit_test(test_of_pid),
 		cmocka_unit_test(test_conmon_is_told_by_its_executable),
 	};
