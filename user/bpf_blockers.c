@@ -16,6 +16,7 @@
 #include <linux/netlink.h>
 
 #include "blocker.h"
+#include "clock.h"
 #include "containers.h"
 #include "nl_kernel.h"
 #include "shell_quote.h"
@@ -50,14 +51,6 @@ struct wr_bpf_finder {
 	bool mount_known;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 struct wr_bpf_finder *wr_bpf_finder_new(void)
 {
 	struct wr_bpf_finder *f = calloc(1, sizeof(*f));
@@ -89,7 +82,7 @@ static void list_links(struct wr_bpf_finder *f)
 {
 	uint32_t id = 0;
 
-	if (f->links_ms && now_ms() - f->links_ms < TTL_MS)
+	if (f->links_ms && wr_now_ms() - f->links_ms < TTL_MS)
 		return;
 	f->n_links = 0;
 	while (f->n_links < LINKS_MAX && !bpf_link_get_next_id(id, &id)) {
@@ -113,13 +106,13 @@ static void list_links(struct wr_bpf_finder *f)
 		}
 		close(fd);
 	}
-	f->links_ms = now_ms();
+	f->links_ms = wr_now_ms();
 }
 
 /* Every BPF program and link fd of every process: one bounded walk of /proc. */
 static void walk_fds(struct wr_bpf_finder *f)
 {
-	uint64_t start = now_ms();
+	uint64_t start = wr_now_ms();
 	struct dirent *p, *d;
 	DIR *proc;
 
@@ -139,7 +132,7 @@ static void walk_fds(struct wr_bpf_finder *f)
 
 		if (p->d_name[0] < '1' || p->d_name[0] > '9')
 			continue;
-		if (now_ms() - start > WALK_MS || f->n_fds == MAX_FDS) {
+		if (wr_now_ms() - start > WALK_MS || f->n_fds == MAX_FDS) {
 			f->walk_cut = true;
 			break;
 		}
@@ -165,7 +158,7 @@ static void walk_fds(struct wr_bpf_finder *f)
 		closedir(fds);
 	}
 	closedir(proc);
-	f->fds_ms = now_ms();
+	f->fds_ms = wr_now_ms();
 }
 
 /* The process holding the link (else the program), with its comm, unit and container. */

@@ -14,20 +14,13 @@
 #include <unistd.h>
 
 #include "client_verdict.h"
+#include "clock.h"
 #include "json_writer.h"
 #include "output.h"
 
 #define MAX_ADDRESSES	16	/* of one name: ssh tries them all, we too, bounded */
 #define HOP_WAIT_MS	1000	/* per TTL probe (at most half of --timeout) */
 #define SILENT_HOPS	3	/* TTL probing stops after this many silent hops in a row */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The ICMP error the kernel queued on our socket, if any (IP_RECVERR). */
 static void read_icmp(int fd, struct wr_client_icmp *icmp)
@@ -60,7 +53,7 @@ static void attempt(const struct sockaddr *sa, socklen_t salen, unsigned ttl, ui
 		    struct wr_client_obs *o)
 {
 	int fd, on = 1, err = 0, v6 = sa->sa_family == AF_INET6;
-	uint64_t start = now_ms(), deadline = start + wait_ms;
+	uint64_t start = wr_now_ms(), deadline = start + wait_ms;
 	struct sockaddr_storage local;
 	socklen_t len = sizeof(err);
 
@@ -89,7 +82,7 @@ static void attempt(const struct sockaddr *sa, socklen_t salen, unsigned ttl, ui
 		uint64_t now;
 		int n = 0;
 
-		while ((now = now_ms()) < deadline) {
+		while ((now = wr_now_ms()) < deadline) {
 			n = poll(&p, 1, (int)(deadline - now));
 			if (n != 0 && !(n < 0 && errno == EINTR))
 				break;
@@ -122,7 +115,7 @@ static void attempt(const struct sockaddr *sa, socklen_t salen, unsigned ttl, ui
 	if (!err)
 		shutdown(fd, SHUT_RDWR);	/* a clean FIN: we only wanted to know */
 	close(fd);
-	o->elapsed_ms = now_ms() - start;
+	o->elapsed_ms = wr_now_ms() - start;
 }
 
 /* After silence: SYNs with TTL 1, 2, ... until HOST answers, or hops stay silent. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "json_read.h"
 #include "small_file.h"
 
@@ -183,14 +184,6 @@ bool wr_docker_exe(const char *exe, const char *prog)
 
 /* --- The live host --- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Up to len - 1 bytes of file `name` under directory fd `dir`; -1 if unreadable. */
 static ssize_t read_at(int dir, const char *name, char *buf, size_t len)
 {
@@ -295,7 +288,7 @@ static size_t daemon_roots(const char *root, char (*roots)[PATH_MAX], size_t max
 	struct dirent *d;
 	DIR *proc;
 
-	if (!at || now_ms() - at > DAEMONS_MS || strcmp(cached_for, root)) {
+	if (!at || wr_now_ms() - at > DAEMONS_MS || strcmp(cached_for, root)) {
 		n_cached = 0;
 		snprintf(cached_for, sizeof(cached_for), "%s", root);
 		snprintf(path, sizeof(path), "%s/proc", root);
@@ -316,7 +309,7 @@ static size_t daemon_roots(const char *root, char (*roots)[PATH_MAX], size_t max
 		}
 		if (proc)
 			closedir(proc);
-		at = now_ms();
+		at = wr_now_ms();
 	}
 	for (size_t i = 0; i < n_cached && i < max; i++)
 		memcpy(roots[i], cached[i], PATH_MAX);
@@ -375,7 +368,7 @@ static void read_table(struct table *t)
 	DIR *dir;
 
 	t->n = 0;
-	t->ms = now_ms();
+	t->ms = wr_now_ms();
 	snprintf(path, sizeof(path), "%s/containers", t->data_root);
 	dir = opendir(path);
 	while (dir && scanned < MAX_SCANNED && (d = readdir(dir))) {
@@ -421,7 +414,7 @@ static bool running_at(const char *data_root, const char *addr, struct wr_contai
 		snprintf(t->data_root, sizeof(t->data_root), "%s", data_root);
 		t->ms = 0;
 	}
-	if (!t->ms || now_ms() - t->ms > TABLE_MS)
+	if (!t->ms || wr_now_ms() - t->ms > TABLE_MS)
 		read_table(t);
 	for (i = 0; i < t->n; i++)
 		if (!strcmp(t->v[i].addr, addr)) {
