@@ -435,6 +435,8 @@ install: $(BUILD)/whyrefused
 	install -D -m 0644 tools/completion/whyrefused $(DESTDIR)$(COMPLETION_DIR)/whyrefused
 	install -D -m 0644 tools/schema/whyrefused.schema.json \
 		$(DESTDIR)$(PREFIX)/share/whyrefused/whyrefused.schema.json
+	install -D -m 0644 tools/prometheus/whyrefused.rules.yml \
+		$(DESTDIR)$(PREFIX)/share/whyrefused/prometheus/whyrefused.rules.yml
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' tools/systemd/whyrefused.service \
 		> $(DESTDIR)$(UNIT_DIR)/whyrefused.service
@@ -442,8 +444,9 @@ install: $(BUILD)/whyrefused
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/whyrefused $(DESTDIR)$(UNIT_DIR)/whyrefused.service \
 		$(DESTDIR)$(MAN_DIR)/whyrefused.8 $(DESTDIR)$(COMPLETION_DIR)/whyrefused \
-		$(DESTDIR)$(PREFIX)/share/whyrefused/whyrefused.schema.json
-	-rmdir $(DESTDIR)$(PREFIX)/share/whyrefused 2>/dev/null
+		$(DESTDIR)$(PREFIX)/share/whyrefused/whyrefused.schema.json \
+		$(DESTDIR)$(PREFIX)/share/whyrefused/prometheus/whyrefused.rules.yml
+	-rmdir $(DESTDIR)$(PREFIX)/share/whyrefused/prometheus $(DESTDIR)$(PREFIX)/share/whyrefused 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

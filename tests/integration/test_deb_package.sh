@@ -65,6 +65,12 @@ ON_EXIT+=("dpkg --purge whyrefused")
 dpkg -i "$DEB" >"$WORK/dpkg.out" 2>&1 || fail "dpkg -i failed: $(tail -n 3 "$WORK/dpkg.out")"
 assert_eq "$(/usr/sbin/whyrefused --version)" "whyrefused $(dpkg-deb -f "$DEB" Version)" "version"
 assert_contains "$(dpkg-query -W -f='${Conffiles}' whyrefused)" /etc/default/whyrefused
+# The Prometheus rules, ready for rule_files: (promtool, when there, accepts them as installed).
+rules=/usr/share/whyrefused/prometheus/whyrefused.rules.yml
+[ -f $rules ] || fail "the package lacks $rules"
+if command -v promtool >/dev/null; then
+	promtool check rules $rules >/dev/null 2>&1 || fail "promtool rejects the installed $rules"
+fi
 # Installed, not enabled: no link in any .wants, was-enabled false; the state
 # recorded (update-state) so that the purge knows what to clean.
 ls /etc/systemd/system/*.wants/whyrefused.service >/dev/null 2>&1 &&

@@ -35,6 +35,8 @@ install -D -m 0644 "$ROOT/tools/completion/whyrefused" \
 	"$STAGE/usr/share/bash-completion/completions/whyrefused"
 install -D -m 0644 "$ROOT/tools/schema/whyrefused.schema.json" \
 	"$STAGE/usr/share/whyrefused/whyrefused.schema.json"
+install -D -m 0644 "$ROOT/tools/prometheus/whyrefused.rules.yml" \
+	"$STAGE/usr/share/whyrefused/prometheus/whyrefused.rules.yml"	# docs/prometheus.md
 install -d "$STAGE/lib/systemd/system"
 sed 's|/usr/local/sbin/|/usr/sbin/|' "$ROOT/tools/systemd/whyrefused.service" \
 	>"$STAGE/lib/systemd/system/whyrefused.service"
