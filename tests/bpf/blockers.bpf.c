@@ -4,7 +4,8 @@
  * BPF-blocker scenarios (tests/integration/test_blocker_*.sh): an sk_lookup
  * program refusing port 22, cgroup ingress programs dropping everything
  * (one named as systemd names its IPAddressDeny= program), a tc/tcx one
- * dropping TCP to port 7022 and an XDP one dropping TCP to port 7023.
+ * dropping TCP to port 7022, an XDP one dropping TCP to port 7023, and a
+ * SO_REUSEPORT group's program that picks no socket.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -24,6 +25,13 @@ SEC("sk_lookup")
 int refuse_ssh(struct bpf_sk_lookup *ctx)
 {
 	return ctx->local_port == REFUSED_PORT ? SK_DROP : SK_PASS;
+}
+
+/* A SO_REUSEPORT group's program that picks no socket: the lookup finds none. */
+SEC("sk_reuseport")
+int reuse_none(struct sk_reuseport_md *md)
+{
+	return SK_DROP;
 }
 
 /* systemd's name for the program IPAddressDeny=/IPAddressAllow= compile to. */

@@ -7,6 +7,8 @@
  *   bpf_hold OBJ PROG cgroup CGROUP2_DIR     (a cgroup link, ingress)
  *   bpf_hold OBJ PROG tcx IFNAME             (a tcx ingress link, this netns)
  *   bpf_hold OBJ PROG xdp IFNAME             (an XDP link, this netns)
+ *   bpf_hold OBJ PROG reuseport PORT         (listens on 0.0.0.0:PORT with SO_REUSEPORT,
+ *                                             the program its group's: SO_ATTACH_REUSEPORT_EBPF)
  *
  * Prints "attached ID" (the program's id) once attached, then waits to be
  * killed. libbpf 1.1 (Debian 12) has no tcx API: its link is made raw.
@@ -14,6 +16,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +30,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bpf_hold OBJ PROG sk_lookup|cgroup|tcx|xdp TARGET\n");
+	fprintf(stderr, "usage: bpf_hold OBJ PROG sk_lookup|cgroup|tcx|xdp|reuseport TARGET\n");
 	return 2;
 }
 
@@ -91,6 +96,17 @@ int main(int argc, char **argv)
 	} else if (!strcmp(how, "xdp")) {
 		if (!bpf_program__attach_xdp(prog, (int)ifindex)) {
 			fprintf(stderr, "bpf_hold: xdp attach failed: %s\n", strerror(errno));
+			return 1;
+		}
+	} else if (!strcmp(how, "reuseport")) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(target)) };
+		int one = 1, pfd = bpf_program__fd(prog);
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, &pfd, sizeof(pfd)) ||
+		    bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
+			fprintf(stderr, "bpf_hold: reuseport listener failed: %s\n", strerror(errno));
 			return 1;
 		}
 	} else {

@@ -5,6 +5,7 @@
 # answers RST as if nothing listened: whyrefused names sshd and the program
 # that refused the lookup, its id and holder, and never says "nothing
 # listens" or "wrong port". Ports 2222 and 9000 are accepted, untouched.
+# Then a SO_REUSEPORT group's program that picks no socket, the same way.
 . "$(dirname "$0")/lib.sh"
 HOLD=$HELPERS/bpf_hold
 [ -x "$HOLD" ] || fail "bpf_hold missing (make BUILD=... $HELPERS/bpf_hold)"
@@ -76,5 +77,19 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 assert_eq "$(connect_from_client $SRV4 22)" connected "port 22 once the program is gone"
+
+# A SO_REUSEPORT group whose program picks no socket: the same RST; the
+# listener and the program named (its holder is the listening process).
+hold_bpf reuse reuse_none reuseport 2022
+sleep 1.2	# the default mode's next poll sees the listener
+assert_eq "$(connect_from_client $SRV4 2022)" refused "client on port 2022"
+line=$(wait_refusal '.dport == 2022') || fail "no refusal for 2022"
+assert_field "$line" blocker.kind reuseport
+assert_field "$line" blocker.program reuse_none
+assert_field "$line" blocker.id "$PROG_ID"
+assert_field "$line" blocker.holder.pid "$HOLD_PID"
+want="bpf_hold (pid $HOLD_PID) listens on 0.0.0.0:2022, but its SO_REUSEPORT group's BPF program (reuse_none, id $PROG_ID, held by pid $HOLD_PID (bpf_hold)) picked no socket"
+assert_contains "$(jq -r .explanation <<<"$line")" "$want"
+assert_text "-> $SRV4:2022  $want"
 stop_tracer
 pass
