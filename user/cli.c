@@ -521,9 +521,8 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		return WR_CLI_USAGE;
 	}
-	if (o->journal && (o->json || o->output)) {
-		snprintf(err, errlen, "--journal goes alone, without %s (journalctl -o json "
-			 "prints its records as JSON)", o->json ? "--json" : "--output");
+	if (o->journal && o->output) {
+		snprintf(err, errlen, "--journal and --output are two destinations: choose one");
 		return WR_CLI_USAGE;
 	}
 	if (o->client && (o->output || o->journal || o->n_ports || o->n_srcs || o->n_netns ||

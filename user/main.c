@@ -845,6 +845,12 @@ int main(int argc, char **argv)
 			return 2;
 		t.opts.journal = false;	/* no journald here: stdout, as said */
 	}
+	/* The unit's ExecStart has --json: --journal in WHYREFUSED_OPTS must still work. */
+	if (t.opts.journal && t.opts.json) {
+		fail("--journal: records go to the journal with their fields, --json set aside "
+		     "(journalctl -o json prints them as JSON)");
+		t.opts.json = false;
+	}
 	if (wr_sink_init(&t.sink, fd, SINK_BYTES)) {
 		fail("out of memory");
 		return 1;

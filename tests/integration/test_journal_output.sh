@@ -3,7 +3,8 @@
 # process in a mount namespace of its own: its sockets on a private tmpfs
 # over /run/systemd/journal, its files in this scenario's directory bound
 # over /run/log; the host's journal, if any, is never touched. The tracer
-# runs in that namespace and sends with sd_journal_sendv; journalctl reads
+# runs in that namespace (with --json, as the unit starts it) and sends
+# with sd_journal_sendv; journalctl reads
 # the files back: each refusal a JSON tracer reported is there with its
 # fields, `journalctl -t whyrefused WHYREFUSED_CAUSE=...` filters, PRIORITY
 # follows the cause, the rule's text (with '%' and '=') comes whole, and
@@ -34,7 +35,7 @@ unshare -m --propagation private bash -c '
 	done
 	shift 2
 	exec "$@"' journal "$WORK/log" "$JOURNALD" \
-	"$WR" "${BACKEND_OPT[@]}" --journal --duration 120 --netns "$SRV" 2>"$WORK/journal.err" &
+	"$WR" "${BACKEND_OPT[@]}" --json --journal --duration 120 --netns "$SRV" 2>"$WORK/journal.err" &
 JTRACER=$!
 ON_EXIT+=("kill -9 $JTRACER" 'kill -9 $(cat "$WORK/log/journald.pid")')
 
@@ -51,7 +52,9 @@ wait_journal() {
 	fail "fewer than $n journal entries for $*: $(jr -t whyrefused | jq -c '{MESSAGE, WHYREFUSED_EVENT}' | tail -n 5) $(cat "$WORK/journal.err")"
 }
 wait_journal 1 -t whyrefused WHYREFUSED_EVENT=start
-grep -q -- --journal "$WORK/journal.err" && fail "the journal tracer fell back: $(cat "$WORK/journal.err")"
+grep -q "records go to stdout" "$WORK/journal.err" && fail "the journal tracer fell back: $(cat "$WORK/journal.err")"
+# --json too, as the unit's ExecStart has it: the journal's fields win, said once.
+assert_eq "$(grep -c 'json set aside' "$WORK/journal.err")" 1 "notes about --json"
 
 for p in 9001 9001 9002; do
 	assert_eq "$(connect_from_client $SRV4 $p)" refused "connect to $p"
