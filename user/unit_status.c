@@ -1024,6 +1024,9 @@ static size_t lookup(uint16_t port, struct wr_unit_facts *v, size_t max, long lo
 		look_up(l);
 		n = l->n;
 	}
+	/* Out of time with nothing found: not looked up, and counted as such. */
+	if (!n && wr_now_ms() >= deadline)
+		__atomic_add_fetch(&skipped, 1, __ATOMIC_RELAXED);
 	if (l->j)
 		sd_journal_close(l->j);
 	sd_bus_flush_close_unref(l->bus);

@@ -43,7 +43,7 @@ bool wr_systemd_running(void);
  */
 int wr_units_for_port(uint16_t port, struct wr_unit_facts *out, size_t max, int timeout_ms);
 
-/* Lookups not made because of the rate bound, since start. */
+/* Lookups not made because of the rate bound, or that ran out of time with no unit found, since start. */
 uint64_t wr_units_skipped(void);
 
 /*
