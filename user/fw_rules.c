@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,14 +112,20 @@ struct wr_fw {
 	long long last_expire_ms;
 };
 
+/*
+ * Mapped, not calloc'd (1.4 MB, mostly per-namespace slots filled as
+ * namespaces come): calloc from a heap that held the start's BTF parses
+ * (start_heap.c) would zero, and so touch, every page.
+ */
 struct wr_fw *wr_fw_new(bool trace)
 {
-	struct wr_fw *fw = calloc(1, sizeof(*fw));
+	struct wr_fw *fw = mmap(NULL, sizeof(*fw), PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (fw) {
-		fw->trace = trace;
-		snprintf(fw->table, sizeof(fw->table), "whyrefused_%d", (int)getpid());
-	}
+	if (fw == MAP_FAILED)
+		return NULL;
+	fw->trace = trace;
+	snprintf(fw->table, sizeof(fw->table), "whyrefused_%d", (int)getpid());
 	return fw;
 }
 
@@ -137,7 +144,7 @@ void wr_fw_free(struct wr_fw *fw)
 		return;
 	for (size_t i = 0; i < fw->n_ns; i++)
 		ns_release(&fw->ns[i]);
-	free(fw);
+	munmap(fw, sizeof(*fw));
 }
 
 static struct ns_state *ns_get(struct wr_fw *fw, uint32_t netns)
