@@ -49,6 +49,16 @@ wait_query() {
 	fail "Prometheus answered '$got' to $1, expected '$2' ($(tail -n 3 "$WORK/prometheus.log"))"
 }
 
+# wait_true EXPR WHAT: until EXPR (a comparison) has a result (bounded, 10 s).
+wait_true() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -n "$(query "$1" 2>/dev/null || true)" ] && return 0
+		sleep 0.2
+	done
+	fail "$2: $(query "${1%% *}")"
+}
+
 wait_query 'up{job="whyrefused"}' '{} 1' 15
 # One refusal first, seen by a scrape: then the rate of the next two is a rate.
 assert_eq "$(connect_from_client $SRV4 9001)" refused "connect to 9001"
@@ -69,14 +79,12 @@ wait_query 'whyrefused_firewall_blocked_listening_total' "{\"cause\":\"$drop\",\
 # The stats counters, as the tracer counted them.
 wait_query 'whyrefused_events_lost_total' '{"reason":"ringbuf_full"} 0'
 wait_query 'whyrefused_decode_errors_total' '{} 0'
-[ -n "$(query 'whyrefused_syns_seen_total >= 5')" ] || fail "syns_seen below 5"
-[ -n "$(query 'whyrefused_records_written_total >= 6')" ] ||
-	fail "records_written below 6 (start and 5 refusals): $(query whyrefused_records_written_total)"
-[ -n "$(query 'whyrefused_metrics_requests_total{result="scrape"} >= 3')" ] ||
-	fail "Prometheus's scrapes were not counted: $(query whyrefused_metrics_requests_total)"
+wait_true 'whyrefused_syns_seen_total >= 5' "syns_seen below 5"
+wait_true 'whyrefused_records_written_total >= 6' "records_written below 6 (start and 5 refusals)"
+wait_true 'whyrefused_metrics_requests_total{result="scrape"} >= 3' "Prometheus's scrapes were not counted"
 # The recording rules, evaluated by Prometheus itself.
-[ -n "$(query 'instance_cause_port:whyrefused_refusals:rate5m{cause="no_listener",port="9001"} > 0')" ] ||
-	fail "no rate for 9001: $(query 'instance_cause_port:whyrefused_refusals:rate5m')"
+wait_true 'instance_cause_port:whyrefused_refusals:rate5m{cause="no_listener",port="9001"} > 0' \
+	"no rate for 9001"
 rules=$(curl -sf --max-time 2 "$API/rules" | jq -r '[.data.groups[].rules[] | .health] | unique | join(",")')
 assert_eq "$rules" ok "health of the loaded rules"
 
