@@ -110,7 +110,8 @@ static const struct reason_meaning reasons[] = {
 	{ "OTHERHOST", "it was addressed to another host's MAC address" },
 	{ "IP_INADDRERRORS", "its destination is not a valid address here" },
 	{ "IP_INNOROUTES", "there is no route for it" },
-	{ "IP_INHDR", "its IP header is invalid" },
+	{ "IP_INHDR", "its IP header failed a check, or its TTL ran out while being "
+		      "forwarded (a traceroute probe, a routing loop)" },
 	{ "IP_CSUM", "its IP checksum is wrong" },
 	{ "TCP_CSUM", "its TCP checksum is wrong" },
 	{ "PKT_TOO_SMALL", "it was shorter than its headers say" },

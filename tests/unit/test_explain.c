@@ -148,6 +148,14 @@ static void test_other_reasons_are_other_drop_with_meaning(void **state)
 	assert_non_null(strstr(r.explanation, "rp_filter"));
 }
 
+/* ip_forward frees a SYN whose TTL ran out with IP_INHDR: a traceroute's
+ * probe (whyrefused --client sends them) is not a broken header. */
+static void test_ip_inhdr_names_the_ttl(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(wr_drop_reason_meaning("IP_INHDR"), "TTL ran out"));
+}
+
 static void test_unknown_reason_still_explained(void **state)
 {
 	struct wr_refusal r = make(WR_EV_DROP, "SOMETHING_NEW", 0, 0);
@@ -322,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_netfilter_with_rst_is_reject_refused),
 		cmocka_unit_test(test_icmp_codes_map_to_what_connect_reports),
 		cmocka_unit_test(test_other_reasons_are_other_drop_with_meaning),
+		cmocka_unit_test(test_ip_inhdr_names_the_ttl),
 		cmocka_unit_test(test_unknown_reason_still_explained),
 		cmocka_unit_test(test_location_becomes_a_hint_for_other_drops),
 		cmocka_unit_test(test_explaining_twice_does_not_pile_up_hints),
