@@ -685,6 +685,7 @@ static void lines_port(struct wr_unit_facts *f, uint16_t port)
 static void config_port(struct wr_unit_facts *f, uint16_t port)
 {
 	const struct said *newest = NULL;
+	uint64_t run = f->inactive_exit_usec;
 
 	if (is_ssh_unit(f->unit) && view.n_sshd) {
 		f->config_port = view.sshd_ports[0];
@@ -694,8 +695,9 @@ static void config_port(struct wr_unit_facts *f, uint16_t port)
 		snprintf(f->config_from, sizeof(f->config_from), "sshd -T");
 		return;
 	}
+	/* Its last start's lines only (InactiveExitTimestamp): two starts seconds apart are two. */
 	for (size_t i = 0; i < view.n_said; i++)
-		if (!strcmp(view.said[i].unit, f->unit) &&
+		if (!strcmp(view.said[i].unit, f->unit) && view.said[i].usec >= run &&
 		    (!newest || view.said[i].usec > newest->usec))
 			newest = &view.said[i];
 	if (!newest) {
@@ -706,7 +708,7 @@ static void config_port(struct wr_unit_facts *f, uint16_t port)
 	snprintf(f->config_from, sizeof(f->config_from), "its journal: %s", newest->line);
 	for (size_t i = 0; i < view.n_said; i++)
 		if (!strcmp(view.said[i].unit, f->unit) && view.said[i].port == port &&
-		    view.said[i].usec + SAME_START_US >= newest->usec)
+		    view.said[i].usec >= run && view.said[i].usec + SAME_START_US >= newest->usec)
 			f->config_port = port;
 }
 

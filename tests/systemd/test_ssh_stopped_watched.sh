@@ -37,7 +37,10 @@ assert_field "$line" unit.active_state inactive
 assert_field "$line" unit.unit_file_state enabled
 assert_field "$line" unit.command "systemctl start ssh.service"
 assert_contains "$(jq -r '.hints[0]' <<<"$line")" "stopped cleanly; it is enabled"
-assert_text "ssh.service should listen here (/etc/services: ssh): it is inactive (dead) since"
+# Which source named it depends on how far the journal scan got (its
+# "Server listening on :: port 22." or /etc/services): not asserted.
+assert_text "ssh.service should listen here ("
+assert_text "): it is inactive (dead) since"
 assert_text "stopped cleanly; it is enabled: it started at boot, and was stopped since -- systemctl start ssh.service"
 
 # Back up; a crash that Restart=on-failure recovers from, 8 s later.
@@ -67,7 +70,8 @@ restarted) assert_contains "$hint" "Restart=on-failure restarted it" ;;
 esac
 assert_text "it crashed (SIGSEGV)"
 assert_text "sshd (ssh.service, pid $pid) on"
-assert_text "crashed: SIGSEGV"
+# kill(1) from a shell: the kernel says who sent it (not a crash of its own).
+assert_text "was killed by SIGSEGV from bash"
 wait_until 30 "systemd to restart ssh.service" listening 22
 stop_tracer
 pass "$verdict"
