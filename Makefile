@@ -335,6 +335,7 @@ asan:
 	exit $$rc
 
 unit: $(UNIT_BINS)
+	$(Q)tests/check_layout.sh
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
 integration: $(BUILD)/whyrefused $(HELPERS)
