@@ -336,6 +336,7 @@ asan:
 
 unit: $(UNIT_BINS)
 	$(Q)tests/check_layout.sh
+	$(Q)tests/check_links.py
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
 integration: $(BUILD)/whyrefused $(HELPERS)
