@@ -100,7 +100,7 @@ assert_field "$e" WHYREFUSED_RULE_TABLE wrj
 assert_field "$e" WHYREFUSED_RULE_CHAIN input
 assert_field "$e" WHYREFUSED_RULE "$(jq -r .rule.text <<<"$line")"
 assert_contains "$(jq -r .WHYREFUSED_RULE <<<"$e")" 'comment "x=%s%n"'
-# The filter the README shows.
+# The filter docs/journald.md and docs/service.md show.
 [ "$(journalctl -D "$WORK/log/journal" --no-pager -o cat -t whyrefused WHYREFUSED_CAUSE=firewall_drop |
 	grep -c '^DROPPED ')" -ge 1 ] || fail "journalctl -t whyrefused WHYREFUSED_CAUSE=firewall_drop printed no DROPPED line"
 

@@ -4,7 +4,7 @@
 # queue, and the next SYNs are dropped unanswered (TCPReqQFullDrop), with no
 # kernel drop reason. whyrefused tells it with the listener, the counter and
 # the sysctl. --all-hooks: the default mode watches consumed SYNs only once
-# a listener's accept queue is seen full (README, "The default mode").
+# a listener's accept queue is seen full (docs/service.md, "The default mode").
 . "$(dirname "$0")/lib.sh"
 setup_pair
 srv sysctl -qw net.ipv4.tcp_syncookies=0
