@@ -95,7 +95,7 @@ help:
 	@echo '  make vmsmoke      a bare busybox server with no kernel module: each backend starts'
 	@echo '                    and explains a closed port (root, ~1 min)'
 	@echo '  make vmsystemd    the systemd-unit scenarios in a Debian 12 guest with systemd as PID 1'
-	@echo '                    (root, ~3 min, the first run ~1-2 min more for the image; TESTS=...'
+	@echo '                    (root, ~5 min, the first run 2-12 min more for the image; TESTS=...'
 	@echo '                    picks some; tools/vm/systemd_guest.sh)'
 	@echo '  make demo         a guided run in throw-away network namespaces (root)'
 	@echo '  make bench        overhead, rates, CPU, memory, startup vs no tracer and bpftrace'
