@@ -434,15 +434,26 @@ static const struct wr_listener *would_take(const struct wr_inventory *inv,
 static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 					   const struct wr_refusal *r)
 {
+	const struct wr_listener *other = NULL;
+
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct wr_listener *l = &inv->v[i];
 
-		if (l->publishes.to_port == r->dport && l->publishes.to_addr[0] &&
-		    !strcmp(l->publishes.to_addr, r->daddr) &&
-		    !strcmp(l->publishes.from_addr, r->saddr))
+		if (l->publishes.to_port != r->dport || !l->publishes.to_addr[0] ||
+		    strcmp(l->publishes.to_addr, r->daddr) || strcmp(l->publishes.from_addr, r->saddr))
+			continue;
+		/*
+		 * A published port's IPv4 and IPv6 proxies both connect to the
+		 * container over its own family: the SYN cannot tell which one
+		 * accepted the client. The proxy of the SYN's family first, so the
+		 * answer does not depend on the order the proxies were found in.
+		 */
+		if (l->family == r->family)
 			return l;
+		if (!other)
+			other = l;
 	}
-	return NULL;
+	return other;
 }
 
 static void hint_forwarded(struct wr_refusal *r, const struct wr_listener *proxy)

@@ -499,6 +499,8 @@ static void test_docker_restarts_count_the_container(void **state)
  */
 static void test_refused_behind_docker_proxy(void **state)
 {
+	/* Its IPv6 twin found first: the SYN (IPv4) cannot tell them apart, its family can. */
+	add(proxy("::", 8081, 931, "lo", DB_ID, "203.0.113.5"));
 	add(proxy("0.0.0.0", 8081, 930, "lo", DB_ID, "203.0.113.5"));
 	add(proxy("0.0.0.0", 8080, 920, "web", WEB_ID, "203.0.113.2"));
 	add(listener(NS_WEB, "::", 80, 950, "httpd"));
