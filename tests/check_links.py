@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every relative link in README.md and docs/*.md resolves: the file exists,
-and a #anchor names a heading of that file (GitHub's slugs). No root, no
-network; run by `make unit`. Exit 1 naming each broken link."""
+and a #anchor names a heading of that file (GitHub's slugs); and every docs
+page is linked from the README. No root, no network; run by `make unit`.
+Exit 1 naming each broken link or unlinked page."""
 import glob
 import os
 import re
@@ -44,6 +45,13 @@ for md in files:
         elif anchor and dest.endswith('.md') and anchor not in anchors(dest):
             print(f'check_links: {md}: {target}: no such heading in {dest}')
             bad += 1
+# Every docs page is reachable from the README.
+with open('README.md', encoding='utf-8') as f:
+    readme = f.read()
+for page in files[1:]:
+    if f']({page})' not in readme:
+        print(f'check_links: {page} is not linked from README.md (add it to the docs index)')
+        bad += 1
 if bad:
     sys.exit(1)
 print(f'check_links: every link of {len(files)} files resolves')
