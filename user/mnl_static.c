@@ -447,7 +447,8 @@ int mnl_cb_run(const void *buf, size_t numbytes, unsigned int seq, unsigned int 
 			}
 			if (!e->error)
 				return MNL_CB_STOP;	/* an acknowledgement */
-			errno = -e->error;
+			/* A kernel errno is -1..-4095; negating INT_MIN is undefined. */
+			errno = e->error < 0 && e->error >= -4095 ? -e->error : EPROTO;
 			return -1;
 		}
 		nlh = mnl_nlmsg_next(nlh, &len);

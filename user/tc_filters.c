@@ -91,8 +91,11 @@ int wr_tc_filters_parse(const void *buf, size_t len, uint32_t seq, struct wr_tc_
 				errno = EPROTO;
 				return -1;
 			}
-			errno = e->error ? -e->error : EPROTO;
-			return e->error ? -1 : 1;
+			if (!e->error)
+				return 1;
+			/* A kernel errno is -1..-4095; anything else (INT_MIN too) is not one. */
+			errno = e->error < 0 && e->error >= -4095 ? -e->error : EPROTO;
+			return -1;
 		}
 		if (nlh->nlmsg_type != RTM_NEWTFILTER ||
 		    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*tc)))
