@@ -55,7 +55,6 @@ static const char usage_text[] =
 "      --on-demand-for TIME how long the hooks attached on evidence (a firewall's\n"
 "                           answers, a full accept queue) stay after the last\n"
 "                           (default 2m)\n"
-"      --light              deprecated, ignored: what it did is the default now\n"
 "      --probe              print what this kernel offers and which hooks would\n"
 "                           be chosen, then exit without attaching\n"
 "      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
@@ -261,7 +260,7 @@ const char *wr_backend_name(enum wr_backend b)
 }
 
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE, OPT_LIGHT,
+       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE,
        OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR, OPT_JOURNAL,
        OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS };
 
@@ -278,7 +277,6 @@ static const struct option long_opts[] = {
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "probe", no_argument, NULL, OPT_PROBE },
-	{ "light", no_argument, NULL, OPT_LIGHT },
 	{ "all-hooks", no_argument, NULL, OPT_ALL_HOOKS },
 	{ "on-demand-for", required_argument, NULL, OPT_ON_DEMAND_FOR },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
@@ -452,9 +450,6 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		case OPT_PROBE:
 			o->probe = true;
 			break;
-		case OPT_LIGHT:		/* 0.1's name for what is the default now */
-			o->light_given = true;
-			break;
 		case OPT_ALL_HOOKS:
 			o->all_hooks = true;
 			break;
@@ -529,7 +524,7 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			  o->duration_ms || o->metrics || o->metrics_file || o->probe ||
 			  o->all_hooks || o->btf_path || o->rule_owners || !o->trace ||
 			  o->backend != WR_BACKEND_AUTO || o->stats_interval_ms || o->on_demand_ms ||
-			  o->light_given || o->rate_limit != 1000 || o->fold_window_ms != 10000)) {
+			  o->rate_limit != 1000 || o->fold_window_ms != 10000)) {
 		snprintf(err, errlen, "--client takes only --json, --timeout and --max-hops "
 			 "(the other options are the tracer's)");
 		return WR_CLI_USAGE;

@@ -52,7 +52,6 @@ struct wr_options {
 	bool probe;			/* --probe: print the hook plan, attach nothing */
 	bool all_hooks;			/* --all-hooks: per-packet hooks from the start */
 	uint64_t on_demand_ms;		/* --on-demand-for: on-demand hooks stay this long */
-	bool light_given;		/* --light: deprecated, its behaviour is the default */
 	bool metrics;			/* --metrics ADDR:PORT given */
 	struct wr_sockaddr metrics_addr;	/* where to serve Prometheus text */
 	const char *metrics_file;	/* --metrics-file PATH (node_exporter textfile) */

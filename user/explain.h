@@ -25,7 +25,7 @@ void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
  */
 void wr_rule_from_verdict(struct wr_refusal *r);
 /*
- * firewall_blocked (--light) once its rule is named: the rule's text says
+ * firewall_blocked (the default mode) once its rule is named: the rule's text says
  * reject (with what) or drop, and the cause becomes firewall_reject or
  * firewall_drop. Returns false, changing nothing, when the text says neither.
  */

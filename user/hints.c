@@ -375,10 +375,10 @@ static void hint_stop(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			    stop->l.pid, c->runtime, filter, c->runtime, name);
 	} else if (r->last_end.how != WR_END_NONE && (end || !stop->after.tv_sec)) {
 		wr_add_hint(r, "%s %s at %s, %s%s", who, what, when, ago, look);
-	} else if (r->last_end.how != WR_END_NONE) {	/* --light: closed, seen by a poll */
+	} else if (r->last_end.how != WR_END_NONE) {	/* the default mode: closed, seen by a poll */
 		wr_add_hint(r, "%s %s: it stopped listening between %s and %s, %s%s", who, what,
 			    after, when, ago, look);
-	} else if (stop->after.tv_sec) {	/* --light: seen gone by a poll */
+	} else if (stop->after.tv_sec) {	/* the default mode: seen gone by a poll */
 		wr_add_hint(r, "%s stopped listening between %s and %s, %s -- service stopped or "
 			    "crashed?%s", who, after, when, ago, look);
 	} else {

@@ -12,7 +12,7 @@
 /* Rescans namespaces and dumps the listeners of each. */
 int wr_sync_all(struct wr_inventory *inv, struct wr_netns_list *nsl);
 /*
- * --light, instead of LISTEN events: rescans namespaces and diffs each one's
+ * the default mode, instead of LISTEN events: rescans namespaces and diffs each one's
  * listeners against the last poll, recording starts and stops.
  */
 int wr_poll_all(struct wr_inventory *inv, struct wr_netns_list *nsl, const struct timespec *now);

@@ -26,13 +26,13 @@ struct wr_listener {
 	/* The owner holds a container's published port (podman's conmon): which one. */
 	struct wr_container publishes;
 	char unit[64];		/* its systemd service ("ssh.service"), "" if none */
-	struct timespec seen;	/* --light: the last poll that found it */
+	struct timespec seen;	/* the default mode: the last poll that found it */
 };
 
 /* One LISTEN transition, kept in the history. */
 struct wr_listen_record {
 	struct timespec ts;	/* wall clock */
-	struct timespec after;	/* --light: a stop happened after this (the last
+	struct timespec after;	/* the default mode: a stop happened after this (the last
 				   poll that found it), not at ts; else zero */
 	bool stop;		/* left LISTEN (closed, or its process exited) */
 	struct wr_listener l;

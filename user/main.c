@@ -582,9 +582,6 @@ static int run(struct tracer *t)
 		fail("%s", err);
 		goto cleanup;
 	}
-	if (t->opts.light_given)
-		fprintf(stderr, "whyrefused: --light is ignored: its low cost is the default "
-			"now (--all-hooks for 0.1's full mode); the flag goes away in 0.3\n");
 	if (!t->opts.all_hooks)
 		wr_hooks_lean(btf, plan);
 	wr_switch_init(&t->sw, plan, caps.rejects, t->opts.on_demand_ms, &t->out, &start);

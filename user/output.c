@@ -275,7 +275,7 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 		jw_object_begin(&o->jw);
 		json_listener_fields(&o->jw, &r->last_listener.l);
 		jw_field_string(&o->jw, "stopped_at", when);
-		if (r->last_listener.after.tv_sec) {	/* --light: between two polls */
+		if (r->last_listener.after.tv_sec) {	/* the default mode: between two polls */
 			wr_format_rfc3339(&r->last_listener.after, when, sizeof(when));
 			jw_field_string(&o->jw, "stopped_after", when);
 		}

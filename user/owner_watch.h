@@ -3,7 +3,7 @@
  * The kernel watches the ends of processes that listen (bpf/proc_ends.bpf.c,
  * map `listen_owners`). listen() adds a process itself; owners found in
  * /proc for sock_diag's listeners (what listened before we started,
- * --light's polls) are added from here, once each, as they are found.
+ * the default mode's polls) are added from here, once each, as they are found.
  */
 #ifndef WR_OWNER_WATCH_H
 #define WR_OWNER_WATCH_H

@@ -84,7 +84,7 @@ enum wr_cause {
 	WR_CAUSE_FIREWALL_DROP,
 	WR_CAUSE_BACKLOG_FULL,
 	WR_CAUSE_OTHER_DROP,
-	/* --light: a rule rejected or dropped it, and what it answered was not watched. */
+	/* the default mode: a rule rejected or dropped it, and what it answered was not watched. */
 	WR_CAUSE_FIREWALL_BLOCKED,
 	/* The listener resent its SYN-ACK; the client's ACK never came back. */
 	WR_CAUSE_HANDSHAKE_INCOMPLETE,
@@ -134,7 +134,7 @@ struct wr_refusal {
 	const char *reason;		/* kernel enum name without prefix, e.g. "NO_SOCKET" */
 	const char *location;		/* function that freed the SYN, or NULL */
 	uint8_t reply;			/* enum wr_reply */
-	bool answers_unwatched;		/* --light: reply NONE may still be a REJECT */
+	bool answers_unwatched;		/* the default mode: reply NONE may still be a REJECT */
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 	const char *hook;		/* the hook that saw it, e.g. "fentry/tcp_v4_send_reset" */

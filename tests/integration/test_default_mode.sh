@@ -6,8 +6,7 @@
 # refusal attaches net_dev_queue (an `attach` record says why), so the retry,
 # and every other client while it lasts, is told REJECT from DROP by the
 # answer seen; when the time is up it goes (a `detach` record), and a rule's
-# text still decides for a blocked SYN whose rule is named. --light, 0.1's
-# name for this, is accepted with a note.
+# text still decides for a blocked SYN whose rule is named.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_listener "$SRV" 0.0.0.0 8080
@@ -140,9 +139,8 @@ stats=$(jq -c 'select(.event == "stats" and .final)' "$OUT")
 assert_field "$stats" on_demand_replies_attached 1
 
 # Its time up, net_dev_queue goes; a blocked SYN whose rule is named is then
-# told by the rule's text, and says so. --light is accepted, with a note.
-start_tracer --light --on-demand-for 1s
-grep -q -- "--light is ignored" "$ERR" || fail "no note for --light: $(cat "$ERR")"
+# told by the rule's text, and says so.
+start_tracer --on-demand-for 1s
 assert_field "$(jq -c 'select(.event == "start")' "$OUT")" mode default
 assert_eq "$(connect_from_client $SRV4 5432)" refused "5432, a new tracer"
 wait_refusal '.dport == 5432' >/dev/null || fail "no refusal for 5432"

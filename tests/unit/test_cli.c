@@ -42,19 +42,18 @@ static void test_defaults(void **state)
 	assert_true(opts.trace);
 	assert_int_equal(opts.backend, WR_BACKEND_AUTO);
 	assert_false(opts.probe);
-	assert_false(opts.light_given);
 	assert_false(opts.all_hooks);
 	assert_int_equal(opts.rate_limit, 1000);
 }
 
 static void test_backend(void **state)
 {
-	assert_int_equal(PARSE("--backend", "kprobe", "--probe", "--light"), WR_CLI_RUN);
+	assert_int_equal(PARSE("--backend", "kprobe", "--probe"), WR_CLI_RUN);
 	assert_int_equal(opts.backend, WR_BACKEND_KPROBE);
 	assert_true(opts.probe);
-	assert_true(opts.light_given);	/* deprecated: accepted, ignored with a note */
 	assert_false(opts.all_hooks);
-	assert_int_equal(PARSE("--light=yes"), WR_CLI_USAGE);
+	/* 0.1's --light is the default mode now; no release promised the flag. */
+	assert_int_equal(PARSE("--light"), WR_CLI_USAGE);
 	assert_int_equal(PARSE("--all-hooks"), WR_CLI_RUN);
 	assert_true(opts.all_hooks);
 	assert_int_equal(PARSE("--all-hooks=1"), WR_CLI_USAGE);

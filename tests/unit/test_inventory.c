@@ -158,7 +158,7 @@ static void test_any_address(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-/* --light polls: a stop keeps the owner seen while it ran, and its window. */
+/* The default mode's polls: a stop keeps the owner seen while it ran, and its window. */
 static void test_poll_records_stops_and_starts(void **state)
 {
 	struct wr_listener a = l4(1, "0.0.0.0", 22), b = l4(1, "0.0.0.0", 80);

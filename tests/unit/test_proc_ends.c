@@ -108,7 +108,7 @@ static void test_find_by_pid_and_time(void **state)
 	assert_null(wr_proc_ends_find(&s, 702, &zero, &at));
 	at.tv_sec = 950;	/* a stop between the two: neither */
 	assert_null(wr_proc_ends_find(&s, 700, &zero, &at));
-	at.tv_sec = 1001;	/* --light: seen gone by a poll, between `after` and `at` */
+	at.tv_sec = 1001;	/* the default mode: seen gone by a poll, between `after` and `at` */
 	assert_int_equal(wr_proc_ends_find(&s, 700, &after, &at)->status, 3);
 	/* The store keeps the newest WR_PROC_ENDS_MAX. */
 	for (int i = 0; i < WR_PROC_ENDS_MAX; i++) {
