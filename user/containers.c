@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "docker_state.h"
 #include "json_read.h"
+#include "small_file.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -341,24 +342,7 @@ bool wr_container_conmon_exe(const char *exe)
 	return false;
 }
 
-/* Up to len - 1 bytes of file `name` under directory `dir`, NUL-terminated; -1 if unreadable. */
-static ssize_t read_at(int dir, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t used = 0;
-	ssize_t n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
-		used += (size_t)n;
-	close(fd);
-	buf[used] = '\0';
-	return n < 0 ? -1 : (ssize_t)used;
-}
-
-/* /proc/PID/status says real and effective uid 0? */
-static bool run_by_root(const char *status)
+bool wr_proc_status_root(const char *status)
 {
 	const char *uid = strstr(status, "\nUid:");
 	unsigned int real, effective;
@@ -388,9 +372,10 @@ bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 	if (n > 0) {
 		exe[n] = '\0';
 		holder = wr_container_conmon_exe(exe) &&
-			 read_at(dir, "status", status, sizeof(status)) > 0 && run_by_root(status);
+			 wr_read_small_file_at(dir, "status", status, sizeof(status)) > 0 &&
+			 wr_proc_status_root(status);
 	}
-	n = holder ? read_at(dir, "cmdline", args, sizeof(args)) : -1;
+	n = holder ? wr_read_small_file_at(dir, "cmdline", args, sizeof(args)) : -1;
 	close(dir);
 	return n > 0 && wr_container_from_conmon_args(args, (size_t)n, c);
 }

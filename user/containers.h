@@ -62,6 +62,10 @@ bool wr_container_from_conmon_args(const char *args, size_t len, struct wr_conta
  * (containers.conf's conmon_path defaults), " (deleted)" once upgraded?
  */
 bool wr_container_conmon_exe(const char *exe);
+
+/* /proc/PID/status says real and effective uid 0 (a root daemon, not an impostor)? */
+bool wr_proc_status_root(const char *status);
+
 /*
  * The container process `pid` (named `comm`) holds published ports for,
  * while it runs; false for any other process. Only conmon and docker-proxy

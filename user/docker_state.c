@@ -184,32 +184,13 @@ bool wr_docker_exe(const char *exe, const char *prog)
 
 /* --- The live host --- */
 
-/* Up to len - 1 bytes of file `name` under directory fd `dir`; -1 if unreadable. */
-static ssize_t read_at(int dir, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t used = 0;
-	ssize_t n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
-		used += (size_t)n;
-	close(fd);
-	buf[used] = '\0';
-	return n < 0 ? -1 : (ssize_t)used;
-}
-
-static bool run_by_root(int dir)
+/* /proc/PID (opened as `dir`) runs with real and effective uid 0? */
+static bool run_by_root_at(int dir)
 {
 	char status[4096];
-	const char *uid;
-	unsigned int real, effective;
 
-	if (read_at(dir, "status", status, sizeof(status)) <= 0)
-		return false;
-	uid = strstr(status, "\nUid:");
-	return uid && sscanf(uid + 5, "%u %u", &real, &effective) == 2 && !real && !effective;
+	return wr_read_small_file_at(dir, "status", status, sizeof(status)) > 0 &&
+	       wr_proc_status_root(status);
 }
 
 /* /proc/PID opened, if it runs `prog` (by its executable) as root: -1 otherwise. */
@@ -226,7 +207,7 @@ static int open_checked(const char *root, uint32_t pid, const char *prog)
 	n = readlinkat(dir, "exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		if (wr_docker_exe(exe, prog) && run_by_root(dir))
+		if (wr_docker_exe(exe, prog) && run_by_root_at(dir))
 			return dir;
 	}
 	close(dir);
@@ -262,7 +243,7 @@ static bool daemon_root(const char *root, uint32_t pid, char *out, size_t len)
 
 	if (dir < 0)
 		return false;
-	n = read_at(dir, "cmdline", args, sizeof(args));
+	n = wr_read_small_file_at(dir, "cmdline", args, sizeof(args));
 	close(dir);
 	if (n <= 0)
 		return false;
@@ -439,8 +420,8 @@ bool wr_docker_proxy_container(const char *root, uint32_t pid, struct wr_contain
 	if (dir < 0)
 		return false;
 	/* One directory for every read: a pid reused meanwhile is not read as the same process. */
-	n = read_at(dir, "cmdline", args, sizeof(args));
-	if (read_at(dir, "status", status, sizeof(status)) > 0 &&
+	n = wr_read_small_file_at(dir, "cmdline", args, sizeof(args));
+	if (wr_read_small_file_at(dir, "status", status, sizeof(status)) > 0 &&
 	    (pp = strstr(status, "\nPPid:")) != NULL)
 		sscanf(pp + 6, "%u", &ppid);
 	close(dir);

@@ -12,4 +12,11 @@
  */
 ssize_t wr_read_small_file(const char *path, char *buf, size_t len);
 
+/*
+ * The same for file `name` under directory fd `dir` (a /proc/PID opened
+ * once, so a reused pid is not read as the same process), no symlink
+ * followed. Returns the bytes read, or -1 when it cannot be opened or read.
+ */
+ssize_t wr_read_small_file_at(int dir, const char *name, char *buf, size_t len);
+
 #endif /* WR_SMALL_FILE_H */
