@@ -24,36 +24,11 @@ PREFIX=wrs-$$-
 WORK=$(mktemp -d /dev/shm/whyrefused-startup.XXXXXX)
 HOLDER_PID=
 
-cleanup() {
-	local n
-	[ -n "$HOLDER_PID" ] && kill -9 "$HOLDER_PID" 2>/dev/null || true
-	for n in /run/netns/"$PREFIX"*; do [ -e "$n" ] && ip netns del "${n##*/}"; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$ROOT/tools/bench/netns_pool.sh"
+trap pool_cleanup EXIT
 trap 'exit 130' INT TERM
 [ "$(id -u)" -eq 0 ] || { echo "startup.sh: needs root" >&2; exit 1; }
 
-# namespaces N: grows the set of namespaces to N, one listener in each.
-namespaces() {
-	local want=$1 have i paths=()
-	have=$(find /run/netns -maxdepth 1 -name "$PREFIX*" | wc -l)
-	for ((i = have; i < want; i++)); do
-		ip netns add "$PREFIX$i"
-		ip -n "$PREFIX$i" link set lo up
-	done
-	if [ -n "$HOLDER_PID" ]; then
-		kill -9 "$HOLDER_PID" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do kill -0 "$HOLDER_PID" 2>/dev/null || break; sleep 0.05; done
-	fi
-	for ((i = 0; i < want; i++)); do paths+=("/run/netns/$PREFIX$i"); done
-	"$HOLDER" 9000 "${paths[@]}" >"$WORK/holder" &
-	HOLDER_PID=$!
-	disown "$HOLDER_PID"
-	for ((i = 0; i < 200; i++)); do grep -q ready "$WORK/holder" && return 0; sleep 0.05; done
-	echo "startup.sh: the listeners did not start" >&2
-	exit 1
-}
 
 # measure BINARY: "median ms (min-max) | CPU ms", from start_time's last line.
 measure() {
