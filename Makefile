@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # whyrefused: bpf/*.bpf.c -> build/bpf/*.bpf.o -> (linked) whyrefused.bpf.o
-#             -> whyrefused.skel.h -> user/*.c -> build/whyrefused
+#             -> whyrefused.skel.h -> user/*/*.c -> build/whyrefused
 
 SHELL      := /bin/bash
 VERSION    := 0.1.0
@@ -12,9 +12,11 @@ CC         ?= cc
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
+# user/ is grouped by stage (hooks, inventory, firewall, ...): headers are included by name.
+USER_INC   := -Iuser $(patsubst %/,-I%,$(wildcard user/*/))
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	      -Iinclude -Iuser -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP \
+	      -Iinclude $(USER_INC) -Itests/fuzz -I$(BUILD) -DWR_VERSION='"$(VERSION)"' -MMD -MP \
 	      $(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) \
 	      -Wall -Werror -MMD -MP
@@ -24,38 +26,38 @@ LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -l
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
-CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c user/output.c \
-	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
-	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
-	      user/metrics.c user/metrics_request.c user/metrics_export.c \
-	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c \
-	      user/json_read.c user/docker_state.c \
-	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
-	      user/on_demand.c user/route_back.c user/tproxy.c user/syn_queue.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
-	      user/nl_kernel.c \
-	      user/client_verdict.c
+CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/explain.c user/hooks/event_decode.c user/output/output.c \
+	      user/inventory/inventory.c user/explain/hints.c user/inventory/sock_diag.c user/inventory/netstat.c user/util/grow.c \
+	      user/firewall/nft_trace.c user/firewall/nft_listing.c user/firewall/ipt_save.c user/firewall/ipt_nft.c user/output/line_sink.c \
+	      user/output/metrics.c user/output/metrics_request.c user/output/metrics_export.c \
+	      user/firewall/rule_owners.c user/firewall/rule_sets.c user/firewall/fw_objects.c user/containers/nat.c user/containers/containers.c \
+	      user/util/json_read.c user/containers/docker_state.c \
+	      user/util/word_list.c user/inventory/proc_ends.c user/units/units.c user/util/small_file.c \
+	      user/hooks/on_demand.c user/inventory/route_back.c user/firewall/tproxy.c user/inventory/syn_queue.c user/util/shell_quote.c user/util/utf8.c user/units/unit_facts.c user/units/unit_syslog.c \
+	      user/util/nl_kernel.c \
+	      user/client/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
-BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c user/kernel_btf.c
-TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
-	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
-	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
-	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
-	      user/slow_lane.c user/route_lookup.c user/syn_queue_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
-	      user/start_heap.c
+BTF_SRCS   := user/hooks/hook_plan.c user/hooks/kernel_names.c user/hooks/nf_modules.c user/hooks/kernel_btf.c
+TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/privileges.c \
+	      user/inventory/netns.c user/inventory/proc_owner.c user/inventory/inventory_sync.c user/inventory/netns_exec.c \
+	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \
+	      user/containers/nat_lookup.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
+	      user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
+	      user/hooks/start_heap.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
 # BPF blockers (blocker.h): words and parsers pure (unit tests, fuzzers), the rest asks the kernel.
-CORE_SRCS  += user/blocker_words.c user/tc_filters.c
-TOOL_SRCS  += user/blocker_words.c user/tc_filters.c user/bpf_blockers.c user/bpf_lane.c
+CORE_SRCS  += user/blockers/blocker_words.c user/blockers/tc_filters.c
+TOOL_SRCS  += user/blockers/blocker_words.c user/blockers/tc_filters.c user/blockers/bpf_blockers.c user/blockers/bpf_lane.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
 # --journal: records as journald fields (pure, unit tested), sent with libsystemd.
-CORE_SRCS  += user/journal_fields.c
-TOOL_SRCS  += user/journal_fields.c user/journal_send.c
+CORE_SRCS  += user/output/journal_fields.c
+TOOL_SRCS  += user/output/journal_fields.c user/output/journal_send.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
@@ -159,7 +161,7 @@ $(BUILD)/whyrefused.skel.h: $(BUILD)/whyrefused.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name whyrefused_bpf > $@
 
 # The same kfree_skb and verdict programs again, loaded when a netfilter
-# module appears after start (user/nf_late.c), sharing the first object's maps.
+# module appears after start (user/hooks/nf_late.c), sharing the first object's maps.
 NF_LATE_OBJS := $(BUILD)/bpf/maps.bpf.o $(BUILD)/bpf/drops.bpf.o $(BUILD)/bpf/verdicts.bpf.o
 
 $(BUILD)/whyrefused_nf.bpf.o: $(NF_LATE_OBJS)
@@ -176,9 +178,9 @@ $(BUILD)/rule_owners_default.h: tools/rule_owners.conf
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-$(BUILD)/user/rule_owners.o: $(BUILD)/rule_owners_default.h
-$(BUILD)/user/hooks.o $(BUILD)/user/main.o $(BUILD)/user/reject_hooks.o: $(BUILD)/whyrefused.skel.h
-$(BUILD)/user/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
+$(BUILD)/user/firewall/rule_owners.o: $(BUILD)/rule_owners_default.h
+$(BUILD)/user/hooks/hooks.o $(BUILD)/user/main.o $(BUILD)/user/hooks/reject_hooks.o: $(BUILD)/whyrefused.skel.h
+$(BUILD)/user/hooks/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
 
 $(BUILD)/%.o: %.c
 	$(call msg,CC,$@)
@@ -186,25 +188,25 @@ $(BUILD)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 # CFLAGS' -MMD: each object also depends on the headers it included (a
 # changed struct rebuilds every user of it, tests included).
--include $(wildcard $(BUILD)/user/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d)
+-include $(wildcard $(BUILD)/user/*.d $(BUILD)/user/*/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d)
 
 $(BUILD)/whyrefused: $(TOOL_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 # For copying onto servers and into the test VM: no shared libraries at all.
-# Debian has no libmnl.a: user/mnl_static.c provides what libnftnl needs.
+# Debian has no libmnl.a: user/util/mnl_static.c provides what libnftnl needs.
 STATIC_LIBS := -lbpf -lelf -lz -lnftnl -pthread
 
 static: $(BUILD)/whyrefused-static $(patsubst %,%-static,$(HELPERS))
 
 # No libnetfilter_conntrack.a in Debian: the static binary looks no NAT up;
-# no libsystemd.a: it asks systemd about no unit (user/unit_status_none.c) and
-# --journal says it cannot (user/journal_send_none.c).
-STATIC_OBJS := $(filter-out $(BUILD)/user/nat_lookup.o $(BUILD)/user/unit_status.o \
-			$(BUILD)/user/journal_send.o,$(TOOL_OBJS)) \
-	       $(BUILD)/user/nat_lookup_none.o $(BUILD)/user/unit_status_none.o $(BUILD)/user/mnl_static.o \
-	       $(BUILD)/user/journal_send_none.o
+# no libsystemd.a: it asks systemd about no unit (user/units/unit_status_none.c) and
+# --journal says it cannot (user/output/journal_send_none.c).
+STATIC_OBJS := $(filter-out $(BUILD)/user/containers/nat_lookup.o $(BUILD)/user/units/unit_status.o \
+			$(BUILD)/user/output/journal_send.o,$(TOOL_OBJS)) \
+	       $(BUILD)/user/containers/nat_lookup_none.o $(BUILD)/user/units/unit_status_none.o $(BUILD)/user/util/mnl_static.o \
+	       $(BUILD)/user/output/journal_send_none.o
 
 $(BUILD)/whyrefused-static: $(STATIC_OBJS)
 	$(call msg,LD,$@)
@@ -223,9 +225,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
-$(BUILD)/tests/test_netns: $(BUILD)/user/netns.o $(BUILD)/user/netns_exec.o $(BUILD)/user/privileges.o
-$(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns_exec.o \
-				$(BUILD)/user/netns.o $(BUILD)/user/privileges.o
+$(BUILD)/tests/test_netns: $(BUILD)/user/inventory/netns.o $(BUILD)/user/inventory/netns_exec.o $(BUILD)/user/util/privileges.o
+$(BUILD)/tests/test_unit_status: $(BUILD)/user/units/unit_status.o $(BUILD)/user/inventory/netns_exec.o \
+				$(BUILD)/user/inventory/netns.o $(BUILD)/user/util/privileges.o
 
 # libFuzzer with ASan and UBSan on every parser of untrusted input (bounded):
 # tests/fuzz/fuzz_NAME.c feeds its bytes to the parser, linked with the
@@ -239,18 +241,18 @@ FUZZ_JOBS    ?= 2
 FUZZERS      += bpf_blockers
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ     := $(BUILD)/fuzz/obj
-FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz -I$(BUILD) \
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(USER_INC) -Itests/fuzz -I$(BUILD) \
 		-DWR_VERSION='"$(VERSION)"' -MMD -MP $(SANITIZE)
 FUZZ_LDLIBS  := -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
 FUZZ_SRCS_json_writer := tests/fuzz/json_check.c
-FUZZ_SRCS_conntrack   := user/netns.c
+FUZZ_SRCS_conntrack   := user/inventory/netns.c
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(FUZZ_SRCS_$(1)))
 
 $(FUZZ_OBJ)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(FUZZ_OBJ)/user/rule_owners.o: $(BUILD)/rule_owners_default.h
+$(FUZZ_OBJ)/user/firewall/rule_owners.o: $(BUILD)/rule_owners_default.h
 -include $(wildcard $(FUZZ_OBJ)/*/*.d $(FUZZ_OBJ)/*/*/*.d)
 
 $(BUILD)/fuzz/libcore.a: $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(CORE_SRCS))
@@ -262,43 +264,43 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $$(call fuzz_objs,$$*) $(B
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDLIBS)
 
-# libFuzzer on the runtimes' state files: a container's own name (user/containers.c).
-$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+# libFuzzer on the runtimes' state files: a container's own name (user/containers/containers.c).
+$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser $^ -o $@
+		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
-# libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers.c).
-$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+# libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers/containers.c).
+$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser $^ -o $@
+		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
-# libFuzzer on a would-be conmon's arguments and executable (user/containers.c).
-$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+# libFuzzer on a would-be conmon's arguments and executable (user/containers/containers.c).
+$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser $^ -o $@
+		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
-# libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/proc_owner.c).
-$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c user/json_read.c \
-			      user/docker_state.c \
-			      user/small_file.c user/units.c
+# libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/inventory/proc_owner.c).
+$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/inventory/proc_owner.c user/containers/containers.c user/util/json_read.c \
+			      user/containers/docker_state.c \
+			      user/util/small_file.c user/units/units.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser $^ -o $@
+		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
-# libFuzzer on the metrics endpoint's request-head parser (user/metrics_request.c).
-$(BUILD)/fuzz/fuzz_metrics_request: tests/fuzz/fuzz_metrics_request.c user/metrics_request.c \
-				    user/metrics_request.h
+# libFuzzer on the metrics endpoint's request-head parser (user/output/metrics_request.c).
+$(BUILD)/fuzz/fuzz_metrics_request: tests/fuzz/fuzz_metrics_request.c user/output/metrics_request.c \
+				    user/output/metrics_request.h
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iuser $(filter %.c,$^) -o $@
+		-fno-sanitize-recover=all $(USER_INC) $(filter %.c,$^) -o $@
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZERS)

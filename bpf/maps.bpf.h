@@ -26,7 +26,7 @@ WR_SHARED const volatile __u64 rate_per_cpu = 0;	/* events/s on each CPU; 0: no 
 WR_SHARED const volatile __u32 synack_report_at = 2;
 /*
  * The object loaded when a netfilter module appears after start
- * (user/nf_late.c) reports firewall drops only, naming the table; once it
+ * (user/hooks/nf_late.c) reports firewall drops only, naming the table; once it
  * is attached the loader sets nf_late_active and the first object leaves
  * those drops to it.
  */

@@ -1,9 +1,9 @@
 #!/bin/bash
-# The README's Layout section maps the tree: every file of user/, bpf/ and
-# include/, and every top-level entry of tools/ and tests/, is named there by
-# its basename in backticks (`fw_rules.c`, `tools/vm/` or `vm/`). A header
-# user/X.h counts as named when user/X.c is (the README says each X.c comes
-# with its X.h). Plain bash, no root; run by `make unit`.
+# The README's Layout section maps the tree: every file and folder of user/
+# (one folder per stage), every file of bpf/ and include/, and every top-level
+# entry of tools/ and tests/, is named there by its basename in backticks
+# (`fw_rules.c`, `hooks/`, `tools/vm/` or `vm/`). A header X.h of user/ counts
+# as named when X.c beside it is (the README says each X.c comes with its X.h). Plain bash, no root; run by `make unit`.
 # Exit 0 when all are named; 1 naming each missing file; 2 when the README
 # or its Layout section is not there.
 set -u
@@ -34,7 +34,7 @@ check() {	# $1: path in the tree
 	missing=$((missing + 1))
 }
 
-for f in user/* bpf/* include/* tools/* tests/*; do
+for f in user/* user/*/* bpf/* include/* tools/* tests/*; do
 	[ -e "$f" ] || continue
 	check "$f"
 done
@@ -42,4 +42,4 @@ if [ "$missing" -gt 0 ]; then
 	echo "check_layout: $missing file(s) not mapped: add a line for each to README.md's Layout"
 	exit 1
 fi
-echo "check_layout: every file of user/, bpf/, include/ and tools/, tests/ entries is mapped"
+echo "check_layout: every file of user/ (and its folders), bpf/, include/ and tools/, tests/ entries is mapped"

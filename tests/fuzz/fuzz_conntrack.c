@@ -5,7 +5,7 @@
  * tuples read as nat_lookup.c's on_destroy() reads them, and said.
  * read_entry() is static: the file is included (netns.c is linked for it).
  */
-#include "../../user/nat_lookup.c"
+#include "../../user/containers/nat_lookup.c"
 
 #include <dlfcn.h>
 #include <setjmp.h>

@@ -320,7 +320,7 @@ wait_polled() {
 # answer_watched LINE ANSWER: did the tracer watch what a firewall answered
 # when it printed LINE? ANSWER is what the rule sends: tcp-reset, icmp (IPv4),
 # icmp6 or none. The default mode watches every answer (net_dev_queue) only
-# from a firewall_blocked refusal on, for 2 min (user/on_demand.h); IPv4 ICMP
+# from a firewall_blocked refusal on, for 2 min (user/hooks/on_demand.h); IPv4 ICMP
 # answers always where icmp:icmp_send exists (6.10+). --all-hooks: all, always.
 # With kprobes, the REJECT hooks (hooks.rejects) see every answer of a family
 # once attached, and a drop is a drop while its nf_reject module is absent.

@@ -83,7 +83,7 @@ struct wr_hook_plan {
 	char attach_note[160];		/* storage for the note attach may add */
 };
 
-/* hook_probe.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
+/* hook_plan.c, pure: 0, or -1 with `err` naming what this kernel lacks. */
 int wr_hooks_plan(const struct btf *vmlinux, const struct wr_kernel_caps *caps,
 		  enum wr_backend backend, struct wr_hook_plan *plan, char *err, size_t errlen);
 /* Adds a note for the start record (at most WR_MAX_NOTES; `note` must outlive the plan). */
