@@ -56,8 +56,8 @@ TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
 # --journal: records as journald fields (pure, unit tested), sent with libsystemd.
-CORE_SRCS  += user/output/journal_fields.c
-TOOL_SRCS  += user/output/journal_fields.c user/output/journal_send.c
+CORE_SRCS  += user/output/journal_fields.c user/output/journal_queue.c
+TOOL_SRCS  += user/output/journal_fields.c user/output/journal_queue.c user/output/journal_send.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 

@@ -756,6 +756,8 @@ static int run(struct tracer *t)
 	t->rules = t->units = t->bpf = NULL;
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
+	if (t->out.journal_send)	/* and so does a journald that stopped reading */
+		wr_journal_queue_drain(t->out.journal_send, 2000);
 	read_counters(t);
 	t->final_counters = true;
 	wr_output_stats(&t->out, &t->stats, true);
@@ -859,8 +861,11 @@ int main(int argc, char **argv)
 		(t.opts.color == WR_COLOR_AUTO && !t.opts.output && isatty(STDOUT_FILENO)));
 	wr_output_init(&t.out, stdout, stderr, t.opts.json, color);
 	t.out.sink = &t.sink;
-	if (t.opts.journal)
-		t.out.journal_send = wr_journal_send;
+	if (t.opts.journal &&
+	    !(t.out.journal_send = wr_journal_queue_new(wr_journal_send, WR_JOURNAL_QUEUE_SLOTS))) {
+		fail("--journal: cannot start the thread that sends to journald");
+		return 1;
+	}
 	ret = run(&t);
 	wr_output_free(&t.out);
 	if (t.opts.output)

@@ -14,11 +14,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "explain.h"
 #include "journal_fields.h"
+#include "journal_queue.h"
 #include "output.h"
 
 /* The value of the nth (0-based) field NAME, NUL-terminated copy; NULL if none. */
@@ -239,20 +241,24 @@ static void test_output_journal_mode(void **state)
 	FILE *mem = open_memstream(&buf, &len);
 
 	wr_output_init(&o, mem, mem, false, false);
-	o.journal_send = capture;
+	o.journal_send = wr_journal_queue_new(capture, 4);
+	assert_non_null(o.journal_send);
 	wr_output_refusal(&o, &r);
+	assert_true(wr_journal_queue_drain(o.journal_send, 10000));
 	assert_int_equal(sent_n, 1);
 	assert_string_equal(field(&sent, "WHYREFUSED_CAUSE", 0), "no_listener");
 	/* The text record without the time (the journal has it), hints on lines of their own. */
 	assert_memory_equal(field(&sent, "MESSAGE", 0), "REFUSED  198.51.100.7:51234 -> 192.0.2.10:22  ", 46);
 	s.kernel[WR_CNT_SEEN] = 3;
 	wr_output_stats(&o, &s, true);
+	assert_true(wr_journal_queue_drain(o.journal_send, 10000));
 	assert_int_equal(sent_n, 2);
 	assert_string_equal(field(&sent, "WHYREFUSED_EVENT", 0), "stats");
 	assert_string_equal(field(&sent, "WHYREFUSED_SEEN", 0), "3");
 	assert_string_equal(field(&sent, "WHYREFUSED_WRITTEN", 0), "1");
 	fail_next = 1;
 	wr_output_refusal(&o, &r);
+	assert_true(wr_journal_queue_drain(o.journal_send, 10000));
 	fail_next = 0;
 	wr_output_counts(&o, &c);
 	assert_int_equal(c.written, 2);
@@ -264,6 +270,58 @@ static void test_output_journal_mode(void **state)
 	free(buf);
 }
 
+/* A journald that does not read: each send waits for a byte on this pipe. */
+static int gate[2];
+static struct wr_journal_entry gated;
+static int gated_as_put;	/* sends that carried the entry as it was put (A=1) */
+
+static int gated_send(const struct wr_journal_entry *e)
+{
+	char b;
+
+	if (read(gate[0], &b, 1) != 1)
+		return -EIO;
+	memcpy(&gated, e, sizeof(gated));	/* its iovecs still point into the queue's copy */
+	gated_as_put += field(&gated, "A", 0) && !strcmp(field(&gated, "A", 0), "1");
+	return 0;	/* no cmocka assert here: this is the sender's thread */
+}
+
+/* The loop never waits for journald: a full queue drops whole records and counts them. */
+static void test_queue_never_waits(void **state)
+{
+	struct wr_journal_queue *q;
+	struct wr_journal_counts c;
+	struct wr_journal_entry e;
+	int i, put = 0;
+
+	assert_int_equal(pipe(gate), 0);
+	q = wr_journal_queue_new(gated_send, 2);
+	assert_non_null(q);
+	for (i = 0; i < 5; i++) {
+		wr_journal_reset(&e);
+		wr_journal_add(&e, "A", "1");
+		put += wr_journal_queue_put(q, &e);
+		wr_journal_reset(&e);	/* reused at once, as output.c does: the queue has a copy */
+		wr_journal_add(&e, "B", "2");
+	}
+	assert_int_equal(put, 2);	/* the entry being sent holds its slot */
+	wr_journal_queue_counts(q, &c);
+	assert_int_equal(c.dropped, 3);
+	assert_int_equal(c.pending, 2);
+	assert_int_equal(c.written, 0);
+	assert_false(wr_journal_queue_drain(q, 50));	/* bounded: journald still stuck */
+	assert_int_equal(write(gate[1], "xx", 2), 2);
+	assert_true(wr_journal_queue_drain(q, 10000));
+	wr_journal_queue_counts(q, &c);
+	assert_int_equal(c.written, 2);
+	assert_int_equal(c.pending, 0);
+	assert_int_equal(c.dropped, 3);
+	assert_int_equal(gated_as_put, 2);
+	wr_journal_queue_free(q, 1000);
+	close(gate[0]);
+	close(gate[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_stats_counters_as_fields),
 		cmocka_unit_test(test_full_entry_counts_what_is_left_out),
 		cmocka_unit_test(test_output_journal_mode),
+		cmocka_unit_test(test_queue_never_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

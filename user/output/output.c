@@ -29,6 +29,8 @@ void wr_output_init(struct wr_output *o, FILE *f, FILE *info, bool json, bool co
 
 void wr_output_free(struct wr_output *o)
 {
+	wr_journal_queue_free(o->journal_send, 1000);	/* the final stats record too */
+	o->journal_send = NULL;
 	jw_free(&o->jw);
 	free(o->journal);
 	o->journal = NULL;
@@ -658,13 +660,10 @@ static void text_refusal(struct wr_output *o, const struct wr_refusal *r)
 	emit(o, o->f, line);
 }
 
-/* --journal: the entry is sent where it is built (journal_fields.h). */
+/* --journal: the entry is copied to the sender's queue, or dropped and counted there. */
 static void journal_send(struct wr_output *o, struct wr_journal_entry *e)
 {
-	if (o->journal_send(e))
-		o->write_errors++;
-	else
-		o->written++;
+	wr_journal_queue_put(o->journal_send, e);
 }
 
 static struct wr_journal_entry *journal_entry(struct wr_output *o)
@@ -733,9 +732,13 @@ static const char *const counter_names[WR_CNT_MAX] = {
 
 void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)
 {
-	if (o->journal_send) {	/* --journal: every record went to journald */
-		*c = (struct wr_output_counts){ .written = o->written,
-						.write_errors = o->write_errors };
+	if (o->journal_send) {	/* --journal: every record went to journald's queue */
+		struct wr_journal_counts j;
+
+		wr_journal_queue_counts(o->journal_send, &j);
+		*c = (struct wr_output_counts){ .written = j.written,
+						.write_errors = o->write_errors + j.write_errors,
+						.dropped = j.dropped, .pending = j.pending };
 		return;
 	}
 	/* Records through the sink are counted there. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "journal_fields.h"
+#include "journal_queue.h"
 #include "json_writer.h"
 #include "line_sink.h"
 #include "refusal.h"
@@ -70,9 +71,9 @@ struct wr_output {
 	bool reader_gone;	/* whoever read our output has exited, or stdout is closed */
 	int gone_errno;		/* why: EPIPE, EBADF */
 	struct wr_sink *sink;	/* if set, records for `f` go through it instead */
-	/* --journal (journal_send.h): if set, every record goes to journald through it. */
-	int (*journal_send)(const struct wr_journal_entry *e);
-	struct wr_journal_entry *journal;	/* the entry being sent (allocated once) */
+	/* --journal: if set, every record goes to journald through it (journal_queue.h). */
+	struct wr_journal_queue *journal_send;
+	struct wr_journal_entry *journal;	/* the entry being built (allocated once) */
 };
 
 /* What became of the records: written, failed, dropped, still queued. */
