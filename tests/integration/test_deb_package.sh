@@ -13,6 +13,8 @@
 # deb-systemd-invoke. logrotate's HUP goes to the unit's main process only.
 # No systemd runs as PID 1 here: the scripts' systemd branches (daemon-reload,
 # stop on removal, try-restart after an upgrade) are read, not run.
+# scenario-timeout: 300
+# (make deb compiles the package once; lintian takes ~30 s on a loaded machine)
 . "$(dirname "$0")/lib.sh"
 [ -n "${WR_VM:-}" ] && { pass "skipped in the VM (the package is the host's)"; exit 0; }
 DEB=$(make -s -C "$ROOT" BUILD="${BUILD:-build}" deb 2>&1 | tail -n 1)	# incremental after the first
