@@ -28,7 +28,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
-	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c \
+	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c user/pods.c \
 	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
 	      user/on_demand.c user/route_back.c user/tproxy.c user/syn_queue.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \
@@ -40,7 +40,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
 	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
-	      user/slow_lane.c user/route_lookup.c user/syn_queue_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
+	      user/pod_hints.c user/slow_lane.c user/route_lookup.c user/syn_queue_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
 	      user/start_heap.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
@@ -233,7 +233,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/unit_status.o $(BUILD)/user/netns
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue
+	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue pod_names
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 FUZZERS      += bpf_blockers
@@ -263,28 +263,28 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $$(call fuzz_objs,$$*) $(B
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDLIBS)
 
 # libFuzzer on the runtimes' state files: a container's own name (user/containers.c).
-$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers.c user/pods.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers.c).
-$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers.c user/pods.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on a would-be conmon's arguments and executable (user/containers.c).
-$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/json_read.c user/docker_state.c user/small_file.c
+$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers.c user/pods.c user/json_read.c user/docker_state.c user/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iuser $^ -o $@
 
 # libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/proc_owner.c).
-$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c user/json_read.c \
+$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/proc_owner.c user/containers.c user/pods.c user/json_read.c \
 			      user/docker_state.c \
 			      user/small_file.c user/units.c
 	$(call msg,FUZZ,$@)

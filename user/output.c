@@ -194,6 +194,16 @@ static void json_container(struct jw *w, const char *key, const struct wr_contai
 		jw_field_string(w, "name", c->name);
 	jw_field_string(w, "runtime", c->runtime);
 	jw_field_string(w, "id", c->id);
+	if (c->pod_uid[0]) {
+		jw_key(w, "pod");
+		jw_object_begin(w);
+		if (c->pod_name[0]) {
+			jw_field_string(w, "namespace", c->pod_ns);
+			jw_field_string(w, "name", c->pod_name);
+		}
+		jw_field_string(w, "uid", c->pod_uid);
+		jw_object_end(w);
+	}
 	jw_object_end(w);
 }
 
