@@ -39,7 +39,7 @@ BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c user/kerne
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
-	      user/nat_lookup.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
+	      user/nat_lookup.c user/container_addr.c user/owner_watch.c user/reject_hooks.c user/hook_switch.c \
 	      user/pod_hints.c user/slow_lane.c user/route_lookup.c user/syn_queue_lookup.c user/unit_status.c user/unit_lane.c user/client_probe.c \
 	      user/start_heap.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))

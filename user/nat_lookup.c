@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "nat_lookup.h"
+#include "container_addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -370,7 +371,8 @@ found:
 	if (r->nat.netns == r->netns) {
 		/* Blocked before it left (a DOCKER-USER rule): the container it was sent to. */
 		if (!r->in_container &&
-		    wr_docker_container_at("", r->nat.to_daddr, &r->container)) {
+		    (wr_docker_container_at("", r->nat.to_daddr, &r->container) ||
+		     wr_container_holding(nsl, r->netns, r->nat.to_daddr, &r->container))) {
 			r->in_container = true;
 			wr_container_label(&r->container, here, sizeof(here));
 		}
