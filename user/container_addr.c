@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "container_addr.h"
 #include "containers.h"
+#include "explain.h"
+#include "fw_rules.h"
 #include "netns.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -65,4 +68,20 @@ bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const 
 	}
 	memset(c, 0, sizeof(*c));
 	return false;
+}
+
+void wr_container_forwarded_to(const struct wr_netns_list *nsl, struct wr_refusal *r)
+{
+	const struct wr_netns *own = wr_netns_find(nsl, r->netns);
+	char label[400];
+
+	/* Blocked on its way through, not to this namespace: to whom? */
+	if (r->in_container || r->nat.found || !wr_fw_wants(r) || !own ||
+	    local_in(own, r->family, r->daddr_raw) ||
+	    !wr_container_holding(nsl, r->netns, r->daddr, &r->container))
+		return;
+	r->in_container = true;
+	wr_container_label(&r->container, label, sizeof(label));
+	wr_add_hint(r, "the SYN was on its way to %s, whose network namespace holds %s", label,
+		    r->daddr);
 }

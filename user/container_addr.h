@@ -13,6 +13,7 @@
 
 struct wr_container;
 struct wr_netns_list;
+struct wr_refusal;
 
 /*
  * The container (containers.c: by a process's cgroup) whose namespace, not
@@ -22,5 +23,12 @@ struct wr_netns_list;
  */
 bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const char *addr,
 			  struct wr_container *c);
+
+/*
+ * A firewall cause whose SYN was forwarded, not DNAT'ed, and blocked on its
+ * way (netavark's isolation, a FORWARD rule): the container it was for,
+ * named in r->container and a hint.
+ */
+void wr_container_forwarded_to(const struct wr_netns_list *nsl, struct wr_refusal *r);
 
 #endif /* WR_CONTAINER_ADDR_H */

@@ -323,7 +323,16 @@ static bool may_search(struct wr_nat_finder *f)
 	return true;
 }
 
+static void lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r);
+
 void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
+{
+	lookup(f, nsl, r);
+	/* No DNAT: a forwarded SYN's container is the one holding its address. */
+	wr_container_forwarded_to(nsl, r);
+}
+
+static void lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	const struct wr_netns *own = wr_netns_lookup(nsl, r->netns);
 	char where[160], here[160];
