@@ -28,7 +28,7 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \
-	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/nat.c user/containers.c user/pods.c \
+	      user/rule_owners.c user/rule_sets.c user/fw_objects.c user/fwd_policies.c user/nat.c user/containers.c user/pods.c \
 	      user/json_read.c user/docker_state.c \
 	      user/word_list.c user/proc_ends.c user/units.c user/small_file.c \
 	      user/on_demand.c user/route_back.c user/tproxy.c user/syn_queue.c user/shell_quote.c user/utf8.c user/unit_facts.c user/unit_syslog.c \

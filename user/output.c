@@ -362,10 +362,13 @@ static void json_rule_objects(struct jw *w, const struct wr_rule *rule)
 		jw_field_string(w, "verdict", rule->element_verdict);
 		jw_object_end(w);
 	}
-	if (rule->zone[0]) {
+	if (rule->zone[0] || rule->fw_policy[0]) {
 		jw_key(w, "firewalld");
 		jw_object_begin(w);
-		jw_field_string(w, "zone", rule->zone);
+		if (rule->fw_policy[0])
+			jw_field_string(w, "policy", rule->fw_policy);
+		if (rule->zone[0])
+			jw_field_string(w, "zone", rule->zone);
 		if (rule->zone_via && rule->zone_via < 4)
 			jw_field_string(w, "zone_via", zone_via_names[rule->zone_via]);
 		if (rule->zone_by[0])
