@@ -8,7 +8,9 @@
 #      as `policy wrtpol`, with --info-policy and `--policy=wrtpol
 #      --add-port=80/tcp`, which, run as printed, lets the client through;
 #   2. a rich rule of that policy drops :81 from the client: named as
-#      --list-rich-rules prints it, `--remove-rich-rule` removes it.
+#      --list-rich-rules prints it, `--remove-rich-rule` removes it;
+#   3. the backend dialling the client (internal -> public, no policy): the
+#      internal zone's forwarding chain rejects it, named as the zone.
 # scenario-timeout: 300
 . "$(dirname "$0")/lib.sh"
 command -v firewalld >/dev/null && command -v dbus-daemon >/dev/null ||
@@ -117,6 +119,28 @@ assert_eq "$(fwc --policy=wrtpol --list-rich-rules)" "" "rich rules after '$cmd'
 # The policy's target is what is left: rejected, not dropped.
 assert_eq "$(connect_from_client $BACK4 81 800)" "error: No route to host" "81 after '$cmd'"
 assert_text "firewalld: rich rule 'rule family=\"ipv4\" source address=\"192.0.2.2\" port port=\"81\" protocol=\"tcp\" drop' in policy wrtpol: firewall-cmd --policy=wrtpol --remove-rich-rule="
+
+# 3. The other way, internal -> public: no policy, the zone's forwarding
+# refuses it (its interfaces only). The backend is the client here.
+start_listener "$CLI" 0.0.0.0 9090
+from_back() { other "$HELPERS/tcp_connect" $CLI4 9090 800 || true; }
+cond='.saddr == "'$BACK4'" and .dport == 9090'
+assert_eq "$(from_back)" "error: No route to host" "first attempt $BACK4 -> $CLI4:9090"
+wait_refusal "$cond" 10 >/dev/null || fail "no refusal for $BACK4 -> $CLI4:9090"
+text_caught_up
+assert_eq "$(from_back)" "error: No route to host" "retry $BACK4 -> $CLI4:9090"
+line=$(wait_refusal "$cond and .rule.status == \"found\"" 10) ||
+	fail "the retry $BACK4 -> 9090 did not name firewalld's rule: $(tail -n 3 "$OUT")"
+assert_field "$line" rule.chain filter_FWD_internal
+assert_field "$line" rule.firewalld.zone internal
+assert_field "$line" rule.firewalld.zone_via interface
+assert_field "$line" rule.firewalld.interface wr-b
+assert_field "$line" rule.owner "firewalld (zone internal)"
+assert_field "$line" rule.owner_command "firewall-cmd --list-all --zone=internal"
+[ "$(jq -r '.rule.firewalld.policy // ""' <<<"$line")" = "" ] || fail "a zone told as a policy: $line"
+assert_contains "$(hints "$line")" "firewalld: zone internal forwards only among its own interfaces and no policy lets this through to where it goes: firewall-cmd --info-zone=internal; firewall-cmd --get-policies"
+no_placeholder "$line"
+fwc --info-zone=internal >/dev/null || fail "firewall-cmd --info-zone=internal failed"
 stop_tracer
 validate_json "$OUT"
 pass
