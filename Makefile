@@ -30,7 +30,7 @@ CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/explain.c user/h
 	      user/inventory/inventory.c user/explain/hints.c user/inventory/sock_diag.c user/inventory/netstat.c user/util/grow.c \
 	      user/firewall/nft_trace.c user/firewall/nft_listing.c user/firewall/ipt_save.c user/firewall/ipt_nft.c user/output/line_sink.c \
 	      user/output/metrics.c user/output/metrics_request.c user/output/metrics_export.c \
-	      user/firewall/rule_owners.c user/firewall/rule_sets.c user/firewall/fw_objects.c user/containers/nat.c user/containers/containers.c \
+	      user/firewall/rule_owners.c user/firewall/rule_sets.c user/firewall/fw_objects.c user/firewall/fwd_policies.c user/containers/nat.c user/containers/containers.c user/containers/pods.c \
 	      user/util/json_read.c user/containers/docker_state.c \
 	      user/util/word_list.c user/inventory/proc_ends.c user/units/units.c user/util/small_file.c \
 	      user/hooks/on_demand.c user/inventory/route_back.c user/firewall/tproxy.c user/inventory/syn_queue.c user/util/shell_quote.c user/util/utf8.c user/units/unit_facts.c user/units/unit_syslog.c \
@@ -41,8 +41,8 @@ BTF_SRCS   := user/hooks/hook_plan.c user/hooks/kernel_names.c user/hooks/nf_mod
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/privileges.c \
 	      user/inventory/netns.c user/inventory/proc_owner.c user/inventory/inventory_sync.c user/inventory/netns_exec.c \
 	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \
-	      user/containers/nat_lookup.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
-	      user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
+	      user/containers/nat_lookup.c user/containers/container_addr.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
+	      user/containers/pod_hints.c user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
 	      user/hooks/start_heap.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
@@ -235,7 +235,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/units/unit_status.o $(BUILD)/user
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue
+	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue pod_names
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 FUZZERS      += bpf_blockers
@@ -265,28 +265,28 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $$(call fuzz_objs,$$*) $(B
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDLIBS)
 
 # libFuzzer on the runtimes' state files: a container's own name (user/containers/containers.c).
-$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
+$(BUILD)/fuzz/fuzz_container_state: tests/fuzz/fuzz_container_state.c user/containers/containers.c user/containers/pods.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
 # libFuzzer on /proc/PID/cgroup: where a runtime puts a container (user/containers/containers.c).
-$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
+$(BUILD)/fuzz/fuzz_cgroup_path: tests/fuzz/fuzz_cgroup_path.c user/containers/containers.c user/containers/pods.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
 # libFuzzer on a would-be conmon's arguments and executable (user/containers/containers.c).
-$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers/containers.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
+$(BUILD)/fuzz/fuzz_conmon_args: tests/fuzz/fuzz_conmon_args.c user/containers/containers.c user/containers/pods.c user/util/json_read.c user/containers/docker_state.c user/util/small_file.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(USER_INC) $^ -o $@
 
 # libFuzzer on /proc/PID/stat lines, comm chosen by the process (user/inventory/proc_owner.c).
-$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/inventory/proc_owner.c user/containers/containers.c user/util/json_read.c \
+$(BUILD)/fuzz/fuzz_proc_stat: tests/fuzz/fuzz_proc_stat.c user/inventory/proc_owner.c user/containers/containers.c user/containers/pods.c user/util/json_read.c \
 			      user/containers/docker_state.c \
 			      user/util/small_file.c user/units/units.c
 	$(call msg,FUZZ,$@)

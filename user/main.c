@@ -50,6 +50,7 @@
 #include "proc_ends.h"
 #include "nf_modules.h"
 #include "output.h"
+#include "pods.h"
 #include "privileges.h"
 #include "rule_owners.h"
 #include "rule_sets.h"
@@ -309,6 +310,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	struct tracer *t = arg;
 
 	wr_fw_objects_name(r);
+	wr_pods_hint(&t->netns, r);
 	wr_owners_name(&t->owners, r);
 	wr_tproxy_explain(&t->inv, r);
 	wr_rule_sets_hint(r);

@@ -13,6 +13,7 @@
 
 #include "fuzz_input.h"
 #include "fw_objects.h"
+#include "fwd_policies.h"
 
 static struct wr_refusal r;
 
@@ -25,6 +26,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	wr_fwd_zone_of_chain(text, zone, sizeof(zone));
+	{
+		const char *dir = NULL;
+		bool base;
+
+		/* A name found is firewalld's charset, and a direction of three. */
+		if (wr_fwd_policy_of_chain(text, zone, sizeof(zone), &dir, &base) &&
+		    (strspn(zone, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+			     strlen(zone) || !dir))
+			abort();
+		if (wr_fwd_forward_zone_of_chain(text, zone, 8, &base) && strlen(zone) >= 8)
+			abort();
+	}
 	wr_fwd_dispatch(text, zone, sizeof(zone), what, sizeof(what));
 	wr_fwd_rich_rule(text, out, sizeof(out));
 	wr_fwd_rich_rule(text, out, 24);	/* a cut output is refused, not overrun */

@@ -96,6 +96,7 @@ static void test_refusal_fields(void **state)
 	assert_null(field(&e, "WHYREFUSED_UNIT", 0));
 	assert_null(field(&e, "OBJECT_SYSTEMD_UNIT", 0));
 	assert_null(field(&e, "WHYREFUSED_CONTAINER", 0));
+	assert_null(field(&e, "WHYREFUSED_POD", 0));
 	assert_null(field(&e, "WHYREFUSED_REPLY", 0));
 	assert_int_equal(count(&e, "WHYREFUSED_HINT"), (int)r.n_hints);
 	assert_int_equal(e.left_out, 0);
@@ -124,6 +125,9 @@ static void test_foreign_values_pass_whole(void **state)
 	strcpy(r.container.runtime, "podman");
 	strcpy(r.container.id, "0123abcd");
 	strcpy(r.container.name, "web\nPRIORITY=0");
+	strcpy(r.container.pod_ns, "default");
+	strcpy(r.container.pod_name, "web-7d9f");
+	strcpy(r.container.pod_uid, "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
 	r.has_unit = true;
 	strcpy(r.unit.unit, "ssh.service");
 	strcpy(r.unit.active_state, "failed");
@@ -143,6 +147,8 @@ static void test_foreign_values_pass_whole(void **state)
 	assert_string_equal(field(&e, "WHYREFUSED_CONTAINER", 0), "web\nPRIORITY=0");
 	assert_string_equal(field(&e, "WHYREFUSED_CONTAINER_RUNTIME", 0), "podman");
 	assert_string_equal(field(&e, "WHYREFUSED_CONTAINER_ID", 0), "0123abcd");
+	assert_string_equal(field(&e, "WHYREFUSED_POD", 0), "default/web-7d9f");
+	assert_string_equal(field(&e, "WHYREFUSED_POD_UID", 0), "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
 	assert_string_equal(field(&e, "WHYREFUSED_UNIT", 0), "ssh.service");
 	assert_string_equal(field(&e, "OBJECT_SYSTEMD_UNIT", 0), "ssh.service");
 	assert_string_equal(field(&e, "WHYREFUSED_UNIT_STATE", 0), "failed");

@@ -60,6 +60,11 @@ static void test_shipped_patterns(void **state)
 	found_rule(&r, "filter", "NETAVARK_FORWARD");
 	wr_owners_name(&o, &r);
 	assert_string_equal(r.rule.owner, "podman (netavark)");
+	/* netavark's nftables backend: its table, whatever the chain (FORWARD, nv_*). */
+	found_rule(&r, "netavark", "nv_fae505bb_203_0_113_0_nm24_dnat");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "podman (netavark)");
+	assert_string_equal(r.rule.owner_command, "podman ps --all; podman port --all");
 
 	found_rule(&r, "filter", "KUBE-SERVICES");
 	wr_owners_name(&o, &r);

@@ -49,7 +49,7 @@ USERSPACE_TESTS="test_output_blocked_reader test_output_rotation test_rsyslog_sh
 	test_hostile_names test_cli_errors test_metrics_and_privileges test_systemd_unit
 	test_rate_limit test_demo test_man_page test_completion test_deb_package
 	test_metrics_slow_client test_output_enospc test_output_reader_gone test_slow_namespace
-	test_hostile_rule_names test_container_cgroup_spoof test_conmon_impostor
+	test_hostile_rule_names test_container_cgroup_spoof test_conmon_impostor test_owner_kubelet_pod
 	test_netns_open_fails test_prometheus_scrape test_prometheus_rules test_journal_output
 	test_journal_stalled"
 # kprobe runs the same program bodies as fentry, attached another way: the

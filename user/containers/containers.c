@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "docker_state.h"
 #include "json_read.h"
+#include "pods.h"
 #include "small_file.h"
 
 #include <ctype.h>
@@ -283,12 +284,16 @@ bool wr_container_of_pid(const char *root, uint32_t pid, struct wr_container *c)
 			*c = cache[i].c;
 			return cache[i].in;
 		}
+	memset(c, 0, sizeof(*c));
 	snprintf(path, sizeof(path), "%s/proc/%u/cgroup", root, pid);
 	text = slurp(path, 64 << 10);
 	in = text && wr_container_from_cgroup(text, c);
-	free(text);
 	if (in)
 		name_it(root, c);
+	/* A Kubernetes pod's container: the pod named too (pods.c). */
+	if (text && wr_pod_of_cgroup(root, text, c))
+		in = true;
+	free(text);
 	i = next++ % CACHE;
 	cache[i].pid = pid;
 	cache[i].ms = wr_now_ms();
@@ -382,7 +387,9 @@ bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 
 void wr_container_label(const struct wr_container *c, char *buf, size_t len)
 {
-	if (c->name[0])
+	if (c->pod_uid[0])
+		wr_pod_label(c, buf, len);
+	else if (c->name[0])
 		snprintf(buf, len, "container %s (%s)", c->name, c->runtime);
 	else
 		snprintf(buf, len, "container %.12s (%s)", c->id, c->runtime);

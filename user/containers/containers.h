@@ -22,6 +22,10 @@ struct wr_container {
 	char to_addr[46];
 	uint16_t to_port;
 	char from_addr[46];	/* ... from this address (Docker: the network's gateway) */
+	/* Kubernetes (pods.c): the pod, from its cgroup and /var/log/pods; "" when none. */
+	char pod_uid[37];
+	char pod_ns[64];	/* a DNS label */
+	char pod_name[254];	/* a DNS subdomain */
 };
 
 /*
@@ -75,7 +79,10 @@ bool wr_proc_status_root(const char *status);
 bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
 			      struct wr_container *c);
 
-/* "container web (podman)", or "container 3f2a1b4c5d6e (docker)" without a name. */
+/*
+ * "container web (podman)", or "container 3f2a1b4c5d6e (docker)" without a
+ * name; a pod's: "pod default/web (kubernetes)".
+ */
 void wr_container_label(const struct wr_container *c, char *buf, size_t len);
 
 #endif /* WR_CONTAINERS_H */

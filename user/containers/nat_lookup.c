@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "nat_lookup.h"
+#include "container_addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -322,7 +323,16 @@ static bool may_search(struct wr_nat_finder *f)
 	return true;
 }
 
+static void lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r);
+
 void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
+{
+	lookup(f, nsl, r);
+	/* No DNAT: a forwarded SYN's container is the one holding its address. */
+	wr_container_forwarded_to(nsl, r);
+}
+
+static void lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	const struct wr_netns *own = wr_netns_lookup(nsl, r->netns);
 	char where[160], here[160];
@@ -370,7 +380,8 @@ found:
 	if (r->nat.netns == r->netns) {
 		/* Blocked before it left (a DOCKER-USER rule): the container it was sent to. */
 		if (!r->in_container &&
-		    wr_docker_container_at("", r->nat.to_daddr, &r->container)) {
+		    (wr_docker_container_at("", r->nat.to_daddr, &r->container) ||
+		     wr_container_holding(nsl, r->netns, r->nat.to_daddr, &r->container))) {
 			r->in_container = true;
 			wr_container_label(&r->container, here, sizeof(here));
 		}

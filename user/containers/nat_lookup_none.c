@@ -6,6 +6,7 @@
  */
 #include "nat_lookup.h"
 
+#include "container_addr.h"
 #include "nat.h"
 
 struct wr_nat_finder *wr_nat_new(void)
@@ -22,6 +23,8 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 	/* What the kernel read from the SYN's own conntrack is still said. */
 	if (r->nat.found)
 		wr_nat_explain(r, "this network namespace", NULL);
+	/* No DNAT: a forwarded SYN's container needs no conntrack. */
+	wr_container_forwarded_to(nsl, r);
 }
 
 uint64_t wr_nat_skipped(const struct wr_nat_finder *f)

@@ -71,6 +71,7 @@ struct wr_rule {
 	char element_verdict[64];
 	/* fw_objects.c: the object its manager calls it by. */
 	char zone[64];			/* firewalld */
+	char fw_policy[64];		/* firewalld's policy (fwd_policies.c) */
 	uint8_t zone_via;		/* enum wr_fwd_via */
 	char zone_by[256];		/* the interface or source that sent the client there */
 	char rich_rule[512];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "fwd_policies.h"
 #include "shell_quote.h"
 
 static const char *const zone_subchains[] = { "_pre", "_log", "_deny", "_allow", "_post" };
@@ -35,8 +36,8 @@ bool wr_fwd_zone_of_chain(const char *chain, char *zone, size_t len)
 	const char *z = chain + strlen("filter_IN_");
 	size_t n;
 
-	if (strncmp(chain, "filter_IN_", strlen("filter_IN_")))
-		return false;
+	if (strncmp(chain, "filter_IN_", strlen("filter_IN_")) || !strncmp(z, "policy_", 7))
+		return false;	/* filter_IN_policy_*: a policy's (fwd_policies.c) */
 	n = strlen(z);
 	for (size_t i = 0; i < sizeof(zone_subchains) / sizeof(zone_subchains[0]); i++) {
 		size_t sl = strlen(zone_subchains[i]);
@@ -78,14 +79,17 @@ static bool addr_ok(const char *a)
 	return *a && strspn(a, "0123456789abcdefABCDEF.:/") == strlen(a);
 }
 
-/* `goto filter_IN_<zone>` and nothing after it. */
+/* `goto filter_IN_<zone>` (or filter_FWD_<zone>, forwarded) and nothing after it. */
 static bool goto_zone(const char *p, char *zone, size_t zlen)
 {
 	char w[128];
+	size_t pl;
 
-	return word(&p, w, sizeof(w)) && !strcmp(w, "goto") && word(&p, w, sizeof(w)) &&
-	       at_end(p) && !strncmp(w, "filter_IN_", 10) && zone_name_ok(w + 10, strlen(w + 10)) &&
-	       copy_n(zone, zlen, w + 10, strlen(w + 10));
+	if (!word(&p, w, sizeof(w)) || strcmp(w, "goto") || !word(&p, w, sizeof(w)) || !at_end(p))
+		return false;
+	pl = !strncmp(w, "filter_IN_", 10) ? 10 : !strncmp(w, "filter_FWD_", 11) ? 11 : 0;
+	return pl && zone_name_ok(w + pl, strlen(w + pl)) &&
+	       copy_n(zone, zlen, w + pl, strlen(w + pl));
 }
 
 enum wr_fwd_via wr_fwd_dispatch(const char *text, char *zone, size_t zlen, char *what,
@@ -305,6 +309,8 @@ static void firewalld_name(struct wr_refusal *r)
 	enum wr_fwd_via via = WR_FWD_VIA_NONE;
 	const char *proto = "tcp";
 
+	if (wr_fwd_policy_name(r))	/* a policy's chain, or a zone's forwarding */
+		return;
 	for (unsigned i = 0; i < ru->n_path && i < WR_RULE_HOPS; i++)
 		if (!strcmp(ru->path[i].chain, "filter_INPUT_ZONES") ||
 		    !strcmp(ru->path[i].chain, "filter_FORWARD_ZONES"))

@@ -164,7 +164,7 @@ static bool glob_match(const char *glob, const char *name, char *star, size_t le
 
 /* The values of a pattern's placeholders; "" for one not known for this refusal. */
 struct fill {
-	const char *star, *client, *zone, *service;
+	const char *star, *client, *zone, *policy, *service;
 	char port[8], ns[256], name[256];
 };
 
@@ -175,6 +175,7 @@ static void fill_values(struct fill *f, const char *star, const struct wr_refusa
 	f->star = star;
 	f->client = r->saddr;
 	f->zone = r->rule.zone;
+	f->policy = r->rule.fw_policy;
 	f->service = r->rule.service;
 	snprintf(f->port, sizeof(f->port), "%u", r->dport);
 	f->ns[0] = f->name[0] = '\0';
@@ -187,16 +188,17 @@ static void fill_values(struct fill *f, const char *star, const struct wr_refusa
 
 /*
  * Copies `tmpl` with its placeholders filled in: {*}, {client}, {port},
- * {zone} (firewalld), {service}, {namespace}, {name} (kube-proxy). Their
+ * {zone}, {policy} (firewalld), {service}, {namespace}, {name} (kube-proxy). Their
  * values are names someone else chose: in a command (`quote`) shell-quoted.
  * Returns false when a placeholder has no value for this refusal: the
  * pattern is then not used, and no command with a hole is ever shown.
  */
 static bool expand(const char *tmpl, const struct fill *f, bool quote, char *out, size_t len)
 {
-	static const char *const names[] = { "{*}", "{client}", "{port}", "{zone}",
+	static const char *const names[] = { "{*}", "{client}", "{port}", "{zone}", "{policy}",
 					      "{service}", "{namespace}", "{name}" };
-	const char *vals[] = { f->star, f->client, f->port, f->zone, f->service, f->ns, f->name };
+	const char *vals[] = { f->star, f->client, f->port, f->zone, f->policy, f->service, f->ns,
+			       f->name };
 	char quoted[WR_QUOTED_LEN];
 	size_t n = 0;
 

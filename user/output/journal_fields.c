@@ -134,6 +134,14 @@ void wr_journal_refusal(struct wr_journal_entry *e, const struct wr_refusal *r,
 			r->container.id);
 		add_if(e, "WHYREFUSED_CONTAINER_RUNTIME", r->container.runtime);
 		add_if(e, "WHYREFUSED_CONTAINER_ID", r->container.id);
+		if (r->container.pod_name[0]) {	/* a Kubernetes pod (pods.c): NAMESPACE/NAME */
+			char pod[sizeof(r->container.pod_ns) + sizeof(r->container.pod_name)];
+
+			snprintf(pod, sizeof(pod), "%s/%s", r->container.pod_ns,
+				 r->container.pod_name);
+			wr_journal_add(e, "WHYREFUSED_POD", pod);
+		}
+		add_if(e, "WHYREFUSED_POD_UID", r->container.pod_uid);
 	}
 	if (r->nat.found) {
 		wr_journal_add(e, "WHYREFUSED_NAT_SERVER", r->nat.daddr);

@@ -196,6 +196,16 @@ static void json_container(struct jw *w, const char *key, const struct wr_contai
 		jw_field_string(w, "name", c->name);
 	jw_field_string(w, "runtime", c->runtime);
 	jw_field_string(w, "id", c->id);
+	if (c->pod_uid[0]) {
+		jw_key(w, "pod");
+		jw_object_begin(w);
+		if (c->pod_name[0]) {
+			jw_field_string(w, "namespace", c->pod_ns);
+			jw_field_string(w, "name", c->pod_name);
+		}
+		jw_field_string(w, "uid", c->pod_uid);
+		jw_object_end(w);
+	}
 	jw_object_end(w);
 }
 
@@ -354,10 +364,13 @@ static void json_rule_objects(struct jw *w, const struct wr_rule *rule)
 		jw_field_string(w, "verdict", rule->element_verdict);
 		jw_object_end(w);
 	}
-	if (rule->zone[0]) {
+	if (rule->zone[0] || rule->fw_policy[0]) {
 		jw_key(w, "firewalld");
 		jw_object_begin(w);
-		jw_field_string(w, "zone", rule->zone);
+		if (rule->fw_policy[0])
+			jw_field_string(w, "policy", rule->fw_policy);
+		if (rule->zone[0])
+			jw_field_string(w, "zone", rule->zone);
 		if (rule->zone_via && rule->zone_via < 4)
 			jw_field_string(w, "zone_via", zone_via_names[rule->zone_via]);
 		if (rule->zone_by[0])
