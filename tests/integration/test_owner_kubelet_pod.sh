@@ -7,7 +7,9 @@
 # /var/log/pods/NAMESPACE_NAME_UID/ this test makes (and removes). A client
 # refused on the server's :5000 is told of the listener in that pod, and one
 # DNAT'ed from the server's :8080 to the pod's :80 (nothing listens there)
-# is refused in the pod, named as such, with kubectl and crictl commands.
+# is refused in the pod, named as such, with kubectl and crictl commands;
+# one DNAT'ed from :8081 to the pod's :5000 and rejected on its way there
+# names the pod too.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 setup_backend
@@ -44,6 +46,11 @@ table ip wrt-kubelet-pod {
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
 		tcp dport 8080 dnat to $BACK4:80
+		tcp dport 8081 dnat to $BACK4:5000
+	}
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		ip daddr $BACK4 tcp dport 5000 reject with tcp reset
 	}
 }
 NFT
@@ -72,17 +79,32 @@ assert_field "$line" container.pod.namespace default
 assert_field "$line" container.pod.name "$POD"
 assert_field "$line" container.pod.uid "$UUID"
 assert_contains "$(jq -r '.hints[]' <<<"$line")" "$label: $look"
-# The DNAT is read from conntrack, which a loaded machine may report late
-# (nat_lookup.c's budget): up to three attempts, one of which must tell it.
+# A refused SYN's DNAT is read from conntrack's destroy events, watched in
+# at most 256 namespaces (nat_lookup.c, the first found): on a host with more
+# (a namespace pool of another run) this one may not be watched.
 told="the client dialled $SRV4:8080 and DNAT in netns $(srv_netns_inode) (/run/netns/$SRV) sent it to $BACK4:80 in $label, netns $pod_ns"
-for ((i = 2; i <= 3; i++)); do
-	[ "$(jq -r .nat.dport <<<"$line")" = 8080 ] && break
-	assert_eq "$(connect_from_client $SRV4 8080)" refused "client outcome on 8080, attempt $i"
-	line=$(wait_json "$OUT" ".event == \"refusal\" and .netns == $pod_ns and .nat.dport == 8080" 5) ||
-		line=null
-done
-assert_contains "$(jq -r .explanation <<<"$line")" "$told"
+if [ "$(ls /run/netns | wc -l)" -le 200 ]; then
+	# Read late on a loaded machine: up to three attempts, one must tell it.
+	for ((i = 2; i <= 3; i++)); do
+		[ "$(jq -r .nat.dport <<<"$line")" = 8080 ] && break
+		assert_eq "$(connect_from_client $SRV4 8080)" refused "client outcome on 8080, attempt $i"
+		line=$(wait_json "$OUT" ".event == \"refusal\" and .netns == $pod_ns and .nat.dport == 8080" 5) ||
+			line=null
+	done
+	assert_contains "$(jq -r .explanation <<<"$line")" "$told"
+else
+	echo "# $(ls /run/netns | wc -l) namespaces in /run/netns: the DNAT of a refused SYN not asserted"
+fi
 assert_text "$label: $look"
+
+# DNAT to the pod's :5000, rejected on the way (forward): the pod is named
+# by the address its namespace holds.
+assert_eq "$(connect_from_client $SRV4 8081)" refused "client outcome on 8081"
+line=$(wait_refusal '.daddr == "'$BACK4'" and .dport == 5000') || fail "no refusal for 8081"
+assert_field "$line" container.pod.name "$POD"
+assert_field "$line" nat.dport 8081
+assert_contains "$(jq -r .explanation <<<"$line")" \
+	"the client dialled $SRV4:8081 and DNAT in this network namespace sent it to $BACK4:5000 in $label"
 stop_tracer
 
 # A directory name the API server would never allow names nothing.

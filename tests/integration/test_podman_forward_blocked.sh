@@ -49,7 +49,7 @@ assert_contains "$(jq -r .explanation <<<"$line")" "$told"
 assert_text "$told"
 # The retry names the admin's rule.
 assert_eq "$(connect_from_client $SRV4 8080)" refused "8080 retry"
-line=$(wait_refusal '.dport == 80 and .rule.status == "found"') || fail "the retry did not name the rule"
+line=$(wait_refusal '.dport == 80 and .rule.status == "found"' 20) || fail "the retry did not name the rule"
 assert_field "$line" cause firewall_reject
 assert_field "$line" rule.chain FORWARD
 assert_field "$line" container.name "$WEB"
