@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A stage of the pipeline after decoding, behind one interface: it opens
+ * what it needs once the programs are attached, adds its facts to each
+ * refusal, may take a refusal to a lane of its own (a thread: nft, D-Bus),
+ * does periodic work on its own timer, counts what it skipped, and closes.
+ * enrichers.c lists them in the order a refusal passes them; adding a stage
+ * is a new adapter and one line there. Every hook may be NULL.
+ */
+#ifndef WR_ENRICHER_H
+#define WR_ENRICHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netns.h"
+#include "output.h"
+#include "refusal.h"
+
+struct tracer;
+
+/* One timed job: due when `due_ms` is reached; every_ms 0 is each turn of the loop. */
+struct wr_timer {
+	uint64_t every_ms;
+	uint64_t due_ms;
+};
+
+/*
+ * Due at `now`: true, and the next time set. After a stall the next is one
+ * interval from now, never a burst of catch-up runs.
+ */
+static inline bool wr_timer_due(struct wr_timer *tm, uint64_t now)
+{
+	if (now < tm->due_ms)
+		return false;
+	tm->due_ms += tm->every_ms;
+	if (tm->due_ms <= now)
+		tm->due_ms = now + tm->every_ms;
+	return true;
+}
+
+struct wr_enricher {
+	const char *name;
+	/* After the programs are attached, before privileges are dropped; -1 with err fails the run. */
+	int (*open)(struct tracer *t, void **state, char *err, size_t errlen);
+	/* With fewer privileges, before the start record: a first look. tm: its timer, due every_ms from now. */
+	void (*start)(struct tracer *t, void *state, struct wr_timer *tm);
+	/* Adds its facts to r, on the loop's thread. */
+	void (*enrich)(struct tracer *t, void *state, struct wr_refusal *r);
+	/* Takes r to its lane: true, and tick hands r to t->report when done. */
+	bool (*defer)(struct tracer *t, void *state, struct wr_refusal *r,
+		      const struct wr_netns *ns);
+	/* Periodic work when tm is due (every every_ms, 0: each turn); it may move tm. */
+	void (*tick)(struct tracer *t, void *state, struct wr_timer *tm, uint64_t now);
+	uint64_t every_ms;
+	/* What it skipped, into the stats record. */
+	void (*stats)(struct tracer *t, void *state, struct wr_stats *s);
+	/* Detached: reports what it still holds (bounded), then holds nothing more. */
+	void (*stop)(struct tracer *t, void *state);
+	/* Frees its state, reporting nothing; also after a failed start. */
+	void (*close)(struct tracer *t, void *state);
+};
+
+/* The table, in the order a refusal passes it (enrichers.c). */
+extern const struct wr_enricher *const wr_enrichers[];
+extern const size_t wr_n_enrichers;
+
+/* The running table: each enricher's state and timer, beside struct tracer's shared state. */
+struct wr_pipeline {
+	void **state;
+	struct wr_timer *timers;
+};
+
+int wr_pipeline_open(struct tracer *t, char *err, size_t errlen);
+void wr_pipeline_start(struct tracer *t, uint64_t now);
+/* Decoded r through every enricher, then to a lane or straight to t->report. */
+void wr_pipeline_refusal(struct tracer *t, struct wr_refusal *r);
+void wr_pipeline_tick(struct tracer *t, uint64_t now);
+void wr_pipeline_stats(struct tracer *t, struct wr_stats *s);
+void wr_pipeline_stop(struct tracer *t);
+void wr_pipeline_close(struct tracer *t);
+
+#endif /* WR_ENRICHER_H */
