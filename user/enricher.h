@@ -17,28 +17,9 @@
 #include "netns.h"
 #include "output.h"
 #include "refusal.h"
+#include "timer.h"
 
 struct tracer;
-
-/* One timed job: due when `due_ms` is reached; every_ms 0 is each turn of the loop. */
-struct wr_timer {
-	uint64_t every_ms;
-	uint64_t due_ms;
-};
-
-/*
- * Due at `now`: true, and the next time set. After a stall the next is one
- * interval from now, never a burst of catch-up runs.
- */
-static inline bool wr_timer_due(struct wr_timer *tm, uint64_t now)
-{
-	if (now < tm->due_ms)
-		return false;
-	tm->due_ms += tm->every_ms;
-	if (tm->due_ms <= now)
-		tm->due_ms = now + tm->every_ms;
-	return true;
-}
 
 struct wr_enricher {
 	const char *name;
