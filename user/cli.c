@@ -516,7 +516,8 @@ const struct wr_cli_option wr_cli_options[] = {
 };
 const size_t wr_cli_n_options = sizeof(wr_cli_options) / sizeof(wr_cli_options[0]);
 
-#define LONG_ONLY	256	/* getopt's value for wr_cli_options[i] without a short name: 256 + i */
+/* getopt's value for wr_cli_options[i] without a short name: LONG_ONLY + i */
+#define LONG_ONLY	256
 
 /* getopt_long's tables, from wr_cli_options: ":jp:s:..." and struct option[]. */
 static void getopt_tables(char *shorts, struct option *longs)
@@ -527,8 +528,10 @@ static void getopt_tables(char *shorts, struct option *longs)
 	for (size_t i = 0; i < wr_cli_n_options; i++) {
 		const struct wr_cli_option *opt = &wr_cli_options[i];
 
+		int val = opt->short_name ? opt->short_name : LONG_ONLY + (int)i;
+
 		longs[i] = (struct option){ opt->name, opt->arg ? required_argument : no_argument,
-					    NULL, opt->short_name ? opt->short_name : LONG_ONLY + (int)i };
+					    NULL, val };
 		if (opt->short_name) {
 			*s++ = opt->short_name;
 			if (opt->arg)

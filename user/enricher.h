@@ -23,9 +23,12 @@ struct tracer;
 
 struct wr_enricher {
 	const char *name;
-	/* After the programs are attached, before privileges are dropped; -1 with err fails the run. */
+	/* Once attached, before privileges are dropped; -1 with err fails the run. */
 	int (*open)(struct tracer *t, void **state, char *err, size_t errlen);
-	/* With fewer privileges, before the start record: a first look. tm: its timer, due every_ms from now. */
+	/*
+	 * With fewer privileges, before the start record: a first look. tm is
+	 * its timer, due every_ms from now; start may move it.
+	 */
 	void (*start)(struct tracer *t, void *state, struct wr_timer *tm);
 	/* Adds its facts to r, on the loop's thread. */
 	void (*enrich)(struct tracer *t, void *state, struct wr_refusal *r);
