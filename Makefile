@@ -43,7 +43,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/
 	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \
 	      user/containers/nat_lookup.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
 	      user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
-	      user/hooks/start_heap.c user/enrichers.c user/enrich_steps.c user/enrich_listeners.c \
+	      user/hooks/start_heap.c user/enrichers.c user/pipeline.c user/enrich_steps.c user/enrich_listeners.c \
 	      user/enrich_lanes.c user/tracer_jobs.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
@@ -227,6 +227,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
+$(BUILD)/tests/test_pipeline: $(BUILD)/user/pipeline.o
 $(BUILD)/tests/test_netns: $(BUILD)/user/inventory/netns.o $(BUILD)/user/inventory/netns_exec.o $(BUILD)/user/util/privileges.o
 $(BUILD)/tests/test_unit_status: $(BUILD)/user/units/unit_status.o $(BUILD)/user/inventory/netns_exec.o \
 				$(BUILD)/user/inventory/netns.o $(BUILD)/user/util/privileges.o

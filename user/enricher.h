@@ -52,11 +52,15 @@ extern const size_t wr_n_enrichers;
 
 /* The running table: each enricher's state and timer, beside struct tracer's shared state. */
 struct wr_pipeline {
+	const struct wr_enricher *const *table;
+	size_t n;
 	void **state;
 	struct wr_timer *timers;
 };
 
-int wr_pipeline_open(struct tracer *t, char *err, size_t errlen);
+/* pipeline.c: the table's enrichers opened, in order; -1 with err when one fails. */
+int wr_pipeline_open(struct tracer *t, const struct wr_enricher *const *table, size_t n,
+		     char *err, size_t errlen);
 void wr_pipeline_start(struct tracer *t, uint64_t now);
 /* Decoded r through every enricher, then to a lane or straight to t->report. */
 void wr_pipeline_refusal(struct tracer *t, struct wr_refusal *r);

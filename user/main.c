@@ -347,7 +347,7 @@ static struct ring_buffer *open_pipeline(struct tracer *t)
 	struct ring_buffer *rb;
 	char err[512];
 
-	if (wr_pipeline_open(t, err, sizeof(err)) ||
+	if (wr_pipeline_open(t, wr_enrichers, wr_n_enrichers, err, sizeof(err)) ||
 	    (t->opts.metrics && wr_metrics_listen(&t->msrv, &t->opts.metrics_addr, err,
 						  sizeof(err))) ||
 	    /* Loaded, attached, bound: what is left needs far fewer capabilities. */
