@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The table of enrichers (enricher.h), in the order a refusal passes them
- * (pipeline.c runs it). Adding a stage: its adapter, and one line here.
+ * (pipeline.c runs it). Adding a stage: its adapter, declared in
+ * enricher.h, and one line here.
  */
 #include "enricher.h"
-
-extern const struct wr_enricher wr_enrich_explain, wr_enrich_hook_switch, wr_enrich_blocker,
-	wr_enrich_container, wr_enrich_nat, wr_enrich_listeners, wr_enrich_route,
-	wr_enrich_syn_queue, wr_enrich_rules, wr_enrich_bpf, wr_enrich_units,
-	wr_job_nf_modules, wr_job_output, wr_job_metrics_file, wr_job_stats;
 
 const struct wr_enricher *const wr_enrichers[] = {
 	&wr_enrich_explain,	/* enrich_steps.c: the kernel's event, read */
