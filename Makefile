@@ -43,7 +43,8 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/
 	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \
 	      user/containers/nat_lookup.c user/containers/container_addr.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
 	      user/containers/pod_hints.c user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
-	      user/hooks/start_heap.c
+	      user/hooks/start_heap.c user/pipeline/enrichers.c user/pipeline/pipeline.c user/pipeline/enrich_steps.c \
+	      user/pipeline/enrich_listeners.c user/pipeline/enrich_lanes.c user/pipeline/tracer_jobs.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -180,6 +181,7 @@ $(BUILD)/rule_owners_default.h: tools/rule_owners.conf
 
 $(BUILD)/user/firewall/rule_owners.o: $(BUILD)/rule_owners_default.h
 $(BUILD)/user/hooks/hooks.o $(BUILD)/user/main.o $(BUILD)/user/hooks/reject_hooks.o: $(BUILD)/whyrefused.skel.h
+$(BUILD)/user/enrich_listeners.o $(BUILD)/user/tracer_jobs.o: $(BUILD)/whyrefused.skel.h
 $(BUILD)/user/hooks/nf_late.o: $(BUILD)/whyrefused.skel.h $(BUILD)/whyrefused_nf.skel.h
 
 $(BUILD)/%.o: %.c
@@ -225,6 +227,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 $(BUILD)/tests/test_json_writer: $(BUILD)/tests/fuzz/json_check.o
+$(BUILD)/tests/test_pipeline: $(BUILD)/user/pipeline/pipeline.o
 $(BUILD)/tests/test_netns: $(BUILD)/user/inventory/netns.o $(BUILD)/user/inventory/netns_exec.o $(BUILD)/user/util/privileges.o
 $(BUILD)/tests/test_unit_status: $(BUILD)/user/units/unit_status.o $(BUILD)/user/inventory/netns_exec.o \
 				$(BUILD)/user/inventory/netns.o $(BUILD)/user/util/privileges.o

@@ -9,83 +9,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static const char usage_text[] =
-"Usage: whyrefused [OPTIONS]\n"
-"Explain every incoming TCP connection this host refused or blocked, as it\n"
-"happens: no socket listening (RST), a firewall rule that rejected or dropped\n"
-"the SYN, or another kernel drop reason. Sees every network namespace.\n"
-"\n"
-"  -j, --json               one JSON object per line (start, refusal, stats)\n"
-"  -p, --port PORTS         only these server ports: 22 | 22,80 | 8000-8010\n"
-"                           (repeatable)\n"
-"  -s, --src CIDR           only clients in CIDR: 198.51.100.0/24 | 2001:db8::/32\n"
-"                           | a bare address (repeatable, IPv4 and IPv6)\n"
-"  -n, --netns NS           only SYNs received in this network namespace: a name\n"
-"                           from `ip netns`, a path like /proc/PID/ns/net, or an\n"
-"                           inode number (repeatable)\n"
-"  -d, --duration TIME      stop after TIME (10, 2.5, 500ms, 5m); default: Ctrl-C\n"
-"      --fold-window TIME   fold retransmitted SYNs of one attempt arriving\n"
-"                           within TIME of each other into one line (default 10s)\n"
-"      --rate-limit N       report at most about N refusals per second (default\n"
-"                           1000; 0: no limit); the rest are counted by cause\n"
-"                           in the stats records\n"
-"  -o, --output FILE        append records to FILE instead of stdout; SIGHUP\n"
-"                           reopens it (logrotate)\n"
-"      --journal            send every record to the systemd journal instead,\n"
-"                           with fields: journalctl -t whyrefused\n"
-"                           WHYREFUSED_CAUSE=firewall_drop WHYREFUSED_PORT=22\n"
-"      --stats-interval TIME  a stats record every TIME (e.g. 60s), not only\n"
-"                           at exit\n"
-"      --metrics ADDR:PORT  serve Prometheus metrics (counters by cause and port)\n"
-"                           on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9464\n"
-"      --metrics-file PATH  write the same metrics to PATH (node_exporter's\n"
-"                           textfile collector), every --stats-interval or 10s\n"
-"      --color WHEN         auto (default: only on a terminal), always, never\n"
-"      --no-trace           do not name firewall rules (by default a refused flow\n"
-"                           is traced with a table of our own, gone at exit)\n"
-"      --backend KIND       auto (default), fentry, kprobe or tracepoint: how\n"
-"                           programs attach; auto takes the richest hook the\n"
-"                           kernel allows for each signal\n"
-"      --all-hooks          attach every hook from the start, also those each\n"
-"                           packet and connection passes (2-5% of a connection):\n"
-"                           a REJECT's first SYN is told from a DROP everywhere,\n"
-"                           a full accept queue from its first SYN, a blocked\n"
-"                           SYN's table at once (fentry, kprobe), listeners as\n"
-"                           they change, not polled\n"
-"      --on-demand-for TIME how long the hooks attached on evidence (a firewall's\n"
-"                           answers, a full accept queue) stay after the last\n"
-"                           (default 2m)\n"
-"      --probe              print what this kernel offers and which hooks would\n"
-"                           be chosen, then exit without attaching\n"
-"      --btf FILE           kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
-"      --rule-owners FILE   more patterns naming who owns a firewall rule (fail2ban,\n"
-"                           ufw...), before the built-in ones; default\n"
-"                           /etc/whyrefused/rule-owners.conf if it exists\n"
-"      --client HOST:PORT   on a client machine: connect to HOST:PORT as ssh\n"
-"                           would and say who refused or dropped it and where\n"
-"                           to look (no BPF, no root needed; exit 0 connected,\n"
-"                           1 not, 3 HOST did not resolve)\n"
-"      --timeout TIME       --client: wait this long per address (default 10s)\n"
-"      --max-hops N         --client: after silence, SYNs with TTL 1..N find the\n"
-"                           last hop that answers (default 16; 0: none)\n"
-"  -v, --verbose            libbpf debug messages on stderr\n"
-"  -h, --help               this text\n"
-"  -V, --version            print the version\n"
-"\n"
-"EXAMPLES:\n"
-"  whyrefused                    # explain every refused connection\n"
-"  whyrefused -p 22              # only SSH\n"
-"  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
-"  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
-"  whyrefused --client 192.0.2.10:22   # on the client: who refuses, where\n"
-"\n"
-"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
-
-void wr_print_usage(FILE *f)
-{
-	fputs(usage_text, f);
-}
-
 void wr_options_default(struct wr_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -259,41 +182,6 @@ const char *wr_backend_name(enum wr_backend b)
 	       backend_names[b] : NULL;
 }
 
-enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
-       OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE,
-       OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR, OPT_JOURNAL,
-       OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS };
-
-static const struct option long_opts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "src", required_argument, NULL, 's' },
-	{ "netns", required_argument, NULL, 'n' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "fold-window", required_argument, NULL, OPT_FOLD_WINDOW },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "rule-owners", required_argument, NULL, OPT_RULE_OWNERS },
-	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "probe", no_argument, NULL, OPT_PROBE },
-	{ "all-hooks", no_argument, NULL, OPT_ALL_HOOKS },
-	{ "on-demand-for", required_argument, NULL, OPT_ON_DEMAND_FOR },
-	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
-	{ "output", required_argument, NULL, 'o' },
-	{ "journal", no_argument, NULL, OPT_JOURNAL },
-	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
-	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
-	{ "client", required_argument, NULL, OPT_CLIENT },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ 0 },
-};
-
 int wr_parse_sockaddr(const char *s, struct wr_sockaddr *out, char *err, size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN + 2];
@@ -331,191 +219,342 @@ bad:
 	return -1;
 }
 
-enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
-				 FILE *out, char *err, size_t errlen)
+/*
+ * Each option's step: 0 parsed, WR_CLI_DONE (--help, --version), or -1 with
+ * p->err set (a usage error).
+ */
+struct wr_cli_parse {
+	struct wr_options *o;
+	FILE *out;
+	char *err;
+	size_t errlen;
+};
+
+#define USAGE(...) (snprintf(p->err, p->errlen, __VA_ARGS__), -1)
+
+static int opt_json(struct wr_cli_parse *p, const char *v)
 {
-	int c;
+	p->o->json = true;
+	return 0;
+}
 
-	wr_options_default(o);
-	optind = 0;	/* full re-initialisation (glibc), so tests can call us again */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jp:s:n:d:o:vhV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'p':
-			if (wr_parse_ports(optarg, o, err, errlen))
-				return WR_CLI_USAGE;
-			break;
-		case 's':
-			if (o->n_srcs == WR_MAX_SRCS) {
-				snprintf(err, errlen, "too many --src (at most %d)", WR_MAX_SRCS);
-				return WR_CLI_USAGE;
-			}
-			if (wr_parse_cidr(optarg, &o->srcs[o->n_srcs], err, errlen))
-				return WR_CLI_USAGE;
-			o->n_srcs++;
-			break;
-		case 'n':
-			if (o->n_netns == WR_MAX_NETNS) {
-				snprintf(err, errlen, "too many --netns (at most %d)", WR_MAX_NETNS);
-				return WR_CLI_USAGE;
-			}
-			if (!*optarg) {
-				snprintf(err, errlen, "invalid --netns '' (a name, a path or an inode)");
-				return WR_CLI_USAGE;
-			}
-			o->netns[o->n_netns++] = optarg;
-			break;
-		case 'd':
-			if (wr_parse_duration_ms(optarg, &o->duration_ms)) {
-				snprintf(err, errlen, "invalid duration '%s' (e.g. 10, 2.5, 500ms, 5m)", optarg);
-				return WR_CLI_USAGE;
-			}
-			break;
-		case OPT_FOLD_WINDOW:
-			if (wr_parse_duration_ms(optarg, &o->fold_window_ms)) {
-				snprintf(err, errlen, "invalid fold window '%s' (e.g. 10, 500ms)", optarg);
-				return WR_CLI_USAGE;
-			}
-			break;
-		case OPT_COLOR:
-			if (!strcmp(optarg, "auto"))
-				o->color = WR_COLOR_AUTO;
-			else if (!strcmp(optarg, "always"))
-				o->color = WR_COLOR_ALWAYS;
-			else if (!strcmp(optarg, "never"))
-				o->color = WR_COLOR_NEVER;
-			else {
-				snprintf(err, errlen, "invalid --color '%s' (auto, always or never)", optarg);
-				return WR_CLI_USAGE;
-			}
-			break;
-		case OPT_NO_TRACE:
-			o->trace = false;
-			break;
-		case OPT_BACKEND: {
-			int b = wr_backend_parse(optarg);
+static int opt_port(struct wr_cli_parse *p, const char *v)
+{
+	return wr_parse_ports(v, p->o, p->err, p->errlen);
+}
 
-			if (b < 0) {
-				snprintf(err, errlen, "invalid --backend '%s' (auto, fentry, kprobe "
-					 "or tracepoint)", optarg);
-				return WR_CLI_USAGE;
-			}
-			o->backend = (enum wr_backend)b;
-			break;
+static int opt_src(struct wr_cli_parse *p, const char *v)
+{
+	struct wr_options *o = p->o;
+
+	if (o->n_srcs == WR_MAX_SRCS)
+		return USAGE("too many --src (at most %d)", WR_MAX_SRCS);
+	if (wr_parse_cidr(v, &o->srcs[o->n_srcs], p->err, p->errlen))
+		return -1;
+	o->n_srcs++;
+	return 0;
+}
+
+static int opt_netns(struct wr_cli_parse *p, const char *v)
+{
+	if (p->o->n_netns == WR_MAX_NETNS)
+		return USAGE("too many --netns (at most %d)", WR_MAX_NETNS);
+	if (!*v)
+		return USAGE("invalid --netns '' (a name, a path or an inode)");
+	p->o->netns[p->o->n_netns++] = v;
+	return 0;
+}
+
+static int opt_duration(struct wr_cli_parse *p, const char *v)
+{
+	if (wr_parse_duration_ms(v, &p->o->duration_ms))
+		return USAGE("invalid duration '%s' (e.g. 10, 2.5, 500ms, 5m)", v);
+	return 0;
+}
+
+static int opt_fold_window(struct wr_cli_parse *p, const char *v)
+{
+	if (wr_parse_duration_ms(v, &p->o->fold_window_ms))
+		return USAGE("invalid fold window '%s' (e.g. 10, 500ms)", v);
+	return 0;
+}
+
+static int opt_rate_limit(struct wr_cli_parse *p, const char *v)
+{
+	unsigned long n;
+
+	if (parse_ulong(v, 0, 10000000, &n))
+		return USAGE("invalid --rate-limit '%s' (events per second, 0-10000000; "
+			     "0: no limit)", v);
+	p->o->rate_limit = n;
+	return 0;
+}
+
+static int opt_output(struct wr_cli_parse *p, const char *v)
+{
+	if (!*v)
+		return USAGE("invalid --output '' (a file name)");
+	p->o->output = v;
+	return 0;
+}
+
+static int opt_journal(struct wr_cli_parse *p, const char *v)
+{
+	p->o->journal = true;
+	return 0;
+}
+
+static int opt_stats_interval(struct wr_cli_parse *p, const char *v)
+{
+	if (wr_parse_duration_ms(v, &p->o->stats_interval_ms) || p->o->stats_interval_ms < 100)
+		return USAGE("invalid --stats-interval '%s' (at least 100ms, e.g. 10s, 1m)", v);
+	return 0;
+}
+
+static int opt_metrics(struct wr_cli_parse *p, const char *v)
+{
+	if (wr_parse_sockaddr(v, &p->o->metrics_addr, p->err, p->errlen))
+		return -1;
+	p->o->metrics = true;
+	return 0;
+}
+
+static int opt_metrics_file(struct wr_cli_parse *p, const char *v)
+{
+	if (!*v)
+		return USAGE("invalid --metrics-file '' (a file name)");
+	p->o->metrics_file = v;
+	return 0;
+}
+
+static int opt_color(struct wr_cli_parse *p, const char *v)
+{
+	static const char *const whens[] = {
+		[WR_COLOR_AUTO] = "auto", [WR_COLOR_ALWAYS] = "always", [WR_COLOR_NEVER] = "never",
+	};
+
+	for (size_t i = 0; i < sizeof(whens) / sizeof(whens[0]); i++)
+		if (!strcmp(v, whens[i])) {
+			p->o->color = (enum wr_color)i;
+			return 0;
 		}
-		case OPT_RATE_LIMIT: {
-			unsigned long v;
+	return USAGE("invalid --color '%s' (auto, always or never)", v);
+}
 
-			if (parse_ulong(optarg, 0, 10000000, &v)) {
-				snprintf(err, errlen, "invalid --rate-limit '%s' (events per second, "
-					 "0-10000000; 0: no limit)", optarg);
-				return WR_CLI_USAGE;
-			}
-			o->rate_limit = v;
-			break;
-		}
-		case 'o':
-			if (!*optarg) {
-				snprintf(err, errlen, "invalid --output '' (a file name)");
-				return WR_CLI_USAGE;
-			}
-			o->output = optarg;
-			break;
-		case OPT_JOURNAL:
-			o->journal = true;
-			break;
-		case OPT_STATS_INTERVAL:
-			if (wr_parse_duration_ms(optarg, &o->stats_interval_ms) ||
-			    o->stats_interval_ms < 100) {
-				snprintf(err, errlen, "invalid --stats-interval '%s' (at least 100ms, "
-					 "e.g. 10s, 1m)", optarg);
-				return WR_CLI_USAGE;
-			}
-			break;
-		case OPT_METRICS:
-			if (wr_parse_sockaddr(optarg, &o->metrics_addr, err, errlen))
-				return WR_CLI_USAGE;
-			o->metrics = true;
-			break;
-		case OPT_METRICS_FILE:
-			if (!*optarg) {
-				snprintf(err, errlen, "invalid --metrics-file '' (a file name)");
-				return WR_CLI_USAGE;
-			}
-			o->metrics_file = optarg;
-			break;
-		case OPT_PROBE:
-			o->probe = true;
-			break;
-		case OPT_ALL_HOOKS:
-			o->all_hooks = true;
-			break;
-		case OPT_ON_DEMAND_FOR:
-			if (wr_parse_duration_ms(optarg, &o->on_demand_ms) || o->on_demand_ms < 1000) {
-				snprintf(err, errlen, "invalid --on-demand-for '%s' (at least 1s, "
-					 "e.g. 2m, 10m)", optarg);
-				return WR_CLI_USAGE;
-			}
-			break;
-		case OPT_BTF:
-			o->btf_path = optarg;
-			break;
-		case OPT_RULE_OWNERS:
-			o->rule_owners = optarg;
-			break;
-		case OPT_CLIENT: {
-			char host[WR_CLIENT_HOST_MAX];
-			uint16_t port;
+static int opt_no_trace(struct wr_cli_parse *p, const char *v)
+{
+	p->o->trace = false;
+	return 0;
+}
 
-			if (wr_client_parse_target(optarg, host, sizeof(host), &port, err, errlen))
-				return WR_CLI_USAGE;
-			o->client = optarg;
-			break;
-		}
-		case OPT_TIMEOUT:
-			if (wr_parse_duration_ms(optarg, &o->client_timeout_ms) ||
-			    o->client_timeout_ms < 100 || o->client_timeout_ms > 600000) {
-				snprintf(err, errlen, "invalid --timeout '%s' (100ms to 10m, e.g. 2s)",
-					 optarg);
-				return WR_CLI_USAGE;
-			}
-			o->client_opts_given = true;
-			break;
-		case OPT_MAX_HOPS: {
-			unsigned long v;
+static int opt_backend(struct wr_cli_parse *p, const char *v)
+{
+	int b = wr_backend_parse(v);
 
-			if (parse_ulong(optarg, 0, 64, &v)) {
-				snprintf(err, errlen, "invalid --max-hops '%s' (0-64)", optarg);
-				return WR_CLI_USAGE;
-			}
-			o->max_hops = (unsigned)v;
-			o->client_opts_given = true;
-			break;
-		}
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			wr_print_usage(out);
-			return WR_CLI_DONE;
-		case 'V':
-			fprintf(out, "whyrefused %s\n", WR_VERSION);
-			return WR_CLI_DONE;
-		case ':':
-			snprintf(err, errlen, "option '%s' needs a value (see --help)", argv[optind - 1]);
-			return WR_CLI_USAGE;
-		default:
-			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
-			return WR_CLI_USAGE;
+	if (b < 0)
+		return USAGE("invalid --backend '%s' (auto, fentry, kprobe or tracepoint)", v);
+	p->o->backend = (enum wr_backend)b;
+	return 0;
+}
+
+static int opt_all_hooks(struct wr_cli_parse *p, const char *v)
+{
+	p->o->all_hooks = true;
+	return 0;
+}
+
+static int opt_on_demand_for(struct wr_cli_parse *p, const char *v)
+{
+	if (wr_parse_duration_ms(v, &p->o->on_demand_ms) || p->o->on_demand_ms < 1000)
+		return USAGE("invalid --on-demand-for '%s' (at least 1s, e.g. 2m, 10m)", v);
+	return 0;
+}
+
+static int opt_probe(struct wr_cli_parse *p, const char *v)
+{
+	p->o->probe = true;
+	return 0;
+}
+
+static int opt_btf(struct wr_cli_parse *p, const char *v)
+{
+	p->o->btf_path = v;
+	return 0;
+}
+
+static int opt_rule_owners(struct wr_cli_parse *p, const char *v)
+{
+	p->o->rule_owners = v;
+	return 0;
+}
+
+static int opt_client(struct wr_cli_parse *p, const char *v)
+{
+	char host[WR_CLIENT_HOST_MAX];
+	uint16_t port;
+
+	if (wr_client_parse_target(v, host, sizeof(host), &port, p->err, p->errlen))
+		return -1;
+	p->o->client = v;
+	return 0;
+}
+
+static int opt_timeout(struct wr_cli_parse *p, const char *v)
+{
+	uint64_t *ms = &p->o->client_timeout_ms;
+
+	if (wr_parse_duration_ms(v, ms) || *ms < 100 || *ms > 600000)
+		return USAGE("invalid --timeout '%s' (100ms to 10m, e.g. 2s)", v);
+	p->o->client_opts_given = true;
+	return 0;
+}
+
+static int opt_max_hops(struct wr_cli_parse *p, const char *v)
+{
+	unsigned long n;
+
+	if (parse_ulong(v, 0, 64, &n))
+		return USAGE("invalid --max-hops '%s' (0-64)", v);
+	p->o->max_hops = (unsigned)n;
+	p->o->client_opts_given = true;
+	return 0;
+}
+
+static int opt_verbose(struct wr_cli_parse *p, const char *v)
+{
+	p->o->verbose = true;
+	return 0;
+}
+
+static int opt_help(struct wr_cli_parse *p, const char *v)
+{
+	wr_print_usage(p->out);
+	return WR_CLI_DONE;
+}
+
+static int opt_version(struct wr_cli_parse *p, const char *v)
+{
+	fprintf(p->out, "whyrefused %s\n", WR_VERSION);
+	return WR_CLI_DONE;
+}
+
+/*
+ * Every option, in --help's order: its names, its value, its step and its
+ * help lines. The man page's OPTIONS are tested against it (test_cli.c).
+ */
+const struct wr_cli_option wr_cli_options[] = {
+	{ "json", 'j', NULL, opt_json,
+	  "one JSON object per line (start, refusal, stats)" },
+	{ "port", 'p', "PORTS", opt_port,
+	  "only these server ports: 22 | 22,80 | 8000-8010\n(repeatable)" },
+	{ "src", 's', "CIDR", opt_src,
+	  "only clients in CIDR: 198.51.100.0/24 | 2001:db8::/32\n"
+	  "| a bare address (repeatable, IPv4 and IPv6)" },
+	{ "netns", 'n', "NS", opt_netns,
+	  "only SYNs received in this network namespace: a name\n"
+	  "from `ip netns`, a path like /proc/PID/ns/net, or an\ninode number (repeatable)" },
+	{ "duration", 'd', "TIME", opt_duration,
+	  "stop after TIME (10, 2.5, 500ms, 5m); default: Ctrl-C" },
+	{ "fold-window", 0, "TIME", opt_fold_window,
+	  "fold retransmitted SYNs of one attempt arriving\n"
+	  "within TIME of each other into one line (default 10s)" },
+	{ "rate-limit", 0, "N", opt_rate_limit,
+	  "report at most about N refusals per second (default\n"
+	  "1000; 0: no limit); the rest are counted by cause\nin the stats records" },
+	{ "output", 'o', "FILE", opt_output,
+	  "append records to FILE instead of stdout; SIGHUP\nreopens it (logrotate)" },
+	{ "journal", 0, NULL, opt_journal,
+	  "send every record to the systemd journal instead,\n"
+	  "with fields: journalctl -t whyrefused\n"
+	  "WHYREFUSED_CAUSE=firewall_drop WHYREFUSED_PORT=22" },
+	{ "stats-interval", 0, "TIME", opt_stats_interval,
+	  "a stats record every TIME (e.g. 60s), not only\nat exit" },
+	{ "metrics", 0, "ADDR:PORT", opt_metrics,
+	  "serve Prometheus metrics (counters by cause and port)\n"
+	  "on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9464" },
+	{ "metrics-file", 0, "PATH", opt_metrics_file,
+	  "write the same metrics to PATH (node_exporter's\n"
+	  "textfile collector), every --stats-interval or 10s" },
+	{ "color", 0, "WHEN", opt_color,
+	  "auto (default: only on a terminal), always, never" },
+	{ "no-trace", 0, NULL, opt_no_trace,
+	  "do not name firewall rules (by default a refused flow\n"
+	  "is traced with a table of our own, gone at exit)" },
+	{ "backend", 0, "KIND", opt_backend,
+	  "auto (default), fentry, kprobe or tracepoint: how\n"
+	  "programs attach; auto takes the richest hook the\nkernel allows for each signal" },
+	{ "all-hooks", 0, NULL, opt_all_hooks,
+	  "attach every hook from the start, also those each\n"
+	  "packet and connection passes (2-5% of a connection):\n"
+	  "a REJECT's first SYN is told from a DROP everywhere,\n"
+	  "a full accept queue from its first SYN, a blocked\n"
+	  "SYN's table at once (fentry, kprobe), listeners as\nthey change, not polled" },
+	{ "on-demand-for", 0, "TIME", opt_on_demand_for,
+	  "how long the hooks attached on evidence (a firewall's\n"
+	  "answers, a full accept queue) stay after the last\n(default 2m)" },
+	{ "probe", 0, NULL, opt_probe,
+	  "print what this kernel offers and which hooks would\n"
+	  "be chosen, then exit without attaching" },
+	{ "btf", 0, "FILE", opt_btf,
+	  "kernel BTF to use instead of /sys/kernel/btf/vmlinux" },
+	{ "rule-owners", 0, "FILE", opt_rule_owners,
+	  "more patterns naming who owns a firewall rule (fail2ban,\n"
+	  "ufw...), before the built-in ones; default\n"
+	  "/etc/whyrefused/rule-owners.conf if it exists" },
+	{ "client", 0, "HOST:PORT", opt_client,
+	  "on a client machine: connect to HOST:PORT as ssh\n"
+	  "would and say who refused or dropped it and where\n"
+	  "to look (no BPF, no root needed; exit 0 connected,\n1 not, 3 HOST did not resolve)" },
+	{ "timeout", 0, "TIME", opt_timeout,
+	  "--client: wait this long per address (default 10s)" },
+	{ "max-hops", 0, "N", opt_max_hops,
+	  "--client: after silence, SYNs with TTL 1..N find the\n"
+	  "last hop that answers (default 16; 0: none)" },
+	{ "verbose", 'v', NULL, opt_verbose, "libbpf debug messages on stderr" },
+	{ "help", 'h', NULL, opt_help, "this text" },
+	{ "version", 'V', NULL, opt_version, "print the version" },
+};
+const size_t wr_cli_n_options = sizeof(wr_cli_options) / sizeof(wr_cli_options[0]);
+
+/* getopt's value for wr_cli_options[i] without a short name: LONG_ONLY + i */
+#define LONG_ONLY	256
+
+/* getopt_long's tables, from wr_cli_options: ":jp:s:..." and struct option[]. */
+static void getopt_tables(char *shorts, struct option *longs)
+{
+	char *s = shorts;
+
+	*s++ = ':';	/* a missing value is ':', not '?' */
+	for (size_t i = 0; i < wr_cli_n_options; i++) {
+		const struct wr_cli_option *opt = &wr_cli_options[i];
+
+		int val = opt->short_name ? opt->short_name : LONG_ONLY + (int)i;
+
+		longs[i] = (struct option){ opt->name, opt->arg ? required_argument : no_argument,
+					    NULL, val };
+		if (opt->short_name) {
+			*s++ = opt->short_name;
+			if (opt->arg)
+				*s++ = ':';
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
-		return WR_CLI_USAGE;
-	}
+	*s = '\0';
+	longs[wr_cli_n_options] = (struct option){ 0 };
+}
+
+static const struct wr_cli_option *option_of(int c)
+{
+	if (c >= LONG_ONLY && (size_t)(c - LONG_ONLY) < wr_cli_n_options)
+		return &wr_cli_options[c - LONG_ONLY];
+	for (size_t i = 0; c > 0 && c < LONG_ONLY && i < wr_cli_n_options; i++)
+		if (wr_cli_options[i].short_name == c)
+			return &wr_cli_options[i];
+	return NULL;
+}
+
+/* Options that make sense alone, but not together. */
+static enum wr_cli_result check_combinations(const struct wr_options *o, char *err, size_t errlen)
+{
 	if (o->journal && o->output) {
 		snprintf(err, errlen, "--journal and --output are two destinations: choose one");
 		return WR_CLI_USAGE;
@@ -534,4 +573,86 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 		return WR_CLI_USAGE;
 	}
 	return WR_CLI_RUN;
+}
+
+enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
+				 FILE *out, char *err, size_t errlen)
+{
+	struct option longs[sizeof(wr_cli_options) / sizeof(wr_cli_options[0]) + 1];
+	char shorts[2 + 2 * sizeof(wr_cli_options) / sizeof(wr_cli_options[0])];
+	struct wr_cli_parse p = { o, out, err, errlen };
+	const struct wr_cli_option *opt;
+	int c, rc;
+
+	wr_options_default(o);
+	getopt_tables(shorts, longs);
+	optind = 0;	/* full re-initialisation (glibc), so tests can call us again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == ':') {
+			snprintf(err, errlen, "option '%s' needs a value (see --help)", argv[optind - 1]);
+			return WR_CLI_USAGE;
+		}
+		opt = option_of(c);
+		if (!opt) {
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return WR_CLI_USAGE;
+		}
+		rc = opt->parse(&p, optarg);
+		if (rc)
+			return rc < 0 ? WR_CLI_USAGE : WR_CLI_DONE;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return WR_CLI_USAGE;
+	}
+	return check_combinations(o, err, errlen);
+}
+
+/* --help: this, the options (wr_cli_options), then usage_tail. */
+static const char usage_head[] =
+"Usage: whyrefused [OPTIONS]\n"
+"Explain every incoming TCP connection this host refused or blocked, as it\n"
+"happens: no socket listening (RST), a firewall rule that rejected or dropped\n"
+"the SYN, or another kernel drop reason. Sees every network namespace.\n"
+"\n";
+
+static const char usage_tail[] =
+"\n"
+"EXAMPLES:\n"
+"  whyrefused                    # explain every refused connection\n"
+"  whyrefused -p 22              # only SSH\n"
+"  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
+"  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
+"  whyrefused --client 192.0.2.10:22   # on the client: who refuses, where\n"
+"\n"
+"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
+
+#define HELP_COLUMN	27	/* where an option's description starts */
+
+/* "  -p, --port PORTS" or "      --btf FILE", then its lines at HELP_COLUMN. */
+static void print_option(FILE *f, const struct wr_cli_option *opt)
+{
+	const char *line = opt->help, *nl;
+	int n;
+
+	if (opt->short_name)
+		n = fprintf(f, "  -%c, --%s", opt->short_name, opt->name);
+	else
+		n = fprintf(f, "      --%s", opt->name);
+	if (opt->arg)
+		n += fprintf(f, " %s", opt->arg);
+	for (int pad = n < HELP_COLUMN ? HELP_COLUMN - n : 2; line; pad = HELP_COLUMN) {
+		nl = strchr(line, '\n');
+		fprintf(f, "%*s%.*s\n", pad, "", nl ? (int)(nl - line) : (int)strlen(line), line);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+void wr_print_usage(FILE *f)
+{
+	fputs(usage_head, f);
+	for (size_t i = 0; i < wr_cli_n_options; i++)
+		print_option(f, &wr_cli_options[i]);
+	fputs(usage_tail, f);
 }

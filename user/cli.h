@@ -86,6 +86,23 @@ int wr_parse_sockaddr(const char *s, struct wr_sockaddr *out, char *err, size_t 
 int wr_backend_parse(const char *s);
 const char *wr_backend_name(enum wr_backend b);
 
+/* --help: generated from wr_cli_options. */
 void wr_print_usage(FILE *f);
+
+struct wr_cli_parse;
+
+/* One option: its names, its value's name in --help (NULL: a flag), how it is parsed. */
+struct wr_cli_option {
+	const char *name;	/* --name */
+	char short_name;	/* -x; 0: none */
+	const char *arg;	/* "PORTS", "TIME"...; NULL: takes no value */
+	/* 0, WR_CLI_DONE (--help, --version printed), or -1 with the error (cli.c) */
+	int (*parse)(struct wr_cli_parse *p, const char *value);
+	const char *help;	/* --help's lines, '\n' between them */
+};
+
+/* Every option, in --help's (and the man page's) order. */
+extern const struct wr_cli_option wr_cli_options[];
+extern const size_t wr_cli_n_options;
 
 #endif /* WR_CLI_H */
