@@ -6,34 +6,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-const char *wr_cause_name(enum wr_cause c)
-{
-	switch (c) {
-	case WR_CAUSE_NO_LISTENER: return "no_listener";
-	case WR_CAUSE_FIREWALL_REJECT: return "firewall_reject";
-	case WR_CAUSE_FIREWALL_DROP: return "firewall_drop";
-	case WR_CAUSE_BACKLOG_FULL: return "backlog_full";
-	case WR_CAUSE_OTHER_DROP: return "other_drop";
-	case WR_CAUSE_FIREWALL_BLOCKED: return "firewall_blocked";
-	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "handshake_incomplete";
-	}
-	return "other_drop";
-}
-
-const char *wr_cause_label(enum wr_cause c)
-{
-	switch (c) {
-	case WR_CAUSE_NO_LISTENER: return "REFUSED";
-	case WR_CAUSE_FIREWALL_REJECT: return "REJECTED";
-	case WR_CAUSE_FIREWALL_DROP: return "DROPPED";
-	case WR_CAUSE_BACKLOG_FULL: return "BACKLOG";
-	case WR_CAUSE_OTHER_DROP: return "DROPPED";
-	case WR_CAUSE_FIREWALL_BLOCKED: return "BLOCKED";
-	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "UNACKED";
-	}
-	return "DROPPED";
-}
-
 struct icmp_meaning {
 	uint8_t code;
 	const char *name;		/* as iptables --reject-with spells it */

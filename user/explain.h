@@ -3,12 +3,11 @@
 #ifndef WR_EXPLAIN_H
 #define WR_EXPLAIN_H
 
+#include "causes.h"
 #include "refusal.h"
 
 void wr_explain(struct wr_refusal *r);
 
-const char *wr_cause_name(enum wr_cause c);	/* JSON: "no_listener"... */
-const char *wr_cause_label(enum wr_cause c);	/* text: "REFUSED"... */
 /* "tcp-reset", "icmp port-unreachable", "none"... for the reply field. */
 const char *wr_reply_name(const struct wr_refusal *r, char *buf, size_t len);
 /* What a kernel drop reason means, for other_drop; NULL if not known. */
