@@ -24,7 +24,7 @@ LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -l
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
-CORE_SRCS  := user/json_writer.c user/cli.c user/causes.c user/explain.c user/event_decode.c user/output.c \
+CORE_SRCS  := user/json_writer.c user/cli.c user/causes.c user/verdict.c user/explain.c user/event_decode.c user/output.c \
 	      user/inventory.c user/hints.c user/sock_diag.c user/netstat.c user/grow.c \
 	      user/nft_trace.c user/nft_listing.c user/ipt_save.c user/ipt_nft.c user/line_sink.c \
 	      user/metrics.c user/metrics_request.c user/metrics_export.c \

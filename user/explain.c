@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "verdict.h"
+
 struct icmp_meaning {
 	uint8_t code;
 	const char *name;		/* as iptables --reject-with spells it */
@@ -135,7 +137,6 @@ static void explain_no_listener(struct wr_refusal *r)
 {
 	char ep[WR_ADDR_STRLEN + 10];
 
-	r->cause = WR_CAUSE_NO_LISTENER;
 	r->client_sees = "Connection refused";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "no socket listens on %s; the kernel answered with RST, "
@@ -148,20 +149,19 @@ static void explain_netfilter(struct wr_refusal *r)
 	char reply[64];
 	const struct icmp_meaning *m;
 
-	if (r->reply == WR_REPLY_NONE && r->answers_unwatched) {
-		r->cause = WR_CAUSE_FIREWALL_BLOCKED;
+	enum wr_cause cause = wr_cause_of(r);
+
+	if (cause == WR_CAUSE_FIREWALL_BLOCKED) {
 		r->client_sees = "Connection refused or a timeout";
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "a firewall rule rejected or dropped the SYN (what it answered was not "
 			 "watched yet); the client sees Connection refused or a timeout");
-	} else if (r->reply == WR_REPLY_NONE) {
-		r->cause = WR_CAUSE_FIREWALL_DROP;
+	} else if (cause == WR_CAUSE_FIREWALL_DROP) {
 		r->client_sees = "Connection timed out";
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "a firewall rule dropped the SYN silently; "
 			 "the client sees a timeout, not a refusal");
 	} else {
-		r->cause = WR_CAUSE_FIREWALL_REJECT;
 		if (r->reply == WR_REPLY_TCP_RST) {
 			r->client_sees = "Connection refused";
 		} else {
@@ -179,7 +179,6 @@ static void explain_other_drop(struct wr_refusal *r)
 {
 	const char *meaning = wr_drop_reason_meaning(r->reason);
 
-	r->cause = WR_CAUSE_OTHER_DROP;
 	r->client_sees = "Connection timed out";
 	if (meaning)
 		snprintf(r->explanation, WR_TEXT_LEN,
@@ -196,7 +195,6 @@ static void explain_other_drop(struct wr_refusal *r)
 /* Before hints.c looks at the listener's queue. */
 static void explain_unanswered(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_OTHER_DROP;
 	r->client_sees = "Connection timed out";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "a listener took the SYN but sent no SYN-ACK; the client usually sees a timeout");
@@ -205,7 +203,6 @@ static void explain_unanswered(struct wr_refusal *r)
 /* The final ACK found the accept queue full; hints.c names the listener. */
 static void explain_listen_overflow(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_BACKLOG_FULL;
 	r->client_sees = "a stalled connection (connect() succeeded)";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "the listener's accept queue is full: the kernel dropped the handshake's "
@@ -215,7 +212,6 @@ static void explain_listen_overflow(struct wr_refusal *r)
 /* A SYN answered, its answer resent, no ACK: the path, not the listener. */
 static void explain_handshake(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_HANDSHAKE_INCOMPLETE;
 	r->client_sees = "Connection timed out";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "the server answered %u times (its SYN-ACK, resent %u times) and the client's "
@@ -227,6 +223,8 @@ static void explain_handshake(struct wr_refusal *r)
 void wr_explain(struct wr_refusal *r)
 {
 	r->n_hints = 0;
+	/* The kernel event's cause, for the stages that pick their work by it; verdict.c decides. */
+	r->cause = wr_cause_of(r);
 	if (r->kind == WR_EV_HANDSHAKE) {
 		explain_handshake(r);
 		return;
@@ -294,7 +292,7 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 	bool v6 = r->family == AF_INET6;
 	size_t n_hints;
 
-	if (r->cause != WR_CAUSE_FIREWALL_BLOCKED)
+	if (wr_cause_of(r) != WR_CAUSE_FIREWALL_BLOCKED)
 		return false;
 	if (!policy_drop && (strstr(text, "reject") || strstr(text, "REJECT"))) {
 		if (strstr(text, "tcp reset") || strstr(text, "tcp-reset")) {

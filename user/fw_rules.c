@@ -26,6 +26,7 @@
 #include "ipt_nft.h"
 #include "nft_trace.h"
 #include "shell_quote.h"
+#include "verdict.h"
 
 #define MAX_NS		32	/* namespaces traced at once */
 #define FLOWS_PER_NS	16	/* flows traced at once per namespace */
@@ -430,7 +431,7 @@ static void set_verdict(struct wr_refusal *r)
 {
 	char reply[64];
 
-	if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
+	if (wr_cause_of(r) == WR_CAUSE_FIREWALL_BLOCKED)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject or drop");
 	else if (r->reply == WR_REPLY_TCP_RST)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject with tcp reset");

@@ -603,7 +603,6 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 				       "the SYN; the client sees a slow connect or a timeout";
 	char endpoint[WR_ADDR_STRLEN + 24];
 
-	r->cause = WR_CAUSE_BACKLOG_FULL;
 	r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
 	r->client_sees = final_ack ? "a stalled connection (connect() succeeded)" :
 				     "Connection timed out";
@@ -642,7 +641,6 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		backlog_full(r, target, who, overflows, final_ack);
 		return;
 	}
-	r->cause = WR_CAUSE_OTHER_DROP;
 	r->reason = "LISTEN_DROP";
 	r->client_sees = "Connection timed out";
 	if (target)

@@ -57,6 +57,7 @@
 #include "route_lookup.h"
 #include "tproxy.h"
 #include "syn_queue.h"
+#include "verdict.h"
 #include "whyrefused.skel.h"
 
 static volatile sig_atomic_t exiting, reopen_output;
@@ -312,6 +313,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_owners_name(&t->owners, r);
 	wr_tproxy_explain(&t->inv, r);
 	wr_rule_sets_hint(r);
+	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
 	if (r->port_listening)

@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "explain.h"
+#include "verdict.h"
 
 void wr_syn_queue_explain(struct wr_refusal *r, int64_t drops, int64_t cookies, int syncookies,
 			  bool since_start)
 {
 	const char *when = since_start ? "in this network namespace so far" : "since the last look";
-	bool listen_drop = r->cause == WR_CAUSE_OTHER_DROP && r->reason &&
+	bool listen_drop = wr_cause_of(r) == WR_CAUSE_OTHER_DROP && r->reason &&
 			   !strcmp(r->reason, "LISTEN_DROP");
 
 	drops = drops > 0 ? drops : 0;		/* a counter never goes back */

@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "hints.h"
+#include "verdict.h"
 
 /* A decimal port at `s` (1..65535), ending at a space, '\0' or a quote. */
 static bool read_port(const char *s, uint16_t *port)
@@ -75,11 +76,12 @@ void wr_tproxy_explain(const struct wr_inventory *inv, struct wr_refusal *r)
 	uint16_t port;
 	size_t i, n = 0;
 
-	if ((r->cause != WR_CAUSE_FIREWALL_DROP && r->cause != WR_CAUSE_FIREWALL_BLOCKED) ||
+	enum wr_cause cause = wr_cause_of(r);
+
+	if ((cause != WR_CAUSE_FIREWALL_DROP && cause != WR_CAUSE_FIREWALL_BLOCKED) ||
 	    !r->rule.found || !wr_tproxy_port(r->rule.text, r->dport, &port))
 		return;
 	/* TPROXY never answers: a silent drop, whether or not its answer was watched. */
-	r->cause = WR_CAUSE_FIREWALL_DROP;
 	r->reply = WR_REPLY_NONE;
 	r->answers_unwatched = false;
 	r->client_sees = "Connection timed out";

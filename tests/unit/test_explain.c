@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "explain.h"
+#include "verdict.h"
 
 static struct wr_refusal make(uint8_t kind, const char *reason, uint8_t reply, uint8_t code)
 {
@@ -298,6 +299,7 @@ static void test_rule_text_tells_blocked_apart(void **state)
 		struct wr_refusal r = blocked(cases[i].family);
 
 		assert_true(wr_explain_blocked_by_rule(&r, cases[i].text, cases[i].policy));
+		wr_verdict(&r);
 		assert_int_equal(r.cause, cases[i].cause);
 		assert_string_equal(wr_reply_name(&r, reply, sizeof(reply)), cases[i].reply);
 		assert_string_equal(r.client_sees, cases[i].client_sees);

@@ -17,6 +17,7 @@
 
 #include "explain.h"
 #include "hints.h"
+#include "verdict.h"
 
 #define NS_HOST 4026531840u
 #define NS_WEB 4026532300u
@@ -657,6 +658,7 @@ static struct wr_refusal unanswered(const struct wr_listener *target, uint64_t o
 	r.reason = "LISTEN_DROP";
 	wr_explain(&r);
 	wr_hints_backlog(&ctx, &r, target, overflows);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -725,7 +727,7 @@ static void test_final_ack_overflow_is_backlog_full(void **state)
 	wr_explain(&r);
 	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
 	wr_hints_backlog(&ctx, &r, &l, 0);
-	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	assert_int_equal(wr_cause_of(&r), WR_CAUSE_BACKLOG_FULL);
 	assert_string_equal(r.reason, "TCP_LISTEN_OVERFLOW");
 	assert_non_null(strstr(r.explanation, "the accept queue of slow (pid 300) on 0.0.0.0:7000 "
 					      "is full (0 waiting, backlog 128): the kernel dropped "
@@ -733,7 +735,7 @@ static void test_final_ack_overflow_is_backlog_full(void **state)
 	assert_non_null(strstr(r.client_sees, "connect() succeeded"));
 
 	wr_hints_backlog(&ctx, &r, NULL, 0);	/* the listener went away meanwhile */
-	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
+	assert_int_equal(wr_cause_of(&r), WR_CAUSE_BACKLOG_FULL);
 	assert_non_null(strstr(r.explanation, "the accept queue of the listener on 192.0.2.1:7000 "
 					      "is full"));
 }

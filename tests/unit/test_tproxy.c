@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "tproxy.h"
+#include "verdict.h"
 
 static void test_iptables_on_port(void **state)
 {
@@ -52,6 +53,8 @@ static void drop_by(struct wr_refusal *r, const char *text)
 	r->family = AF_INET;
 	r->netns = 7;
 	r->dport = 8080;
+	r->kind = WR_EV_DROP;
+	r->reason = "NETFILTER_DROP";	/* a rule dropped it, nothing answered */
 	r->cause = WR_CAUSE_FIREWALL_DROP;
 	r->rule.found = true;
 	strcpy(r->rule.text, text);
@@ -84,6 +87,7 @@ static void test_explained_with_what_listens(void **state)
 	r.cause = WR_CAUSE_FIREWALL_BLOCKED;
 	r.answers_unwatched = true;
 	wr_tproxy_explain(&inv, &r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_DROP);
 	assert_false(r.answers_unwatched);
 	assert_string_equal(r.client_sees, "Connection timed out");
@@ -95,6 +99,7 @@ static void test_explained_with_what_listens(void **state)
 	assert_string_equal(r.explanation, "");
 	drop_by(&r, "-A PREROUTING -j TPROXY --on-port 9999");
 	r.cause = WR_CAUSE_FIREWALL_REJECT;
+	r.reply = WR_REPLY_TCP_RST;
 	wr_tproxy_explain(&inv, &r);
 	assert_string_equal(r.explanation, "");
 }
