@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "explain.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "shell_quote.h"
 #include "verdict.h"
 
 struct icmp_meaning {
@@ -286,11 +288,9 @@ static uint8_t icmp_code_in(const char *text, bool v6)
 	return v6 ? 4 : 3;
 }
 
-bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool policy_drop)
+bool wr_answer_from_rule(struct wr_refusal *r, const char *text, bool policy_drop)
 {
-	char reply[64];
 	bool v6 = r->family == AF_INET6;
-	size_t n_hints;
 
 	if (wr_cause_of(r) != WR_CAUSE_FIREWALL_BLOCKED)
 		return false;
@@ -305,9 +305,19 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 	} else if (!policy_drop && !strstr(text, "drop") && !strstr(text, "DROP")) {
 		return false;
 	}
-	/* As if it had been seen, then say it was read from the rule. */
+	/* As if it had been seen; the sentence says it was read from the rule. */
 	r->answers_unwatched = false;
-	n_hints = r->n_hints;
+	r->rule.answer_read = true;
+	return true;
+}
+
+void wr_answer_from_rule_words(struct wr_refusal *r)
+{
+	char reply[64];
+	size_t n_hints = r->n_hints;
+
+	if (!r->rule.answer_read)
+		return;
 	explain_netfilter(r);
 	r->n_hints = n_hints;	/* its hints are there already */
 	if (r->reply == WR_REPLY_NONE)
@@ -324,5 +334,61 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 
 		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", r->nat.told);
 	}
-	return true;
+}
+
+/*
+ * The rule in words, for the text line and the hints. Table and chain were
+ * named by whoever made them: shell-quoted when they are not plain (JSON's
+ * `rule` carries them as they are).
+ */
+void wr_rule_words(struct wr_refusal *r)
+{
+	char line[WR_TEXT_LEN], where[2 * WR_QUOTED_LEN + 64], text[sizeof(r->rule.text) + 4] = "";
+	char table[WR_QUOTED_LEN], chain[WR_QUOTED_LEN];
+	const char *ipt = !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables";
+	size_t n;
+
+	if (!r->rule.present)
+		return;
+	wr_shell_quote(r->rule.table, table, sizeof(table));
+	wr_shell_quote(r->rule.chain, chain, sizeof(chain));
+	if (!r->rule.found) {
+		if (r->rule.table[0])
+			wr_add_hint(r, "the kernel returned the verdict from table %s, chain %s",
+				    table, chain);
+		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
+			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
+				    "the client's next attempt names it");
+		else if (r->rule.status && !strcmp(r->rule.status, "rate limited"))
+			wr_add_hint(r, "rule: not looked up: %s", r->rule.text);
+		return;
+	}
+	if (r->rule.text[0])
+		snprintf(text, sizeof(text), ": \"%s\"", r->rule.text);
+	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s", table, chain);
+	else if (!strcmp(r->rule.backend, "iptables-legacy"))
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s, rule %u", table,
+			 chain, r->rule.number);
+	else if (r->rule.ipt_syntax && r->rule.policy)
+		snprintf(where, sizeof(where), "%s -t %s, chain %s", ipt, table, chain);
+	else if (r->rule.ipt_syntax)
+		snprintf(where, sizeof(where), "%s -t %s, chain %s, rule %u (nft handle %" PRIu64 ")",
+			 ipt, table, chain, r->rule.number, r->rule.handle);
+	else if (r->rule.policy) {
+		snprintf(where, sizeof(where), "nft %s %s, chain %s", r->rule.family, table, chain);
+		snprintf(text, sizeof(text), ": policy drop");
+	} else
+		snprintf(where, sizeof(where), "nft %s %s, chain %s, handle %" PRIu64,
+			 r->rule.family, table, chain, r->rule.handle);
+	snprintf(line, sizeof(line), "rule: %s%s", where, text);
+	/* It replaces the generic "list the rules" hint and ends the explanation. */
+	snprintf(r->hints[0], WR_TEXT_LEN, "%s", line);
+	if (!r->n_hints)
+		r->n_hints = 1;
+	n = strlen(r->explanation);
+	snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", line);
+	if (r->rule.text_withheld)
+		wr_add_hint(r, "its text is not shown: a name or comment in this namespace's "
+			    "ruleset holds a line break, so nft's listing cannot be read line by line");
 }

@@ -24,10 +24,15 @@ void wr_add_hint(struct wr_refusal *r, const char *fmt, ...)
  */
 void wr_rule_from_verdict(struct wr_refusal *r);
 /*
- * firewall_blocked (the default mode) once its rule is named: the rule's text says
- * reject (with what) or drop, and the cause becomes firewall_reject or
- * firewall_drop. Returns false, changing nothing, when the text says neither.
+ * firewall_blocked (the default mode) once its rule is named: the rule's
+ * text says reject (with what) or drop, and that is the answer (r->reply,
+ * r->rule.answer_read): the cause becomes firewall_reject or firewall_drop.
+ * Returns false, changing nothing, when the text says neither.
  */
-bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool policy_drop);
+bool wr_answer_from_rule(struct wr_refusal *r, const char *text, bool policy_drop);
+/* verdict.c: the sentence of an answer read from the rule, not seen. */
+void wr_answer_from_rule_words(struct wr_refusal *r);
+/* verdict.c: the rule in words: the sentence's end and the first hint (or why it is not known). */
+void wr_rule_words(struct wr_refusal *r);
 
 #endif /* WR_EXPLAIN_H */

@@ -311,8 +311,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 
 	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
-	wr_tproxy_explain(&t->inv, r);
-	wr_rule_sets_hint(r);
+	wr_tproxy_name(&t->inv, r);
 	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);

@@ -59,6 +59,7 @@ struct wr_rule {
 	char owner[320];		/* rule_owners.c: fail2ban (jail sshd), ufw... */
 	char owner_command[768];	/* ... and how to look further or undo it */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
+	bool answer_read;		/* firewall_blocked: the answer read from its text (explain.c) */
 	/* The jumps and gotos that led to it, outermost first (fw_rules.c, from the trace). */
 	struct wr_rule_hop {
 		char chain[256];
@@ -74,6 +75,7 @@ struct wr_rule {
 	uint8_t zone_via;		/* enum wr_fwd_via */
 	char zone_by[256];		/* the interface or source that sent the client there */
 	char rich_rule[512];
+	bool rich_rule_named;		/* rich_rule is whole (a cut one is not offered as a command) */
 	char service[256];		/* kube-proxy: namespace/name:port */
 	bool service_local;		/* "has no local endpoints" (else: no endpoints) */
 };
@@ -111,10 +113,20 @@ struct wr_route_back {
 	char via[WR_ADDR_STRLEN];	/* the gateway, "" when on-link */
 	char src[WR_ADDR_STRLEN];	/* the source address the answer gets */
 	char command[256];		/* how to ask again: ip route get ... in that netns */
+	char prefix[WR_ADDR_STRLEN + 1100];	/* how to run a command there: ip netns exec NAME */
 	/* IP_RPFILTER: the reverse-path filter in force where the SYN came in. */
 	int rp_filter;			/* max(all, in_dev): 0 off, 1 strict, 2 loose; -1 unread */
 	int rp_all, rp_dev;		/* net.ipv4.conf.{all,IN_DEV}.rp_filter */
 	char in_dev[64];		/* the interface the SYN came in by */
+};
+
+#define WR_TPROXY_SHOWN	2
+
+/* A TPROXY rule that dropped the SYN (tproxy.c): its port, where no transparent socket listens. */
+struct wr_tproxy {
+	uint16_t port;			/* 0: not a TPROXY drop */
+	unsigned n_listening;
+	char listening[WR_TPROXY_SHOWN][256];	/* what listens on port instead, described */
 };
 
 struct wr_refusal {
@@ -177,6 +189,7 @@ struct wr_refusal {
 
 	/* Filled by fw_rules.c for the firewall causes. */
 	struct wr_rule rule;
+	struct wr_tproxy tproxy;
 	bool port_listening;		/* firewall causes: a socket listened on dport (metrics) */
 
 	/* Filled by unit_lane.c: the systemd unit that should listen on dport. */

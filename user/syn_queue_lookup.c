@@ -62,7 +62,7 @@ void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 	    sscanf(val, "%d", &syncookies) != 1)
 		syncookies = -1;
 	first = base[slot].netns != r->netns;	/* a slot taken by another: a first look */
-	wr_syn_queue_explain(r, first ? drops : drops - base[slot].drops,
+	wr_syn_queue_count(r, first ? drops : drops - base[slot].drops,
 			     first ? cookies : cookies - base[slot].cookies, syncookies, first);
 	base[slot].netns = r->netns;
 	base[slot].drops = drops;

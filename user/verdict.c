@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "verdict.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "explain.h"
+#include "fw_objects.h"
+#include "rule_owners.h"
+#include "route_back.h"
+#include "rule_sets.h"
+#include "syn_queue.h"
+#include "tproxy.h"
 
 static bool reason_is(const struct wr_refusal *r, const char *reason)
 {
@@ -30,7 +37,37 @@ enum wr_cause wr_cause_of(const struct wr_refusal *r)
 	return WR_CAUSE_FIREWALL_REJECT;
 }
 
+/*
+ * A named rule's hints, after the rule's own line: the object its manager
+ * calls it by, its owner, a TPROXY port's listeners, the set the client is in.
+ */
+static void rule_hints(struct wr_refusal *r)
+{
+	wr_fw_objects_hints(r);
+	wr_owner_hint(r);
+	wr_tproxy_words(r);
+	wr_rule_sets_hint(r);
+}
+
+/* A unit's advice goes first: it answers the checklist the other hints only start. */
+static void unit_advice_first(struct wr_refusal *r)
+{
+	size_t n = r->n_hints < WR_MAX_HINTS ? r->n_hints : WR_MAX_HINTS - 1;
+
+	if (!r->has_unit)
+		return;
+	memmove(r->hints[1], r->hints[0], n * sizeof(r->hints[0]));
+	snprintf(r->hints[0], WR_TEXT_LEN, "%s", r->unit_advice.text);
+	r->n_hints = n + 1;
+}
+
 void wr_verdict(struct wr_refusal *r)
 {
 	r->cause = wr_cause_of(r);
+	wr_answer_from_rule_words(r);
+	wr_rule_words(r);
+	rule_hints(r);
+	wr_route_back_words(r);
+	wr_syn_queue_words(r);
+	unit_advice_first(r);
 }

@@ -298,7 +298,7 @@ static void test_rule_text_tells_blocked_apart(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wr_refusal r = blocked(cases[i].family);
 
-		assert_true(wr_explain_blocked_by_rule(&r, cases[i].text, cases[i].policy));
+		assert_true(wr_answer_from_rule(&r, cases[i].text, cases[i].policy));
 		wr_verdict(&r);
 		assert_int_equal(r.cause, cases[i].cause);
 		assert_string_equal(wr_reply_name(&r, reply, sizeof(reply)), cases[i].reply);
@@ -313,11 +313,11 @@ static void test_rule_text_saying_neither_changes_nothing(void **state)
 	struct wr_refusal r = blocked(AF_INET);
 	struct wr_refusal before = r;
 
-	assert_false(wr_explain_blocked_by_rule(&r, "tcp dport 22 counter", false));
+	assert_false(wr_answer_from_rule(&r, "tcp dport 22 counter", false));
 	assert_memory_equal(&r, &before, sizeof(r));
 	/* Not blocked: a seen answer is never overruled by a rule's text. */
 	r = make(WR_EV_DROP, "NETFILTER_DROP", WR_REPLY_TCP_RST, 0);
-	assert_false(wr_explain_blocked_by_rule(&r, "drop", false));
+	assert_false(wr_answer_from_rule(&r, "drop", false));
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
 }
 
