@@ -11,6 +11,7 @@
 #include "blocker.h"
 #include "explain.h"
 #include "shell_quote.h"
+#include "verdict.h"
 
 static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum wr_relation rel)
 {
@@ -594,6 +595,31 @@ const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
 	return any;
 }
 
+void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+		      const struct wr_listener *target, uint64_t overflows)
+{
+	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
+
+	(void)ctx;
+	r->n_related = 0;
+	r->queue_looked = true;
+	r->listen_overflows = overflows;
+	if (target)
+		add_related(r, target, WR_REL_TARGET);
+	/* The kernel said so, or the counter and the queue say so. */
+	if (final_ack || r->queue_full_seen ||
+	    (target && (overflows || target->rqueue > target->wqueue)))
+		r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
+	else
+		r->reason = "LISTEN_DROP";
+}
+
+/* The listener a SYN reached, if hints.c found it (backlog, handshake). */
+static const struct wr_listener *target_of(const struct wr_refusal *r)
+{
+	return r->n_related && r->related[0].relation == WR_REL_TARGET ? &r->related[0].l : NULL;
+}
+
 static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 const char *who, uint64_t overflows, bool final_ack)
 {
@@ -603,7 +629,6 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 				       "the SYN; the client sees a slow connect or a timeout";
 	char endpoint[WR_ADDR_STRLEN + 24];
 
-	r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
 	r->client_sees = final_ack ? "a stalled connection (connect() succeeded)" :
 				     "Connection timed out";
 	if (target) {
@@ -622,26 +647,21 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 (unsigned long long)overflows);
 }
 
-void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
-		      const struct wr_listener *target, uint64_t overflows)
+void wr_backlog_words(struct wr_refusal *r)
 {
-	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
+	const struct wr_listener *target = target_of(r);
 	char who[256] = "";
 
+	if (!r->queue_looked)
+		return;
 	r->n_hints = 0;
-	r->n_related = 0;
-	r->listen_overflows = overflows;
-	if (target) {
-		add_related(r, target, WR_REL_TARGET);
+	if (target)
 		wr_listener_describe(target, who, sizeof(who));
-	}
-	/* The kernel said so, or the counter and the queue say so. */
-	if (final_ack || r->queue_full_seen ||
-	    (target && (overflows || target->rqueue > target->wqueue))) {
-		backlog_full(r, target, who, overflows, final_ack);
+	if (wr_cause_of(r) == WR_CAUSE_BACKLOG_FULL) {
+		backlog_full(r, target, who, r->listen_overflows,
+			     !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"));
 		return;
 	}
-	r->reason = "LISTEN_DROP";
 	r->client_sees = "Connection timed out";
 	if (target)
 		snprintf(r->explanation, WR_TEXT_LEN,
@@ -656,12 +676,18 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 void wr_hints_handshake(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			const struct wr_listener *target)
 {
+	(void)ctx;
+	if (target)
+		add_related(r, target, WR_REL_TARGET);
+}
+
+void wr_handshake_words(struct wr_refusal *r)
+{
+	const struct wr_listener *target = target_of(r);
 	char who[256];
 
-	(void)ctx;
-	if (!target)
+	if (wr_cause_of(r) != WR_CAUSE_HANDSHAKE_INCOMPLETE || !target)
 		return;
-	add_related(r, target, WR_REL_TARGET);
 	wr_listener_describe(target, who, sizeof(who));
 	wr_add_hint(r, "the listener that answered: %s", who);
 }

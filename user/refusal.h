@@ -186,6 +186,7 @@ struct wr_refusal {
 	struct wr_proc_end last_end;	/* how its process ended; how == WR_END_NONE: not known */
 	unsigned restarts;		/* its service's stops in the last 2 min */
 	uint64_t listen_overflows;	/* backlog_full: ListenOverflows moved by this much */
+	bool queue_looked;		/* hints.c looked at the accept queue (the two above) */
 
 	/* Filled by fw_rules.c for the firewall causes. */
 	struct wr_rule rule;

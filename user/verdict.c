@@ -6,6 +6,7 @@
 
 #include "explain.h"
 #include "fw_objects.h"
+#include "hints.h"
 #include "rule_owners.h"
 #include "route_back.h"
 #include "rule_sets.h"
@@ -67,6 +68,8 @@ void wr_verdict(struct wr_refusal *r)
 	wr_answer_from_rule_words(r);
 	wr_rule_words(r);
 	rule_hints(r);
+	wr_backlog_words(r);
+	wr_handshake_words(r);
 	wr_route_back_words(r);
 	wr_syn_queue_words(r);
 	unit_advice_first(r);
