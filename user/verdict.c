@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blocker.h"
 #include "explain.h"
 #include "fw_objects.h"
 #include "hints.h"
@@ -70,6 +71,7 @@ void wr_verdict(struct wr_refusal *r)
 	rule_hints(r);
 	wr_backlog_words(r);
 	wr_handshake_words(r);
+	wr_blocker_words(r);
 	wr_route_back_words(r);
 	wr_syn_queue_words(r);
 	unit_advice_first(r);

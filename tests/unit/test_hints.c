@@ -143,6 +143,7 @@ static struct wr_refusal refused_from(const char *saddr, const char *daddr, uint
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
 	wr_hints_no_listener(&ctx, &r);
+	wr_verdict(&r);	/* the pipeline's end: a blocker is worded there */
 	return r;
 }
 
