@@ -224,14 +224,19 @@ static void explain_handshake(struct wr_refusal *r)
 
 void wr_explain(struct wr_refusal *r)
 {
-	r->n_hints = 0;
 	/* The kernel event's cause, for the stages that pick their work by it; verdict.c decides. */
 	r->cause = wr_cause_of(r);
-	if (r->kind == WR_EV_HANDSHAKE) {
+}
+
+void wr_explain_words(struct wr_refusal *r, bool generic_hint)
+{
+	size_t kept = r->n_hints;
+
+	if (generic_hint)
+		r->n_hints = 0;
+	if (r->kind == WR_EV_HANDSHAKE)
 		explain_handshake(r);
-		return;
-	}
-	if (r->kind == WR_EV_UNANSWERED)
+	else if (r->kind == WR_EV_UNANSWERED)
 		explain_unanswered(r);
 	else if (r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"))
 		explain_listen_overflow(r);
@@ -241,6 +246,13 @@ void wr_explain(struct wr_refusal *r)
 		explain_netfilter(r);
 	else
 		explain_other_drop(r);
+	if (!generic_hint)
+		r->n_hints = kept;	/* a stage's own words stand instead: its hint not kept */
+	if (r->nat.found && r->nat.told[0]) {	/* where NAT sent it */
+		size_t n = strlen(r->explanation);
+
+		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", r->nat.told);
+	}
 }
 
 void wr_rule_from_verdict(struct wr_refusal *r)

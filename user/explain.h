@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Cause, explanation and hints for a decoded refusal. Pure C, no I/O. */
+/* The words of a decoded refusal: sentences, reference tables, hints. Pure C, no I/O. */
 #ifndef WR_EXPLAIN_H
 #define WR_EXPLAIN_H
 
 #include "causes.h"
 #include "refusal.h"
 
+/* The event's cause (wr_cause_of), for the stages that choose their work by it. */
 void wr_explain(struct wr_refusal *r);
+/*
+ * verdict.c: the event's sentence, what the client sees, NAT's clause, and
+ * a first generic hint (none when `generic_hint` is false: the hints there
+ * stay).
+ */
+void wr_explain_words(struct wr_refusal *r, bool generic_hint);
 
 /* "tcp-reset", "icmp port-unreachable", "none"... for the reply field. */
 const char *wr_reply_name(const struct wr_refusal *r, char *buf, size_t len);

@@ -459,17 +459,12 @@ static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 
 static void hint_forwarded(struct wr_refusal *r, const struct wr_listener *proxy)
 {
-	char who[256], ep[WR_ADDR_STRLEN + 24];
+	char who[256];
 
 	if (!proxy)
 		return;
 	add_related(r, proxy, WR_REL_FORWARDED_BY);
 	wr_listener_describe(proxy, who, sizeof(who));
-	snprintf(r->explanation, WR_TEXT_LEN,
-		 "no socket listens on %s; the kernel answered with RST the connection %s made "
-		 "for a client of its own", wr_server_endpoint(r, ep, sizeof(ep)), proxy->comm);
-	/* docker-proxy closes the client's connection: a reset once the client has sent data. */
-	r->client_sees = "a connection accepted, then reset or closed by the proxy";
 	wr_add_hint(r, "%s, accepted the client's connection and forwarded it here: refused, it "
 		    "closed the client's connection -- the client (who dialled port %u) sees it "
 		    "reset or closed (curl: Connection reset by peer, or Empty reply from server), "
@@ -497,12 +492,13 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	const struct wr_inventory *inv = ctx->inv;
 	const struct wr_listen_record *stop = last_stop(inv, r);
 	const struct wr_listener *taker;
-	char who[256], ns[128], first[WR_TEXT_LEN] = "";
+	char who[256], ns[128];
 	bool alike_port = false;
 	size_t i;
 
-	/* Hints from wr_explain() were generic; these are facts. */
+	/* What listens nearby, in words: the facts this stage alone can read. */
 	r->n_hints = 0;
+	r->listeners_looked = true;
 	/* The kernel's lookup is the truth: with a listener there, never "nothing listens". */
 	if ((taker = would_take(inv, r)) != NULL) {
 		wr_blocker_lookup_refused(r, taker);
@@ -564,7 +560,27 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	}
 	if (!alike_port)
 		list_ports(r, inv);
+}
 
+void wr_no_listener_words(struct wr_refusal *r)
+{
+	char ep[WR_ADDR_STRLEN + 24], first[WR_TEXT_LEN] = "";
+
+	if (!r->listeners_looked)
+		return;
+	for (size_t i = 0; i < r->n_related; i++) {
+		const struct wr_listener *proxy = &r->related[i].l;
+
+		if (r->related[i].relation != WR_REL_FORWARDED_BY)
+			continue;
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "no socket listens on %s; the kernel answered with RST the connection %s "
+			 "made for a client of its own", wr_server_endpoint(r, ep, sizeof(ep)),
+			 proxy->comm);
+		/* docker-proxy closes the client's connection: a reset once the client has sent data. */
+		r->client_sees = "a connection accepted, then reset or closed by the proxy";
+		break;
+	}
 	if (r->n_hints)
 		snprintf(first, sizeof(first), "%s", r->hints[0]);
 	if (first[0]) {

@@ -30,8 +30,15 @@ struct wr_hint_ctx {
 	void *arg;
 };
 
-/* After wr_explain(): a no_listener refusal gets what listens nearby. */
+/*
+ * A no_listener refusal gets what listens nearby: the listeners (related),
+ * the one that stopped, and their words as its hints (the inventory is read
+ * here, not at the verdict); a listener the lookup should have given it is
+ * a blocker (blocker_words.c).
+ */
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r);
+/* verdict.c: the sentence: a proxy's own connection, and the first hint closing it. */
+void wr_no_listener_words(struct wr_refusal *r);
 /*
  * A SYN a listener consumed without a SYN-ACK (WR_EV_UNANSWERED), or a final
  * ACK dropped with TCP_LISTEN_OVERFLOW: the listener it reached (if any,

@@ -21,7 +21,7 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 {
 	/* What the kernel read from the SYN's own conntrack is still said. */
 	if (r->nat.found)
-		wr_nat_explain(r, "this network namespace", NULL);
+		wr_nat_told(r, "this network namespace", NULL);
 }
 
 uint64_t wr_nat_skipped(const struct wr_nat_finder *f)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * A refusal as userspace understands it: the kernel event decoded into
- * printable facts (event_decode.c), then a cause and an explanation
- * (explain.c), then printed as text or JSON (output.c). Plain data only.
+ * printable facts (event_decode.c), each stage's facts added to them, then
+ * one verdict (verdict.c: cause, sentence, hints), then printed as text or
+ * JSON (output.c). Plain data only.
  */
 #ifndef WR_REFUSAL_H
 #define WR_REFUSAL_H
@@ -171,14 +172,15 @@ struct wr_refusal {
 	bool in_container;		/* the refusal's namespace is a container's: */
 	struct wr_container container;	/* containers.c */
 
-	/* Filled by wr_explain(). */
+	/* Filled by wr_verdict() (verdict.c) alone; before it, the event's cause (wr_explain). */
 	enum wr_cause cause;
 	const char *client_sees;	/* what connect() reports on the client */
 	char explanation[WR_TEXT_LEN];
 	char hints[WR_MAX_HINTS][WR_TEXT_LEN];
 	size_t n_hints;
 
-	/* Filled by hints.c: listeners nearby and the one that stopped. */
+	/* Filled by hints.c: listeners nearby and the one that stopped (hints: their words). */
+	bool listeners_looked;
 	struct wr_related related[WR_MAX_RELATED];
 	size_t n_related;
 	bool has_last_listener;

@@ -66,6 +66,9 @@ static void unit_advice_first(struct wr_refusal *r)
 void wr_verdict(struct wr_refusal *r)
 {
 	r->cause = wr_cause_of(r);
+	/* The event's sentence; hints.c's words about the listeners nearby stay the hints. */
+	wr_explain_words(r, !r->listeners_looked);
+	wr_no_listener_words(r);
 	wr_answer_from_rule_words(r);
 	wr_rule_words(r);
 	rule_hints(r);

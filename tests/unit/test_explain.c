@@ -31,6 +31,7 @@ static struct wr_refusal make(uint8_t kind, const char *reason, uint8_t reply, u
 	r.icmp_type = reply == WR_REPLY_ICMP6 ? 1 : 3;
 	r.icmp_code = code;
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -58,6 +59,7 @@ static void test_handshake_incomplete(void **state)
 	r.reason = "SYNACK_UNACKED";
 	r.synack_rtx = 2;
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_HANDSHAKE_INCOMPLETE);
 	assert_string_equal(wr_cause_name(r.cause), "handshake_incomplete");
 	assert_string_equal(wr_cause_label(r.cause), "UNACKED");
@@ -87,6 +89,7 @@ static void test_ipv6_endpoint_is_bracketed(void **state)
 	r.dport = 443;
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_non_null(strstr(r.explanation, "[2001:db8::1]:443"));
 }
 
@@ -175,6 +178,7 @@ static void test_location_becomes_a_hint_for_other_drops(void **state)
 	r.reason = "XDP";
 	r.location = "netif_receive_generic_xdp";
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.n_hints, 1);
 	assert_string_equal(r.hints[0], "freed in netif_receive_generic_xdp");
 }
@@ -184,6 +188,7 @@ static void test_explaining_twice_does_not_pile_up_hints(void **state)
 	struct wr_refusal r = make(WR_EV_RESET, "NO_SOCKET", 0, 0);
 
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.n_hints, 1);
 }
 
@@ -230,6 +235,7 @@ static struct wr_refusal blocked(int family)
 	r.reason = "NETFILTER_DROP";
 	r.answers_unwatched = true;
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -256,6 +262,7 @@ static void test_unwatched_but_seen_icmp_is_still_reject(void **state)
 	r.icmp_type = 3;
 	r.icmp_code = 13;
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
 	assert_string_equal(r.client_sees, "No route to host");
 }
