@@ -59,9 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	default:
-		if (size >= sizeof(u.ev) && !wr_decode_event(&ctx, &u.ev, &r))
+		if (size >= sizeof(u.ev) && !wr_decode_event(&ctx, &u.ev, &r)) {
 			wr_explain(&r);
 			wr_verdict(&r);
+		}
 	}
 	return 0;
 }
