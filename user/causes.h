@@ -3,7 +3,7 @@
  * The causes as data: for each cause its JSON name, its text label, what
  * happened in the kernel and what the client sees (README.md's Causes table,
  * which tests/unit/test_causes.c checks against this table), and how loud it
- * is. Pure C, no I/O.
+ * is, and the order its words are made in. Pure C, no I/O.
  */
 #ifndef WR_CAUSES_H
 #define WR_CAUSES_H
@@ -11,6 +11,11 @@
 #include <stdbool.h>
 
 #include "refusal.h"
+
+#define WR_CAUSE_WORDS	8
+
+/* A wording step of the verdict: adds to the sentence or the hints from the facts. */
+typedef void (*wr_words_fn)(struct wr_refusal *r);
 
 struct wr_cause_info {
 	enum wr_cause cause;
@@ -20,6 +25,12 @@ struct wr_cause_info {
 	const char *client_sees;	/* README: what the client sees */
 	bool quiet;			/* a drop, or maybe one: yellow, not red, on a terminal */
 	int priority;			/* journald's PRIORITY (syslog.h LOG_*) */
+	/*
+	 * How verdict.c words it, in order: the sentence first, then the hints
+	 * in the order they are shown. Each step says nothing when its facts
+	 * are not there.
+	 */
+	wr_words_fn words[WR_CAUSE_WORDS];
 };
 
 /* The row of cause `c`; other_drop's for a value out of range. */

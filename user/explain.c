@@ -228,8 +228,10 @@ void wr_explain(struct wr_refusal *r)
 	r->cause = wr_cause_of(r);
 }
 
-void wr_explain_words(struct wr_refusal *r, bool generic_hint)
+void wr_explain_words(struct wr_refusal *r)
 {
+	/* hints.c's words about the listeners nearby stand instead of a generic hint. */
+	bool generic_hint = !r->listeners_looked;
 	size_t kept = r->n_hints;
 
 	if (generic_hint)

@@ -10,10 +10,10 @@
 void wr_explain(struct wr_refusal *r);
 /*
  * verdict.c: the event's sentence, what the client sees, NAT's clause, and
- * a first generic hint (none when `generic_hint` is false: the hints there
- * stay).
+ * a first generic hint (none once hints.c worded the listeners nearby:
+ * those stay the hints).
  */
-void wr_explain_words(struct wr_refusal *r, bool generic_hint);
+void wr_explain_words(struct wr_refusal *r);
 
 /* "tcp-reset", "icmp port-unreachable", "none"... for the reply field. */
 const char *wr_reply_name(const struct wr_refusal *r, char *buf, size_t len);

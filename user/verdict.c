@@ -4,15 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "blocker.h"
-#include "explain.h"
-#include "fw_objects.h"
-#include "hints.h"
-#include "rule_owners.h"
-#include "route_back.h"
-#include "rule_sets.h"
-#include "syn_queue.h"
-#include "tproxy.h"
+#include "causes.h"
 
 static bool reason_is(const struct wr_refusal *r, const char *reason)
 {
@@ -39,20 +31,8 @@ enum wr_cause wr_cause_of(const struct wr_refusal *r)
 	return WR_CAUSE_FIREWALL_REJECT;
 }
 
-/*
- * A named rule's hints, after the rule's own line: the object its manager
- * calls it by, its owner, a TPROXY port's listeners, the set the client is in.
- */
-static void rule_hints(struct wr_refusal *r)
-{
-	wr_fw_objects_hints(r);
-	wr_owner_hint(r);
-	wr_tproxy_words(r);
-	wr_rule_sets_hint(r);
-}
-
 /* A unit's advice goes first: it answers the checklist the other hints only start. */
-static void unit_advice_first(struct wr_refusal *r)
+void wr_unit_advice_words(struct wr_refusal *r)
 {
 	size_t n = r->n_hints < WR_MAX_HINTS ? r->n_hints : WR_MAX_HINTS - 1;
 
@@ -65,17 +45,11 @@ static void unit_advice_first(struct wr_refusal *r)
 
 void wr_verdict(struct wr_refusal *r)
 {
+	const struct wr_cause_info *c;
+
 	r->cause = wr_cause_of(r);
-	/* The event's sentence; hints.c's words about the listeners nearby stay the hints. */
-	wr_explain_words(r, !r->listeners_looked);
-	wr_no_listener_words(r);
-	wr_answer_from_rule_words(r);
-	wr_rule_words(r);
-	rule_hints(r);
-	wr_backlog_words(r);
-	wr_handshake_words(r);
-	wr_blocker_words(r);
-	wr_route_back_words(r);
-	wr_syn_queue_words(r);
-	unit_advice_first(r);
+	c = wr_cause_info(r->cause);
+	/* The cause's words, in the order causes.c gives. */
+	for (size_t i = 0; i < WR_CAUSE_WORDS && c->words[i]; i++)
+		c->words[i](r);
 }

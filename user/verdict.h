@@ -18,7 +18,12 @@
  */
 enum wr_cause wr_cause_of(const struct wr_refusal *r);
 
-/* The verdict, from all the facts: cause, sentence and hints, for output. */
+/*
+ * The verdict, from all the facts: the cause, then its words (the sentence,
+ * what the client sees, the hints) in the order causes.c's table gives.
+ */
 void wr_verdict(struct wr_refusal *r);
+/* no_listener: a systemd unit's advice (unit_lane.c's facts), put first. */
+void wr_unit_advice_words(struct wr_refusal *r);
 
 #endif /* WR_VERDICT_H */

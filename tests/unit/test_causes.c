@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
 #include "causes.h"
+#include "explain.h"
+#include "verdict.h"
 
 #define MAX_ROWS 32
 
@@ -122,11 +125,52 @@ static void names_and_labels(void **state)
 	assert_string_equal(wr_cause_name((enum wr_cause)200), "other_drop");
 }
 
+/* Every cause's words begin with the event's sentence; the table ends each list. */
+static void words_start_with_the_sentence(void **state)
+{
+	(void)state;
+	for (int c = 0; c <= WR_CAUSE_LAST; c++)
+		assert_ptr_equal(wr_cause_info((enum wr_cause)c)->words[0], wr_explain_words);
+}
+
+/*
+ * The order is the table's: a no_listener's first hint (hints.c's words)
+ * closes the sentence, and a unit's advice still goes before it.
+ */
+static void verdict_orders_the_words(void **state)
+{
+	struct wr_refusal r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.kind = WR_EV_RESET;
+	r.reason = "NO_SOCKET";
+	r.family = AF_INET;
+	strcpy(r.daddr, "192.0.2.1");
+	r.dport = 22;
+	r.listeners_looked = true;
+	strcpy(r.hints[0], "sshd (pid 812) on 0.0.0.0:2222 -- wrong port?");
+	r.n_hints = 1;
+	r.has_unit = true;
+	strcpy(r.unit_advice.text, "ssh.service should listen here");
+	wr_verdict(&r);
+	assert_int_equal(r.cause, WR_CAUSE_NO_LISTENER);
+	assert_string_equal(r.explanation, "no socket listens on 192.0.2.1:22; the kernel answered "
+			    "with RST, the client sees Connection refused; sshd (pid 812) on "
+			    "0.0.0.0:2222 -- wrong port?");
+	assert_int_equal(r.n_hints, 2);
+	assert_string_equal(r.hints[0], "ssh.service should listen here");
+	assert_string_equal(r.hints[1], "sshd (pid 812) on 0.0.0.0:2222 -- wrong port?");
+	assert_string_equal(r.client_sees, "Connection refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(readme_matches_table),
 		cmocka_unit_test(names_and_labels),
+		cmocka_unit_test(words_start_with_the_sentence),
+		cmocka_unit_test(verdict_orders_the_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
