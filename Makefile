@@ -26,7 +26,7 @@ LDLIBS     := -lbpf -lelf -lz -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink -l
 BPF_SRCS   := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 # Pure logic, no libbpf: what the unit tests link against.
-CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/explain.c user/hooks/event_decode.c user/output/output.c \
+CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/causes.c user/explain/verdict.c user/explain/explain.c user/hooks/event_decode.c user/output/output.c \
 	      user/inventory/inventory.c user/explain/hints.c user/inventory/sock_diag.c user/inventory/netstat.c user/util/grow.c \
 	      user/firewall/nft_trace.c user/firewall/nft_listing.c user/firewall/ipt_save.c user/firewall/ipt_nft.c user/output/line_sink.c \
 	      user/output/metrics.c user/output/metrics_request.c user/output/metrics_export.c \

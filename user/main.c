@@ -40,6 +40,7 @@
 #include "start_heap.h"
 #include "tproxy.h"
 #include "tracer.h"
+#include "verdict.h"
 #include "whyrefused.skel.h"
 
 static volatile sig_atomic_t exiting;
@@ -134,8 +135,8 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_fw_objects_name(r);
 	wr_pods_hint(&t->netns, r);
 	wr_owners_name(&t->owners, r);
-	wr_tproxy_explain(&t->inv, r);
-	wr_rule_sets_hint(r);
+	wr_tproxy_name(&t->inv, r);
+	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
 	if (r->port_listening)

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				memset(&r, 0, sizeof(r));
 				r.family = e.e.family;
 				if (translated(&e.e) && wr_nat_from_entry(&e.e, 1, &r))
-					wr_nat_explain(&r, "this network namespace",
+					wr_nat_told(&r, "this network namespace",
 						       "in container web (podman)");
 			}
 			nfct_destroy(ct);

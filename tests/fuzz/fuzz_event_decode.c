@@ -10,6 +10,7 @@
 
 #include "event_decode.h"
 #include "explain.h"
+#include "verdict.h"
 #include "proc_ends.h"
 
 static const struct wr_enum_name drops[] = { { 2, "NO_SOCKET" }, { 6, "NETFILTER_DROP" } };
@@ -58,8 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	default:
-		if (size >= sizeof(u.ev) && !wr_decode_event(&ctx, &u.ev, &r))
+		if (size >= sizeof(u.ev) && !wr_decode_event(&ctx, &u.ev, &r)) {
 			wr_explain(&r);
+			wr_verdict(&r);
+		}
 	}
 	return 0;
 }

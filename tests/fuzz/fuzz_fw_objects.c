@@ -60,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(r.rule.path[0].chain, sizeof(r.rule.path[0].chain), "filter_INPUT_ZONES");
 	snprintf(r.rule.path[0].text, sizeof(r.rule.path[0].text), "%s", text);
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	free(text);
 	return 0;
 }

@@ -26,6 +26,7 @@ static void name(const struct wr_owners *o, const char *chain)
 	snprintf(r.saddr, sizeof(r.saddr), "192.0.2.7");
 	r.dport = 22;
 	wr_owners_name(o, &r);
+	wr_owner_hint(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

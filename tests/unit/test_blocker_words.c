@@ -48,6 +48,7 @@ static void test_lookup_refused_never_says_nothing_listens(void **state)
 	(void)state;
 	wr_explain(&r);
 	wr_blocker_lookup_refused(&r, &l);
+	wr_blocker_words(&r);
 	assert_int_equal(r.blocker.kind, WR_BLK_LOOKUP);
 	assert_int_equal(r.n_related, 1);
 	assert_int_equal(r.related[0].relation, WR_REL_TARGET);
@@ -91,6 +92,7 @@ static void test_cgroup_systemd_and_other(void **state)
 	strcpy(l.unit, "api service.service");
 	wr_explain(&r);
 	assert_false(wr_blocker_expected(&r, &l) == false);
+	wr_blocker_words(&r);
 	assert_int_equal(r.blocker.kind, WR_BLK_SOCKET_FILTER);
 	assert_non_null(strstr(r.explanation, "a socket filter (SO_ATTACH_FILTER/BPF) or a cgroup "
 					      "BPF program dropped the SYN: sshd"));

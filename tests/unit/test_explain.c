@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "explain.h"
+#include "verdict.h"
 
 static struct wr_refusal make(uint8_t kind, const char *reason, uint8_t reply, uint8_t code)
 {
@@ -30,6 +31,7 @@ static struct wr_refusal make(uint8_t kind, const char *reason, uint8_t reply, u
 	r.icmp_type = reply == WR_REPLY_ICMP6 ? 1 : 3;
 	r.icmp_code = code;
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -57,6 +59,7 @@ static void test_handshake_incomplete(void **state)
 	r.reason = "SYNACK_UNACKED";
 	r.synack_rtx = 2;
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_HANDSHAKE_INCOMPLETE);
 	assert_string_equal(wr_cause_name(r.cause), "handshake_incomplete");
 	assert_string_equal(wr_cause_label(r.cause), "UNACKED");
@@ -86,6 +89,7 @@ static void test_ipv6_endpoint_is_bracketed(void **state)
 	r.dport = 443;
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_non_null(strstr(r.explanation, "[2001:db8::1]:443"));
 }
 
@@ -174,6 +178,7 @@ static void test_location_becomes_a_hint_for_other_drops(void **state)
 	r.reason = "XDP";
 	r.location = "netif_receive_generic_xdp";
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.n_hints, 1);
 	assert_string_equal(r.hints[0], "freed in netif_receive_generic_xdp");
 }
@@ -183,6 +188,7 @@ static void test_explaining_twice_does_not_pile_up_hints(void **state)
 	struct wr_refusal r = make(WR_EV_RESET, "NO_SOCKET", 0, 0);
 
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.n_hints, 1);
 }
 
@@ -229,6 +235,7 @@ static struct wr_refusal blocked(int family)
 	r.reason = "NETFILTER_DROP";
 	r.answers_unwatched = true;
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -255,6 +262,7 @@ static void test_unwatched_but_seen_icmp_is_still_reject(void **state)
 	r.icmp_type = 3;
 	r.icmp_code = 13;
 	wr_explain(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
 	assert_string_equal(r.client_sees, "No route to host");
 }
@@ -297,7 +305,8 @@ static void test_rule_text_tells_blocked_apart(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wr_refusal r = blocked(cases[i].family);
 
-		assert_true(wr_explain_blocked_by_rule(&r, cases[i].text, cases[i].policy));
+		assert_true(wr_answer_from_rule(&r, cases[i].text, cases[i].policy));
+		wr_verdict(&r);
 		assert_int_equal(r.cause, cases[i].cause);
 		assert_string_equal(wr_reply_name(&r, reply, sizeof(reply)), cases[i].reply);
 		assert_string_equal(r.client_sees, cases[i].client_sees);
@@ -311,11 +320,11 @@ static void test_rule_text_saying_neither_changes_nothing(void **state)
 	struct wr_refusal r = blocked(AF_INET);
 	struct wr_refusal before = r;
 
-	assert_false(wr_explain_blocked_by_rule(&r, "tcp dport 22 counter", false));
+	assert_false(wr_answer_from_rule(&r, "tcp dport 22 counter", false));
 	assert_memory_equal(&r, &before, sizeof(r));
 	/* Not blocked: a seen answer is never overruled by a rule's text. */
 	r = make(WR_EV_DROP, "NETFILTER_DROP", WR_REPLY_TCP_RST, 0);
-	assert_false(wr_explain_blocked_by_rule(&r, "drop", false));
+	assert_false(wr_answer_from_rule(&r, "drop", false));
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_REJECT);
 }
 

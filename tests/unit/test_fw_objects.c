@@ -164,6 +164,7 @@ static void test_name_refusals(void **state)
 	snprintf(r.rule.path[0].chain, sizeof(r.rule.path[0].chain), "filter_INPUT_ZONES");
 	snprintf(r.rule.path[0].text, sizeof(r.rule.path[0].text), "goto filter_IN_public");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_string_equal(r.rule.zone, "public");
 	assert_int_equal(r.rule.zone_via, WR_FWD_VIA_DEFAULT);
 	assert_true(has_hint(&r, "firewall-cmd --zone=public --add-port=8080/tcp; to keep it: "
@@ -176,6 +177,7 @@ static void test_name_refusals(void **state)
 	snprintf(r.rule.path[0].text, sizeof(r.rule.path[0].text),
 		 "ip saddr 198.51.100.0/24 goto filter_IN_drop");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_int_equal(r.rule.zone_via, WR_FWD_VIA_SOURCE);
 	assert_true(has_hint(&r, "firewall-cmd --zone=drop --remove-source=198.51.100.0/24"));
 
@@ -183,6 +185,7 @@ static void test_name_refusals(void **state)
 	rule(&r, "firewalld", "filter_IN_public_deny",
 	     "ip saddr 192.0.2.3 tcp dport 8081 reject with icmp port-unreachable");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_true(has_hint(&r, "--remove-rich-rule='rule family=\"ipv4\" source address=\"192.0.2.3\" "
 				 "port port=\"8081\" protocol=\"tcp\" reject'"));
 	assert_false(has_hint(&r, "--add-port"));
@@ -190,6 +193,7 @@ static void test_name_refusals(void **state)
 	/* Not firewalld's table: nothing said. */
 	rule(&r, "wrfw", "filter_IN_public", "drop");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_int_equal(r.n_hints, 0);
 	assert_string_equal(r.rule.zone, "");
 
@@ -203,6 +207,7 @@ static void test_name_refusals(void **state)
 	snprintf(r.rule.element_key, sizeof(r.rule.element_key), "192.0.2.1 . tcp . 443");
 	snprintf(r.rule.element_verdict, sizeof(r.rule.element_verdict), "goto reject-chain");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_string_equal(r.rule.service, "default/web:https");
 	assert_false(r.rule.service_local);
 	assert_true(has_hint(&r, "matched: chain service-endpoints-check, handle 12: "));

@@ -17,6 +17,7 @@
 
 #include "explain.h"
 #include "hints.h"
+#include "verdict.h"
 
 #define NS_HOST 4026531840u
 #define NS_WEB 4026532300u
@@ -142,6 +143,7 @@ static struct wr_refusal refused_from(const char *saddr, const char *daddr, uint
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
 	wr_hints_no_listener(&ctx, &r);
+	wr_verdict(&r);	/* the pipeline's end: a blocker is worded there */
 	return r;
 }
 
@@ -657,6 +659,7 @@ static struct wr_refusal unanswered(const struct wr_listener *target, uint64_t o
 	r.reason = "LISTEN_DROP";
 	wr_explain(&r);
 	wr_hints_backlog(&ctx, &r, target, overflows);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -725,6 +728,7 @@ static void test_final_ack_overflow_is_backlog_full(void **state)
 	wr_explain(&r);
 	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
 	wr_hints_backlog(&ctx, &r, &l, 0);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
 	assert_string_equal(r.reason, "TCP_LISTEN_OVERFLOW");
 	assert_non_null(strstr(r.explanation, "the accept queue of slow (pid 300) on 0.0.0.0:7000 "
@@ -733,6 +737,7 @@ static void test_final_ack_overflow_is_backlog_full(void **state)
 	assert_non_null(strstr(r.client_sees, "connect() succeeded"));
 
 	wr_hints_backlog(&ctx, &r, NULL, 0);	/* the listener went away meanwhile */
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_BACKLOG_FULL);
 	assert_non_null(strstr(r.explanation, "the accept queue of the listener on 192.0.2.1:7000 "
 					      "is full"));

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "explain.h"
+#include "verdict.h"
 #include "journal_fields.h"
 #include "journal_queue.h"
 #include "output.h"
@@ -68,6 +69,7 @@ static struct wr_refusal sample(void)
 	r.ifindex = 2;
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 

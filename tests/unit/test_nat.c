@@ -28,7 +28,6 @@ static void test_dnat_to_a_container(void **state)
 	struct wr_refusal r = { .family = AF_INET };
 	struct wr_ct_entry e = entry(AF_INET, "192.0.2.1", 8080, "203.0.113.5", 80);
 
-	snprintf(r.explanation, sizeof(r.explanation), "no socket listens on 203.0.113.5:80");
 	assert_true(wr_nat_from_entry(&e, 4026532389u, &r));
 	assert_true(r.nat.found);
 	assert_string_equal(r.nat.daddr, "192.0.2.1");
@@ -36,8 +35,8 @@ static void test_dnat_to_a_container(void **state)
 	assert_string_equal(r.nat.to_daddr, "203.0.113.5");
 	assert_int_equal(r.nat.to_dport, 80);
 	assert_int_equal(r.nat.netns, 4026532389u);
-	wr_nat_explain(&r, "netns 4026532389 (/run/netns/host)", "container web (podman), netns 7");
-	assert_string_equal(r.explanation, "no socket listens on 203.0.113.5:80; the client dialled "
+	wr_nat_told(&r, "netns 4026532389 (/run/netns/host)", "container web (podman), netns 7");
+	assert_string_equal(r.nat.told, "the client dialled "
 			    "192.0.2.1:8080 and DNAT in netns 4026532389 (/run/netns/host) sent it "
 			    "to 203.0.113.5:80 in container web (podman), netns 7");
 }
@@ -49,8 +48,8 @@ static void test_redirect_and_v6(void **state)
 	struct wr_ct_entry e = entry(AF_INET6, "2001:db8::1", 80, "2001:db8::1", 8080);
 
 	assert_true(wr_nat_from_entry(&e, 1, &r));
-	wr_nat_explain(&r, "this network namespace", NULL);
-	assert_non_null(strstr(r.explanation, "the client dialled [2001:db8::1]:80 and DNAT in this "
+	wr_nat_told(&r, "this network namespace", NULL);
+	assert_non_null(strstr(r.nat.told, "the client dialled [2001:db8::1]:80 and DNAT in this "
 				  "network namespace sent it to [2001:db8::1]:8080"));
 }
 
@@ -61,8 +60,8 @@ static void test_tracked_not_translated(void **state)
 
 	assert_false(wr_nat_from_entry(&e, 1, &r));
 	assert_false(r.nat.found);
-	wr_nat_explain(&r, "x", NULL);
-	assert_string_equal(r.explanation, "");
+	wr_nat_told(&r, "x", NULL);
+	assert_string_equal(r.nat.told, "");
 }
 
 int main(void)

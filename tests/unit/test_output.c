@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "explain.h"
+#include "verdict.h"
 #include "output.h"
 
 static char *buf;
@@ -61,6 +62,7 @@ static struct wr_refusal sample(void)
 	r.ifindex = 2;
 	r.reason = "NO_SOCKET";
 	wr_explain(&r);
+	wr_verdict(&r);
 	return r;
 }
 
@@ -103,6 +105,7 @@ static void test_json_firewall_record_has_reply_and_location(void **state)
 	r.icmp_code = 3;
 	r.location = "nft_do_chain";
 	wr_explain(&r);
+	wr_verdict(&r);
 	wr_output_refusal(&out, &r);
 	assert_non_null(strstr(text(), "\"cause\":\"firewall_reject\""));
 	assert_non_null(strstr(text(), "\"reply\":\"icmp port-unreachable\""));
@@ -117,6 +120,7 @@ static void test_hostile_strings_stay_on_one_line(void **state)
 	r.reason = "OTHER";
 	r.kind = WR_EV_DROP;
 	wr_explain(&r);
+	wr_verdict(&r);
 	wr_output_refusal(&out, &r);
 	assert_int_equal(strchr(text(), '\n') - text(), (long)strlen(text()) - 1);
 	assert_non_null(strstr(text(), "evil\\\"},\\n{\\\"event\\\":\\\"x\\u0001\\ufffd"));

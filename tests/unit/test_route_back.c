@@ -132,6 +132,7 @@ static void test_hint_names_the_way_and_the_command(void **state)
 	wr_route_ns_prefix("web; rm -rf /", 0, false, prefix, sizeof(prefix));
 	assert_string_equal(prefix, "ip netns exec 'web; rm -rf /' ");
 	wr_route_back_fill(&r, &rt, "veth0", prefix);
+	wr_route_back_words(&r);
 	assert_true(r.route_back.looked);
 	assert_string_equal(r.route_back.dev, "veth0");
 	assert_string_equal(r.route_back.via, "192.0.2.254");
@@ -153,6 +154,7 @@ static void test_hint_no_route_back(void **state)
 	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
 	wr_route_ns_prefix(NULL, 4242, false, prefix, sizeof(prefix));
 	wr_route_back_fill(&r, &rt, NULL, prefix);
+	wr_route_back_words(&r);
 	assert_int_equal(r.route_back.error, ENETUNREACH);
 	assert_string_equal(r.route_back.command, "nsenter -t 4242 -n ip route get 198.51.100.7");
 	assert_non_null(strstr(r.hints[0], "no route (network unreachable)"));
@@ -168,6 +170,7 @@ static void test_rp_filter_strict_and_the_other_way(void **state)
 	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
 	wr_route_back_fill(&r, &rt, "wr-s2", "ip netns exec web ");
 	wr_route_rp_filter_fill(&r, 0, 1, "eth0.100", "ip netns exec web ");
+	wr_route_back_words(&r);
 	assert_int_equal(r.route_back.rp_filter, 1);	/* the larger of all and the device */
 	assert_string_equal(r.route_back.in_dev, "eth0.100");
 	assert_int_equal(r.n_hints, 2);
@@ -178,11 +181,13 @@ static void test_rp_filter_strict_and_the_other_way(void **state)
 	/* all = 2 wins over the device's 1: loose, and said so. */
 	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
 	wr_route_rp_filter_fill(&r, 2, 1, "eth0", "");
+	wr_route_back_words(&r);
 	assert_int_equal(r.route_back.rp_filter, 2);
 	assert_non_null(strstr(r.hints[0], ": 2 (loose;"));
 	/* Neither sysctl read: no hint. */
 	refusal(&r, WR_CAUSE_OTHER_DROP, "IP_RPFILTER");
 	wr_route_rp_filter_fill(&r, -1, -1, "eth0", "");
+	wr_route_back_words(&r);
 	assert_int_equal(r.n_hints, 0);
 }
 

@@ -39,6 +39,7 @@ static void test_shipped_patterns(void **state)
 
 	found_rule(&r, "filter", "f2b-sshd");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "fail2ban (jail sshd)");
 	assert_string_equal(r.rule.owner_command, "fail2ban-client status sshd; to lift the ban: "
 				     "fail2ban-client set sshd unbanip 192.0.2.20");
@@ -50,15 +51,18 @@ static void test_shipped_patterns(void **state)
 	snprintf(r.rule.text, sizeof(r.rule.text),
 		 "tcp dport { 22 } ip saddr @addr-set-sshd reject with icmp port-unreachable");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "fail2ban (jail sshd)");
 
 	found_rule(&r, "filter", "ufw-user-input");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "ufw");
 	assert_string_equal(r.rule.owner_command, "ufw status numbered");
 
 	found_rule(&r, "filter", "NETAVARK_FORWARD");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "podman (netavark)");
 	/* netavark's nftables backend: its table, whatever the chain (FORWARD, nv_*). */
 	found_rule(&r, "netavark", "nv_fae505bb_203_0_113_0_nm24_dnat");
@@ -68,14 +72,17 @@ static void test_shipped_patterns(void **state)
 
 	found_rule(&r, "filter", "KUBE-SERVICES");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "kube-proxy");
 
 	found_rule(&r, "filter", "DOCKER-USER");	/* the specific line before DOCKER* */
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_non_null(strstr(r.rule.owner, "DOCKER-USER"));
 
 	found_rule(&r, "firewalld", "filter_IN_public_deny");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "firewalld");
 
 	/* ufw's default policy: INPUT's policy, and INPUT jumps to ufw's chains. */
@@ -83,6 +90,7 @@ static void test_shipped_patterns(void **state)
 	r.rule.policy = true;
 	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "wr_mine ufw-before-logging-input");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "ufw (its default policy)");
 	assert_string_equal(r.rule.owner_command, "ufw status verbose");
 	/* Docker's FORWARD policy. */
@@ -90,28 +98,33 @@ static void test_shipped_patterns(void **state)
 	r.rule.policy = true;
 	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "DOCKER-USER DOCKER-FORWARD");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_non_null(strstr(r.rule.owner, "Docker"));
 	/* A rule (not the policy) of a chain that jumps to ufw's is not ufw's. */
 	found_rule(&r, "filter", "INPUT");
 	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "ufw-before-input");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "");
 	/* A policy of a chain that jumps nowhere known has no owner. */
 	found_rule(&r, "filter", "INPUT");
 	r.rule.policy = true;
 	snprintf(r.rule.jumps, sizeof(r.rule.jumps), "wr_mine");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "");
 
 	/* A hand-written ruleset has no owner, and no hint is added. */
 	found_rule(&r, "filter", "INPUT");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "");
 	assert_int_equal(r.n_hints, 0);
 	/* Nor a rule not found yet. */
 	found_rule(&r, "filter", "f2b-sshd");
 	r.rule.found = false;
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "");
 	wr_owners_free(&o);
 }
@@ -128,10 +141,12 @@ static void test_user_patterns_first(void **state)
 	assert_int_equal(wr_owners_load(&o, "/nonexistent", false, err, sizeof(err)), 0);
 	found_rule(&r, "filter", "f2b-sshd");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "our ban list (sshd)");
 	assert_string_equal(r.rule.owner_command, "banctl unban 192.0.2.20 22");
 	found_rule(&r, "edge", "input");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "edgefw");
 	assert_string_equal(r.rule.owner_command, "");
 	assert_string_equal(r.hints[0], "the rule belongs to edgefw");
@@ -169,12 +184,14 @@ static void test_names_in_commands_quoted(void **state)
 					sizeof(err)), 0);
 	found_rule(&r, "filter", "f2b-x; rm -rf / #");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "fail2ban (jail x; rm -rf / #)");
 	assert_string_equal(r.rule.owner_command,
 			    "fail2ban-client status 'x; rm -rf / #'; to lift the ban: "
 			    "fail2ban-client set 'x; rm -rf / #' unbanip 192.0.2.20");
 	found_rule(&r, "filter", "f2b-it's");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_non_null(strstr(r.rule.owner_command, "status 'it'\\''s';"));
 	wr_owners_free(&o);
 }
@@ -204,6 +221,7 @@ static void test_placeholders_filled_or_left_out(void **state)
 		if (o.v[i].kind == 's')
 			snprintf(r.rule.text, sizeof(r.rule.text), "ip saddr @%s drop", name);
 		wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 		for (size_t h = 0; h < sizeof(holes) / sizeof(holes[0]); h++) {
 			assert_null(strstr(r.rule.owner_command, holes[h]));
 			assert_null(strstr(r.rule.owner, holes[h]));
@@ -212,34 +230,40 @@ static void test_placeholders_filled_or_left_out(void **state)
 
 	found_rule(&r, "firewalld", "filter_IN_public");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "firewalld");
 	assert_string_equal(r.rule.owner_command,
 			    "firewall-cmd --get-default-zone; firewall-cmd --get-active-zones");
 	found_rule(&r, "firewalld", "filter_IN_public");
 	snprintf(r.rule.zone, sizeof(r.rule.zone), "public");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "firewalld (zone public)");
 	assert_string_equal(r.rule.owner_command, "firewall-cmd --list-all --zone=public");
 	/* A name someone else chose is quoted in the command. */
 	found_rule(&r, "firewalld", "filter_IN_x");
 	snprintf(r.rule.zone, sizeof(r.rule.zone), "a b;c");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner_command, "firewall-cmd --list-all --zone='a b;c'");
 
 	found_rule(&r, "kube-proxy", "reject-chain");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "kube-proxy");
 	assert_string_equal(r.rule.owner_command,
 			    "kubectl get services,endpointslices --all-namespaces");
 	found_rule(&r, "kube-proxy", "reject-chain");
 	snprintf(r.rule.service, sizeof(r.rule.service), "default/web:https");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner, "kube-proxy (Service default/web:https)");
 	assert_string_equal(r.rule.owner_command, "kubectl get endpointslices -n default -l "
 				     "kubernetes.io/service-name=web");
 	found_rule(&r, "filter", "KUBE-EXTERNAL-SERVICES");
 	snprintf(r.rule.service, sizeof(r.rule.service), "kube-system/dns:");
 	wr_owners_name(&o, &r);
+	wr_owner_hint(&r);
 	assert_string_equal(r.rule.owner_command, "kubectl get endpointslices -n kube-system -l "
 				     "kubernetes.io/service-name=dns");
 	wr_owners_free(&o);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "tproxy.h"
+#include "verdict.h"
 
 static void test_iptables_on_port(void **state)
 {
@@ -52,6 +53,8 @@ static void drop_by(struct wr_refusal *r, const char *text)
 	r->family = AF_INET;
 	r->netns = 7;
 	r->dport = 8080;
+	r->kind = WR_EV_DROP;
+	r->reason = "NETFILTER_DROP";	/* a rule dropped it, nothing answered */
 	r->cause = WR_CAUSE_FIREWALL_DROP;
 	r->rule.found = true;
 	strcpy(r->rule.text, text);
@@ -66,7 +69,8 @@ static void test_explained_with_what_listens(void **state)
 	struct wr_refusal r;
 
 	drop_by(&r, "-A PREROUTING -p tcp -j TPROXY --on-port 9999 --on-ip 0.0.0.0");
-	wr_tproxy_explain(&none, &r);
+	wr_tproxy_name(&none, &r);
+	wr_tproxy_words(&r);
 	assert_non_null(strstr(r.explanation, "a TPROXY rule hands the SYN to port 9999, where no "
 				"transparent (IP_TRANSPARENT) socket listens"));
 	assert_string_equal(r.rule.verdict, "tproxy to port 9999: no transparent socket");
@@ -74,7 +78,8 @@ static void test_explained_with_what_listens(void **state)
 	assert_non_null(strstr(r.hints[0], "nothing listens on port 9999"));
 
 	drop_by(&r, "-A PREROUTING -p tcp -j TPROXY --on-port 9999 --on-ip 0.0.0.0");
-	wr_tproxy_explain(&inv, &r);
+	wr_tproxy_name(&inv, &r);
+	wr_tproxy_words(&r);
 	assert_int_equal(r.n_hints, 1);
 	assert_non_null(strstr(r.hints[0], "squid (pid 42)"));
 	assert_non_null(strstr(r.hints[0], "without IP_TRANSPARENT"));
@@ -83,19 +88,24 @@ static void test_explained_with_what_listens(void **state)
 	drop_by(&r, "-A PREROUTING -p tcp -j TPROXY --on-port 9999");
 	r.cause = WR_CAUSE_FIREWALL_BLOCKED;
 	r.answers_unwatched = true;
-	wr_tproxy_explain(&inv, &r);
+	wr_tproxy_name(&inv, &r);
+	wr_tproxy_words(&r);
+	wr_verdict(&r);
 	assert_int_equal(r.cause, WR_CAUSE_FIREWALL_DROP);
 	assert_false(r.answers_unwatched);
 	assert_string_equal(r.client_sees, "Connection timed out");
 
 	/* Another cause, or a rule that is no TPROXY: untouched. */
 	drop_by(&r, "-A INPUT -j DROP");
-	wr_tproxy_explain(&inv, &r);
+	wr_tproxy_name(&inv, &r);
+	wr_tproxy_words(&r);
 	assert_int_equal(r.n_hints, 0);
 	assert_string_equal(r.explanation, "");
 	drop_by(&r, "-A PREROUTING -j TPROXY --on-port 9999");
 	r.cause = WR_CAUSE_FIREWALL_REJECT;
-	wr_tproxy_explain(&inv, &r);
+	r.reply = WR_REPLY_TCP_RST;
+	wr_tproxy_name(&inv, &r);
+	wr_tproxy_words(&r);
 	assert_string_equal(r.explanation, "");
 }
 

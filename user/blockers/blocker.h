@@ -59,13 +59,15 @@ const char *wr_blocker_kind_name(enum wr_blocker_kind k);
 /*
  * The kernel's lookup gave the SYN no socket though `l` would have taken
  * it: never "nothing listens". Sets the blocker (WR_BLK_LOOKUP until a
- * program is named) and the explanation.
+ * program is named) and its target, as facts.
  */
 void wr_blocker_lookup_refused(struct wr_refusal *r, const struct wr_listener *l);
 /* SOCKET_FILTER / TC_INGRESS: a blocker to look for; false when neither. */
 bool wr_blocker_expected(struct wr_refusal *r, const struct wr_listener *target);
-/* Once bpf_blockers.c looked: explanation, hints and command from r->blocker. */
+/* The explanation, hints and command from r->blocker (looked or not yet). */
 void wr_blocker_tell(struct wr_refusal *r);
+/* verdict.c: a blocker's words (wr_blocker_tell), NAT's clause kept where it was said. */
+void wr_blocker_words(struct wr_refusal *r);
 
 /* /proc/PID/fdinfo/FD's "prog_id:" and "link_id:" (0 when absent); false when neither. */
 bool wr_fdinfo_bpf_ids(const char *text, uint32_t *prog_id, uint32_t *link_id);

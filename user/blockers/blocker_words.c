@@ -109,11 +109,9 @@ static void set_target(struct wr_refusal *r, const struct wr_listener *l)
 
 void wr_blocker_lookup_refused(struct wr_refusal *r, const struct wr_listener *l)
 {
-	r->n_hints = 0;
 	set_target(r, l);
 	memset(&r->blocker, 0, sizeof(r->blocker));
 	r->blocker.kind = WR_BLK_LOOKUP;
-	wr_blocker_tell(r);
 }
 
 bool wr_blocker_expected(struct wr_refusal *r, const struct wr_listener *l)
@@ -132,7 +130,6 @@ bool wr_blocker_expected(struct wr_refusal *r, const struct wr_listener *l)
 	r->blocker.kind = k;
 	if (k == WR_BLK_SOCKET_FILTER)
 		set_target(r, l);
-	wr_blocker_tell(r);
 	return true;
 }
 
@@ -244,6 +241,26 @@ void wr_blocker_tell(struct wr_refusal *r)
 	r->n_hints = 0;
 	if (b->command[0])
 		wr_add_hint(r, "%s", b->command);
+}
+
+void wr_blocker_words(struct wr_refusal *r)
+{
+	const struct wr_blocker *b = &r->blocker;
+	/*
+	 * A blocker the drop reason named (SOCKET_FILTER, TC_INGRESS) was first
+	 * told before NAT's clause was added; bpf_blockers.c, when it looked,
+	 * told it again without. One the lookup refused was told after it.
+	 */
+	bool nat_kept = !b->looked && b->kind != WR_BLK_LOOKUP && r->nat.found && r->nat.told[0];
+
+	if (b->kind == WR_BLK_NONE)
+		return;
+	wr_blocker_tell(r);
+	if (nat_kept) {
+		size_t n = strlen(r->explanation);
+
+		snprintf(r->explanation + n, sizeof(r->explanation) - n, "; %s", r->nat.told);
+	}
 }
 
 bool wr_fdinfo_bpf_ids(const char *text, uint32_t *prog_id, uint32_t *link_id)

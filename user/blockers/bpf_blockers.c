@@ -475,5 +475,4 @@ void wr_bpf_find(struct wr_bpf_finder *f, const struct wr_netns *ns, struct wr_r
 	default:
 		break;
 	}
-	wr_blocker_tell(r);
 }

@@ -28,10 +28,9 @@ static void endpoint(int family, const char *addr, uint16_t port, char *buf, siz
 	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
 }
 
-void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here)
+void wr_nat_told(struct wr_refusal *r, const char *where, const char *here)
 {
 	char dialled[64], to[64];
-	size_t n = strlen(r->explanation);
 
 	if (!r->nat.found)
 		return;
@@ -40,5 +39,4 @@ void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here)
 	snprintf(r->nat.told, sizeof(r->nat.told),
 		 "the client dialled %s and DNAT in %s sent it to %s%s%s", dialled, where, to,
 		 here ? " in " : "", here ? here : "");
-	snprintf(r->explanation + n, sizeof(r->explanation) - n, "; %s", r->nat.told);
 }

@@ -30,11 +30,12 @@ struct wr_ct_entry {
 bool wr_nat_from_entry(const struct wr_ct_entry *e, uint32_t netns, struct wr_refusal *r);
 
 /*
- * Adds what NAT did to the explanation: "the client dialled 192.0.2.1:8080;
- * DNAT in <where> sent it to 203.0.113.5:80". `where` names the translating
+ * What NAT did, in words (r->nat.told; explain.c ends the sentence with it):
+ * "the client dialled 192.0.2.1:8080 and DNAT in <where> sent it to
+ * 203.0.113.5:80". `where` names the translating
  * namespace ("this network namespace" when it is the refusal's own);
  * `here`, when not NULL, names the refusal's ("in container web (podman)").
  */
-void wr_nat_explain(struct wr_refusal *r, const char *where, const char *here);
+void wr_nat_told(struct wr_refusal *r, const char *where, const char *here);
 
 #endif /* WR_NAT_H */

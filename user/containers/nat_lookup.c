@@ -385,12 +385,12 @@ found:
 			r->in_container = true;
 			wr_container_label(&r->container, here, sizeof(here));
 		}
-		wr_nat_explain(r, "this network namespace", r->in_container ? here : NULL);
+		wr_nat_told(r, "this network namespace", r->in_container ? here : NULL);
 		return;
 	}
 	wr_netns_label(nsl, r->nat.netns, where, sizeof(where));
 	wr_netns_label(nsl, r->netns, here, sizeof(here));
-	wr_nat_explain(r, where, here);
+	wr_nat_told(r, where, here);
 }
 
 uint64_t wr_nat_skipped(const struct wr_nat_finder *f)

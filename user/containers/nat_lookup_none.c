@@ -22,7 +22,7 @@ void wr_nat_lookup(struct wr_nat_finder *f, struct wr_netns_list *nsl, struct wr
 {
 	/* What the kernel read from the SYN's own conntrack is still said. */
 	if (r->nat.found)
-		wr_nat_explain(r, "this network namespace", NULL);
+		wr_nat_told(r, "this network namespace", NULL);
 	/* No DNAT: a forwarded SYN's container needs no conntrack. */
 	wr_container_forwarded_to(nsl, r);
 }

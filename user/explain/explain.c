@@ -1,38 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "explain.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-const char *wr_cause_name(enum wr_cause c)
-{
-	switch (c) {
-	case WR_CAUSE_NO_LISTENER: return "no_listener";
-	case WR_CAUSE_FIREWALL_REJECT: return "firewall_reject";
-	case WR_CAUSE_FIREWALL_DROP: return "firewall_drop";
-	case WR_CAUSE_BACKLOG_FULL: return "backlog_full";
-	case WR_CAUSE_OTHER_DROP: return "other_drop";
-	case WR_CAUSE_FIREWALL_BLOCKED: return "firewall_blocked";
-	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "handshake_incomplete";
-	}
-	return "other_drop";
-}
-
-const char *wr_cause_label(enum wr_cause c)
-{
-	switch (c) {
-	case WR_CAUSE_NO_LISTENER: return "REFUSED";
-	case WR_CAUSE_FIREWALL_REJECT: return "REJECTED";
-	case WR_CAUSE_FIREWALL_DROP: return "DROPPED";
-	case WR_CAUSE_BACKLOG_FULL: return "BACKLOG";
-	case WR_CAUSE_OTHER_DROP: return "DROPPED";
-	case WR_CAUSE_FIREWALL_BLOCKED: return "BLOCKED";
-	case WR_CAUSE_HANDSHAKE_INCOMPLETE: return "UNACKED";
-	}
-	return "DROPPED";
-}
+#include "shell_quote.h"
+#include "verdict.h"
 
 struct icmp_meaning {
 	uint8_t code;
@@ -163,7 +139,6 @@ static void explain_no_listener(struct wr_refusal *r)
 {
 	char ep[WR_ADDR_STRLEN + 10];
 
-	r->cause = WR_CAUSE_NO_LISTENER;
 	r->client_sees = "Connection refused";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "no socket listens on %s; the kernel answered with RST, "
@@ -176,20 +151,19 @@ static void explain_netfilter(struct wr_refusal *r)
 	char reply[64];
 	const struct icmp_meaning *m;
 
-	if (r->reply == WR_REPLY_NONE && r->answers_unwatched) {
-		r->cause = WR_CAUSE_FIREWALL_BLOCKED;
+	enum wr_cause cause = wr_cause_of(r);
+
+	if (cause == WR_CAUSE_FIREWALL_BLOCKED) {
 		r->client_sees = "Connection refused or a timeout";
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "a firewall rule rejected or dropped the SYN (what it answered was not "
 			 "watched yet); the client sees Connection refused or a timeout");
-	} else if (r->reply == WR_REPLY_NONE) {
-		r->cause = WR_CAUSE_FIREWALL_DROP;
+	} else if (cause == WR_CAUSE_FIREWALL_DROP) {
 		r->client_sees = "Connection timed out";
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "a firewall rule dropped the SYN silently; "
 			 "the client sees a timeout, not a refusal");
 	} else {
-		r->cause = WR_CAUSE_FIREWALL_REJECT;
 		if (r->reply == WR_REPLY_TCP_RST) {
 			r->client_sees = "Connection refused";
 		} else {
@@ -207,7 +181,6 @@ static void explain_other_drop(struct wr_refusal *r)
 {
 	const char *meaning = wr_drop_reason_meaning(r->reason);
 
-	r->cause = WR_CAUSE_OTHER_DROP;
 	r->client_sees = "Connection timed out";
 	if (meaning)
 		snprintf(r->explanation, WR_TEXT_LEN,
@@ -224,7 +197,6 @@ static void explain_other_drop(struct wr_refusal *r)
 /* Before hints.c looks at the listener's queue. */
 static void explain_unanswered(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_OTHER_DROP;
 	r->client_sees = "Connection timed out";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "a listener took the SYN but sent no SYN-ACK; the client usually sees a timeout");
@@ -233,7 +205,6 @@ static void explain_unanswered(struct wr_refusal *r)
 /* The final ACK found the accept queue full; hints.c names the listener. */
 static void explain_listen_overflow(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_BACKLOG_FULL;
 	r->client_sees = "a stalled connection (connect() succeeded)";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "the listener's accept queue is full: the kernel dropped the handshake's "
@@ -243,7 +214,6 @@ static void explain_listen_overflow(struct wr_refusal *r)
 /* A SYN answered, its answer resent, no ACK: the path, not the listener. */
 static void explain_handshake(struct wr_refusal *r)
 {
-	r->cause = WR_CAUSE_HANDSHAKE_INCOMPLETE;
 	r->client_sees = "Connection timed out";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "the server answered %u times (its SYN-ACK, resent %u times) and the client's "
@@ -254,12 +224,21 @@ static void explain_handshake(struct wr_refusal *r)
 
 void wr_explain(struct wr_refusal *r)
 {
-	r->n_hints = 0;
-	if (r->kind == WR_EV_HANDSHAKE) {
+	/* The kernel event's cause, for the stages that pick their work by it; verdict.c decides. */
+	r->cause = wr_cause_of(r);
+}
+
+void wr_explain_words(struct wr_refusal *r)
+{
+	/* hints.c's words about the listeners nearby stand instead of a generic hint. */
+	bool generic_hint = !r->listeners_looked;
+	size_t kept = r->n_hints;
+
+	if (generic_hint)
+		r->n_hints = 0;
+	if (r->kind == WR_EV_HANDSHAKE)
 		explain_handshake(r);
-		return;
-	}
-	if (r->kind == WR_EV_UNANSWERED)
+	else if (r->kind == WR_EV_UNANSWERED)
 		explain_unanswered(r);
 	else if (r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"))
 		explain_listen_overflow(r);
@@ -269,6 +248,13 @@ void wr_explain(struct wr_refusal *r)
 		explain_netfilter(r);
 	else
 		explain_other_drop(r);
+	if (!generic_hint)
+		r->n_hints = kept;	/* a stage's own words stand instead: its hint not kept */
+	if (r->nat.found && r->nat.told[0]) {	/* where NAT sent it */
+		size_t n = strlen(r->explanation);
+
+		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", r->nat.told);
+	}
 }
 
 void wr_rule_from_verdict(struct wr_refusal *r)
@@ -316,13 +302,11 @@ static uint8_t icmp_code_in(const char *text, bool v6)
 	return v6 ? 4 : 3;
 }
 
-bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool policy_drop)
+bool wr_answer_from_rule(struct wr_refusal *r, const char *text, bool policy_drop)
 {
-	char reply[64];
 	bool v6 = r->family == AF_INET6;
-	size_t n_hints;
 
-	if (r->cause != WR_CAUSE_FIREWALL_BLOCKED)
+	if (wr_cause_of(r) != WR_CAUSE_FIREWALL_BLOCKED)
 		return false;
 	if (!policy_drop && (strstr(text, "reject") || strstr(text, "REJECT"))) {
 		if (strstr(text, "tcp reset") || strstr(text, "tcp-reset")) {
@@ -335,9 +319,19 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 	} else if (!policy_drop && !strstr(text, "drop") && !strstr(text, "DROP")) {
 		return false;
 	}
-	/* As if it had been seen, then say it was read from the rule. */
+	/* As if it had been seen; the sentence says it was read from the rule. */
 	r->answers_unwatched = false;
-	n_hints = r->n_hints;
+	r->rule.answer_read = true;
+	return true;
+}
+
+void wr_answer_from_rule_words(struct wr_refusal *r)
+{
+	char reply[64];
+	size_t n_hints = r->n_hints;
+
+	if (!r->rule.answer_read)
+		return;
 	explain_netfilter(r);
 	r->n_hints = n_hints;	/* its hints are there already */
 	if (r->reply == WR_REPLY_NONE)
@@ -354,5 +348,61 @@ bool wr_explain_blocked_by_rule(struct wr_refusal *r, const char *text, bool pol
 
 		snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", r->nat.told);
 	}
-	return true;
+}
+
+/*
+ * The rule in words, for the text line and the hints. Table and chain were
+ * named by whoever made them: shell-quoted when they are not plain (JSON's
+ * `rule` carries them as they are).
+ */
+void wr_rule_words(struct wr_refusal *r)
+{
+	char line[WR_TEXT_LEN], where[2 * WR_QUOTED_LEN + 64], text[sizeof(r->rule.text) + 4] = "";
+	char table[WR_QUOTED_LEN], chain[WR_QUOTED_LEN];
+	const char *ipt = !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables";
+	size_t n;
+
+	if (!r->rule.present)
+		return;
+	wr_shell_quote(r->rule.table, table, sizeof(table));
+	wr_shell_quote(r->rule.chain, chain, sizeof(chain));
+	if (!r->rule.found) {
+		if (r->rule.table[0])
+			wr_add_hint(r, "the kernel returned the verdict from table %s, chain %s",
+				    table, chain);
+		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
+			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
+				    "the client's next attempt names it");
+		else if (r->rule.status && !strcmp(r->rule.status, "rate limited"))
+			wr_add_hint(r, "rule: not looked up: %s", r->rule.text);
+		return;
+	}
+	if (r->rule.text[0])
+		snprintf(text, sizeof(text), ": \"%s\"", r->rule.text);
+	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s", table, chain);
+	else if (!strcmp(r->rule.backend, "iptables-legacy"))
+		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s, rule %u", table,
+			 chain, r->rule.number);
+	else if (r->rule.ipt_syntax && r->rule.policy)
+		snprintf(where, sizeof(where), "%s -t %s, chain %s", ipt, table, chain);
+	else if (r->rule.ipt_syntax)
+		snprintf(where, sizeof(where), "%s -t %s, chain %s, rule %u (nft handle %" PRIu64 ")",
+			 ipt, table, chain, r->rule.number, r->rule.handle);
+	else if (r->rule.policy) {
+		snprintf(where, sizeof(where), "nft %s %s, chain %s", r->rule.family, table, chain);
+		snprintf(text, sizeof(text), ": policy drop");
+	} else
+		snprintf(where, sizeof(where), "nft %s %s, chain %s, handle %" PRIu64,
+			 r->rule.family, table, chain, r->rule.handle);
+	snprintf(line, sizeof(line), "rule: %s%s", where, text);
+	/* It replaces the generic "list the rules" hint and ends the explanation. */
+	snprintf(r->hints[0], WR_TEXT_LEN, "%s", line);
+	if (!r->n_hints)
+		r->n_hints = 1;
+	n = strlen(r->explanation);
+	snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", line);
+	if (r->rule.text_withheld)
+		wr_add_hint(r, "its text is not shown: a name or comment in this namespace's "
+			    "ruleset holds a line break, so nft's listing cannot be read line by line");
 }

@@ -11,6 +11,7 @@
 #include "blocker.h"
 #include "explain.h"
 #include "shell_quote.h"
+#include "verdict.h"
 
 static void add_related(struct wr_refusal *r, const struct wr_listener *l, enum wr_relation rel)
 {
@@ -458,17 +459,12 @@ static const struct wr_listener *forwarder(const struct wr_inventory *inv,
 
 static void hint_forwarded(struct wr_refusal *r, const struct wr_listener *proxy)
 {
-	char who[256], ep[WR_ADDR_STRLEN + 24];
+	char who[256];
 
 	if (!proxy)
 		return;
 	add_related(r, proxy, WR_REL_FORWARDED_BY);
 	wr_listener_describe(proxy, who, sizeof(who));
-	snprintf(r->explanation, WR_TEXT_LEN,
-		 "no socket listens on %s; the kernel answered with RST the connection %s made "
-		 "for a client of its own", wr_server_endpoint(r, ep, sizeof(ep)), proxy->comm);
-	/* docker-proxy closes the client's connection: a reset once the client has sent data. */
-	r->client_sees = "a connection accepted, then reset or closed by the proxy";
 	wr_add_hint(r, "%s, accepted the client's connection and forwarded it here: refused, it "
 		    "closed the client's connection -- the client (who dialled port %u) sees it "
 		    "reset or closed (curl: Connection reset by peer, or Empty reply from server), "
@@ -496,12 +492,13 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	const struct wr_inventory *inv = ctx->inv;
 	const struct wr_listen_record *stop = last_stop(inv, r);
 	const struct wr_listener *taker;
-	char who[256], ns[128], first[WR_TEXT_LEN] = "";
+	char who[256], ns[128];
 	bool alike_port = false;
 	size_t i;
 
-	/* Hints from wr_explain() were generic; these are facts. */
+	/* What listens nearby, in words: the facts this stage alone can read. */
 	r->n_hints = 0;
+	r->listeners_looked = true;
 	/* The kernel's lookup is the truth: with a listener there, never "nothing listens". */
 	if ((taker = would_take(inv, r)) != NULL) {
 		wr_blocker_lookup_refused(r, taker);
@@ -563,7 +560,27 @@ void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r)
 	}
 	if (!alike_port)
 		list_ports(r, inv);
+}
 
+void wr_no_listener_words(struct wr_refusal *r)
+{
+	char ep[WR_ADDR_STRLEN + 24], first[WR_TEXT_LEN] = "";
+
+	if (!r->listeners_looked)
+		return;
+	for (size_t i = 0; i < r->n_related; i++) {
+		const struct wr_listener *proxy = &r->related[i].l;
+
+		if (r->related[i].relation != WR_REL_FORWARDED_BY)
+			continue;
+		snprintf(r->explanation, WR_TEXT_LEN,
+			 "no socket listens on %s; the kernel answered with RST the connection %s "
+			 "made for a client of its own", wr_server_endpoint(r, ep, sizeof(ep)),
+			 proxy->comm);
+		/* docker-proxy closes the client's connection: a reset once the client has sent data. */
+		r->client_sees = "a connection accepted, then reset or closed by the proxy";
+		break;
+	}
 	if (r->n_hints)
 		snprintf(first, sizeof(first), "%s", r->hints[0]);
 	if (first[0]) {
@@ -594,6 +611,31 @@ const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
 	return any;
 }
 
+void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
+		      const struct wr_listener *target, uint64_t overflows)
+{
+	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
+
+	(void)ctx;
+	r->n_related = 0;
+	r->queue_looked = true;
+	r->listen_overflows = overflows;
+	if (target)
+		add_related(r, target, WR_REL_TARGET);
+	/* The kernel said so, or the counter and the queue say so. */
+	if (final_ack || r->queue_full_seen ||
+	    (target && (overflows || target->rqueue > target->wqueue)))
+		r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
+	else
+		r->reason = "LISTEN_DROP";
+}
+
+/* The listener a SYN reached, if hints.c found it (backlog, handshake). */
+static const struct wr_listener *target_of(const struct wr_refusal *r)
+{
+	return r->n_related && r->related[0].relation == WR_REL_TARGET ? &r->related[0].l : NULL;
+}
+
 static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 const char *who, uint64_t overflows, bool final_ack)
 {
@@ -603,8 +645,6 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 				       "the SYN; the client sees a slow connect or a timeout";
 	char endpoint[WR_ADDR_STRLEN + 24];
 
-	r->cause = WR_CAUSE_BACKLOG_FULL;
-	r->reason = final_ack ? "TCP_LISTEN_OVERFLOW" : "LISTEN_OVERFLOW";
 	r->client_sees = final_ack ? "a stalled connection (connect() succeeded)" :
 				     "Connection timed out";
 	if (target) {
@@ -623,27 +663,21 @@ static void backlog_full(struct wr_refusal *r, const struct wr_listener *target,
 			 (unsigned long long)overflows);
 }
 
-void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
-		      const struct wr_listener *target, uint64_t overflows)
+void wr_backlog_words(struct wr_refusal *r)
 {
-	bool final_ack = r->reason && !strcmp(r->reason, "TCP_LISTEN_OVERFLOW");
+	const struct wr_listener *target = target_of(r);
 	char who[256] = "";
 
+	if (!r->queue_looked)
+		return;
 	r->n_hints = 0;
-	r->n_related = 0;
-	r->listen_overflows = overflows;
-	if (target) {
-		add_related(r, target, WR_REL_TARGET);
+	if (target)
 		wr_listener_describe(target, who, sizeof(who));
-	}
-	/* The kernel said so, or the counter and the queue say so. */
-	if (final_ack || r->queue_full_seen ||
-	    (target && (overflows || target->rqueue > target->wqueue))) {
-		backlog_full(r, target, who, overflows, final_ack);
+	if (wr_cause_of(r) == WR_CAUSE_BACKLOG_FULL) {
+		backlog_full(r, target, who, r->listen_overflows,
+			     !strcmp(r->reason, "TCP_LISTEN_OVERFLOW"));
 		return;
 	}
-	r->cause = WR_CAUSE_OTHER_DROP;
-	r->reason = "LISTEN_DROP";
 	r->client_sees = "Connection timed out";
 	if (target)
 		snprintf(r->explanation, WR_TEXT_LEN,
@@ -658,12 +692,18 @@ void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 void wr_hints_handshake(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			const struct wr_listener *target)
 {
+	(void)ctx;
+	if (target)
+		add_related(r, target, WR_REL_TARGET);
+}
+
+void wr_handshake_words(struct wr_refusal *r)
+{
+	const struct wr_listener *target = target_of(r);
 	char who[256];
 
-	(void)ctx;
-	if (!target)
+	if (wr_cause_of(r) != WR_CAUSE_HANDSHAKE_INCOMPLETE || !target)
 		return;
-	add_related(r, target, WR_REL_TARGET);
 	wr_listener_describe(target, who, sizeof(who));
 	wr_add_hint(r, "the listener that answered: %s", who);
 }

@@ -30,19 +30,30 @@ struct wr_hint_ctx {
 	void *arg;
 };
 
-/* After wr_explain(): a no_listener refusal gets what listens nearby. */
+/*
+ * A no_listener refusal gets what listens nearby: the listeners (related),
+ * the one that stopped, and their words as its hints (the inventory is read
+ * here, not at the verdict); a listener the lookup should have given it is
+ * a blocker (blocker_words.c).
+ */
 void wr_hints_no_listener(const struct wr_hint_ctx *ctx, struct wr_refusal *r);
+/* verdict.c: the sentence: a proxy's own connection, and the first hint closing it. */
+void wr_no_listener_words(struct wr_refusal *r);
 /*
  * A SYN a listener consumed without a SYN-ACK (WR_EV_UNANSWERED), or a final
  * ACK dropped with TCP_LISTEN_OVERFLOW: the listener it reached (if any,
- * with a fresh queue length) and how much ListenOverflows moved decide
- * between backlog_full and other_drop, and name the listener.
+ * with a fresh queue length) and how much ListenOverflows moved, as facts;
+ * they decide the reason (LISTEN_OVERFLOW: backlog_full, or LISTEN_DROP).
  */
 void wr_hints_backlog(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 		      const struct wr_listener *target, uint64_t overflows);
-/* handshake_incomplete: the listener that answered (if known), named. */
+/* verdict.c: those facts in words (the full queue, or a SYN taken unanswered). */
+void wr_backlog_words(struct wr_refusal *r);
+/* handshake_incomplete: the listener that answered (if known), as a fact. */
 void wr_hints_handshake(const struct wr_hint_ctx *ctx, struct wr_refusal *r,
 			const struct wr_listener *target);
+/* verdict.c: ... named in a hint. */
+void wr_handshake_words(struct wr_refusal *r);
 /* The listener the kernel would give this SYN to, or NULL. */
 const struct wr_listener *wr_reached_listener(const struct wr_inventory *inv,
 					      const struct wr_refusal *r);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * A refusal as userspace understands it: the kernel event decoded into
- * printable facts (event_decode.c), then a cause and an explanation
- * (explain.c), then printed as text or JSON (output.c). Plain data only.
+ * printable facts (event_decode.c), each stage's facts added to them, then
+ * one verdict (verdict.c: cause, sentence, hints), then printed as text or
+ * JSON (output.c). Plain data only.
  */
 #ifndef WR_REFUSAL_H
 #define WR_REFUSAL_H
@@ -59,6 +60,7 @@ struct wr_rule {
 	char owner[320];		/* rule_owners.c: fail2ban (jail sshd), ufw... */
 	char owner_command[768];	/* ... and how to look further or undo it */
 	char verdict[64];		/* drop, reject with tcp reset, reject with icmp ... */
+	bool answer_read;		/* firewall_blocked: the answer read from its text (explain.c) */
 	/* The jumps and gotos that led to it, outermost first (fw_rules.c, from the trace). */
 	struct wr_rule_hop {
 		char chain[256];
@@ -75,6 +77,7 @@ struct wr_rule {
 	uint8_t zone_via;		/* enum wr_fwd_via */
 	char zone_by[256];		/* the interface or source that sent the client there */
 	char rich_rule[512];
+	bool rich_rule_named;		/* rich_rule is whole (a cut one is not offered as a command) */
 	char service[256];		/* kube-proxy: namespace/name:port */
 	bool service_local;		/* "has no local endpoints" (else: no endpoints) */
 };
@@ -112,10 +115,20 @@ struct wr_route_back {
 	char via[WR_ADDR_STRLEN];	/* the gateway, "" when on-link */
 	char src[WR_ADDR_STRLEN];	/* the source address the answer gets */
 	char command[256];		/* how to ask again: ip route get ... in that netns */
+	char prefix[WR_ADDR_STRLEN + 1100];	/* how to run a command there: ip netns exec NAME */
 	/* IP_RPFILTER: the reverse-path filter in force where the SYN came in. */
 	int rp_filter;			/* max(all, in_dev): 0 off, 1 strict, 2 loose; -1 unread */
 	int rp_all, rp_dev;		/* net.ipv4.conf.{all,IN_DEV}.rp_filter */
 	char in_dev[64];		/* the interface the SYN came in by */
+};
+
+#define WR_TPROXY_SHOWN	2
+
+/* A TPROXY rule that dropped the SYN (tproxy.c): its port, where no transparent socket listens. */
+struct wr_tproxy {
+	uint16_t port;			/* 0: not a TPROXY drop */
+	unsigned n_listening;
+	char listening[WR_TPROXY_SHOWN][256];	/* what listens on port instead, described */
 };
 
 struct wr_refusal {
@@ -160,14 +173,15 @@ struct wr_refusal {
 	bool in_container;		/* the refusal's namespace is a container's: */
 	struct wr_container container;	/* containers.c */
 
-	/* Filled by wr_explain(). */
+	/* Filled by wr_verdict() (verdict.c) alone; before it, the event's cause (wr_explain). */
 	enum wr_cause cause;
 	const char *client_sees;	/* what connect() reports on the client */
 	char explanation[WR_TEXT_LEN];
 	char hints[WR_MAX_HINTS][WR_TEXT_LEN];
 	size_t n_hints;
 
-	/* Filled by hints.c: listeners nearby and the one that stopped. */
+	/* Filled by hints.c: listeners nearby and the one that stopped (hints: their words). */
+	bool listeners_looked;
 	struct wr_related related[WR_MAX_RELATED];
 	size_t n_related;
 	bool has_last_listener;
@@ -175,9 +189,11 @@ struct wr_refusal {
 	struct wr_proc_end last_end;	/* how its process ended; how == WR_END_NONE: not known */
 	unsigned restarts;		/* its service's stops in the last 2 min */
 	uint64_t listen_overflows;	/* backlog_full: ListenOverflows moved by this much */
+	bool queue_looked;		/* hints.c looked at the accept queue (the two above) */
 
 	/* Filled by fw_rules.c for the firewall causes. */
 	struct wr_rule rule;
+	struct wr_tproxy tproxy;
 	bool port_listening;		/* firewall causes: a socket listened on dport (metrics) */
 
 	/* Filled by unit_lane.c: the systemd unit that should listen on dport. */

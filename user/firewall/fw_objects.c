@@ -280,10 +280,19 @@ static void kube_name(struct wr_refusal *r)
 			return;
 		/* Only the verdict map says which: drop for "no local endpoints". */
 		ru->service_local = !strcmp(ru->element_verdict, "drop");
-	} else if (!wr_kube_service_of_rule(ru->text, ru->service, sizeof(ru->service),
-					    &ru->service_local)) {
-		return;
+	} else {
+		wr_kube_service_of_rule(ru->text, ru->service, sizeof(ru->service),
+					&ru->service_local);
 	}
+}
+
+/* A Service named (ru->service is only written once it is one). */
+static void kube_hints(struct wr_refusal *r)
+{
+	const struct wr_rule *ru = &r->rule;
+
+	if (!ru->service[0])
+		return;
 	if (ru->element[0]) {
 		/* The lookup that matched: the rule itself (a drop element) or the last jump. */
 		const struct wr_rule_hop *h = wr_kube_vmap(ru->text) || !ru->n_path ? NULL :
@@ -304,10 +313,8 @@ static void kube_name(struct wr_refusal *r)
 static void firewalld_name(struct wr_refusal *r)
 {
 	struct wr_rule *ru = &r->rule;
-	char qzone[WR_QUOTED_LEN], qby[WR_QUOTED_LEN], qrich[WR_QUOTED_LEN], zone[64] = "";
-	char chain_zone[64] = "", by[256] = "";
+	char zone[64] = "", chain_zone[64] = "", by[256] = "";
 	enum wr_fwd_via via = WR_FWD_VIA_NONE;
-	const char *proto = "tcp";
 
 	if (wr_fwd_policy_name(r))	/* a policy's chain, or a zone's forwarding */
 		return;
@@ -324,18 +331,30 @@ static void firewalld_name(struct wr_refusal *r)
 	snprintf(ru->zone, sizeof(ru->zone), "%s", chain_zone);
 	ru->zone_via = (uint8_t)via;
 	snprintf(ru->zone_by, sizeof(ru->zone_by), "%s", by);
+	ru->rich_rule_named = wr_fwd_rich_rule(ru->text, ru->rich_rule, sizeof(ru->rich_rule));
+}
+
+/* A zone named (ru->zone is only written once it is one): how the client got there, what to change. */
+static void firewalld_hints(struct wr_refusal *r)
+{
+	const struct wr_rule *ru = &r->rule;
+	char qzone[WR_QUOTED_LEN], qby[WR_QUOTED_LEN], qrich[WR_QUOTED_LEN];
+	const char *proto = "tcp", *by = ru->zone_by;
+
+	if (!ru->zone[0])
+		return;
 	wr_shell_quote(ru->zone, qzone, sizeof(qzone));
 	wr_shell_quote(by, qby, sizeof(qby));
-	if (via == WR_FWD_VIA_SOURCE)
+	if (ru->zone_via == WR_FWD_VIA_SOURCE)
 		wr_add_hint(r, "firewalld: the client's source %s is bound to zone %s: firewall-cmd "
 			    "--zone=%s --remove-source=%s; to keep it: firewall-cmd --permanent "
 			    "--zone=%s --remove-source=%s", by, ru->zone, qzone, qby, qzone, qby);
-	else if (via == WR_FWD_VIA_INTERFACE)
+	else if (ru->zone_via == WR_FWD_VIA_INTERFACE)
 		wr_add_hint(r, "firewalld: interface %s is in zone %s", by, ru->zone);
-	else if (via == WR_FWD_VIA_DEFAULT)
+	else if (ru->zone_via == WR_FWD_VIA_DEFAULT)
 		wr_add_hint(r, "firewalld: zone %s is the default zone (the interface is bound to "
 			    "no zone, no source matched)", ru->zone);
-	if (wr_fwd_rich_rule(ru->text, ru->rich_rule, sizeof(ru->rich_rule))) {
+	if (ru->rich_rule_named) {
 		wr_shell_quote(ru->rich_rule, qrich, sizeof(qrich));
 		wr_add_hint(r, "firewalld: rich rule %s in zone %s: firewall-cmd --zone=%s "
 			    "--remove-rich-rule=%s; to keep it: firewall-cmd --permanent --zone=%s "
@@ -359,4 +378,12 @@ void wr_fw_objects_name(struct wr_refusal *r)
 		firewalld_name(r);
 	else if (!strcmp(ru->table, "kube-proxy") || !strncmp(ru->chain, "KUBE-", 5))
 		kube_name(r);
+}
+
+void wr_fw_objects_hints(struct wr_refusal *r)
+{
+	if (!r->rule.present || !r->rule.found)
+		return;
+	firewalld_hints(r);
+	kube_hints(r);
 }

@@ -8,7 +8,8 @@
  * map elements, all written by whoever owns the namespace, so every parser
  * here is bounded, strict about what it accepts and fuzzed
  * (tests/fuzz/fuzz_fw_objects.c). wr_fw_objects_name() turns the facts into
- * the refusal's fields and hints, with commands that run as they are.
+ * the refusal's fields; wr_fw_objects_hints() (for verdict.c) words them as
+ * hints, with commands that run as they are.
  */
 #ifndef WR_FW_OBJECTS_H
 #define WR_FW_OBJECTS_H
@@ -63,7 +64,9 @@ bool wr_kube_map_element(const char *listing, const char *key, char *comment, si
 /* The kube-proxy verdict map a rule looks the packet up in, or NULL. */
 const char *wr_kube_vmap(const char *text);
 
-/* Fills r->rule's firewalld/kubernetes fields and adds their hints. */
+/* Fills r->rule's firewalld/kubernetes fields (facts only). */
 void wr_fw_objects_name(struct wr_refusal *r);
+/* Their hints, from those fields: verdict.c calls it. */
+void wr_fw_objects_hints(struct wr_refusal *r);
 
 #endif /* WR_FW_OBJECTS_H */

@@ -26,6 +26,7 @@
 #include "ipt_nft.h"
 #include "nft_trace.h"
 #include "shell_quote.h"
+#include "verdict.h"
 
 #define MAX_NS		32	/* namespaces traced at once */
 #define FLOWS_PER_NS	16	/* flows traced at once per namespace */
@@ -430,7 +431,7 @@ static void set_verdict(struct wr_refusal *r)
 {
 	char reply[64];
 
-	if (r->cause == WR_CAUSE_FIREWALL_BLOCKED)
+	if (wr_cause_of(r) == WR_CAUSE_FIREWALL_BLOCKED)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject or drop");
 	else if (r->reply == WR_REPLY_TCP_RST)
 		snprintf(r->rule.verdict, sizeof(r->rule.verdict), "reject with tcp reset");
@@ -767,61 +768,6 @@ static bool has_legacy_tables(const struct wr_netns *ns, const struct wr_refusal
 	return n > 0;
 }
 
-/*
- * The rule in words, for the text line and the hints. Table and chain were
- * named by whoever made them: shell-quoted when they are not plain (JSON's
- * `rule` carries them as they are).
- */
-static void describe(struct wr_refusal *r)
-{
-	char line[WR_TEXT_LEN], where[2 * WR_QUOTED_LEN + 64], text[sizeof(r->rule.text) + 4] = "";
-	char table[WR_QUOTED_LEN], chain[WR_QUOTED_LEN];
-	const char *ipt = !strcmp(r->rule.family, "ip6") ? "ip6tables" : "iptables";
-	size_t n;
-
-	wr_shell_quote(r->rule.table, table, sizeof(table));
-	wr_shell_quote(r->rule.chain, chain, sizeof(chain));
-	if (!r->rule.found) {
-		if (r->rule.table[0])
-			wr_add_hint(r, "the kernel returned the verdict from table %s, chain %s",
-				    table, chain);
-		if (r->rule.status && !strcmp(r->rule.status, "pending retry"))
-			wr_add_hint(r, "rule: not known yet; this flow is traced from now on and "
-				    "the client's next attempt names it");
-		else if (r->rule.status && !strcmp(r->rule.status, "rate limited"))
-			wr_add_hint(r, "rule: not looked up: %s", r->rule.text);
-		return;
-	}
-	if (r->rule.text[0])
-		snprintf(text, sizeof(text), ": \"%s\"", r->rule.text);
-	if (!strcmp(r->rule.backend, "iptables-legacy") && r->rule.policy)
-		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s", table, chain);
-	else if (!strcmp(r->rule.backend, "iptables-legacy"))
-		snprintf(where, sizeof(where), "iptables-legacy -t %s, chain %s, rule %u", table,
-			 chain, r->rule.number);
-	else if (r->rule.ipt_syntax && r->rule.policy)
-		snprintf(where, sizeof(where), "%s -t %s, chain %s", ipt, table, chain);
-	else if (r->rule.ipt_syntax)
-		snprintf(where, sizeof(where), "%s -t %s, chain %s, rule %u (nft handle %" PRIu64 ")",
-			 ipt, table, chain, r->rule.number, r->rule.handle);
-	else if (r->rule.policy) {
-		snprintf(where, sizeof(where), "nft %s %s, chain %s", r->rule.family, table, chain);
-		snprintf(text, sizeof(text), ": policy drop");
-	} else
-		snprintf(where, sizeof(where), "nft %s %s, chain %s, handle %" PRIu64,
-			 r->rule.family, table, chain, r->rule.handle);
-	snprintf(line, sizeof(line), "rule: %s%s", where, text);
-	/* It replaces the generic "list the rules" hint and ends the explanation. */
-	snprintf(r->hints[0], WR_TEXT_LEN, "%s", line);
-	if (!r->n_hints)
-		r->n_hints = 1;
-	n = strlen(r->explanation);
-	snprintf(r->explanation + n, WR_TEXT_LEN - n, "; %s", line);
-	if (r->rule.text_withheld)
-		wr_add_hint(r, "its text is not shown: a name or comment in this namespace's "
-			    "ruleset holds a line break, so nft's listing cannot be read line by line");
-}
-
 bool wr_fw_wants(const struct wr_refusal *r)
 {
 	return r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP ||
@@ -855,9 +801,8 @@ void wr_fw_name_rule(struct wr_fw *fw, const struct wr_netns *ns, struct wr_refu
 		name_nft(fw, s, ns, r);
 	if (!r->rule.found)
 		wr_rule_from_verdict(r);
-	else if (wr_explain_blocked_by_rule(r, r->rule.text, r->rule.policy))
+	else if (wr_answer_from_rule(r, r->rule.text, r->rule.policy))
 		set_verdict(r);
-	describe(r);
 }
 
 static void lane_run(void *state, const struct wr_netns *ns, struct wr_refusal *r)

@@ -276,11 +276,6 @@ void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r)
 			r->rule.owner[0] = r->rule.owner_command[0] = '\0';
 			continue;	/* a placeholder with no value here: the next pattern */
 		}
-		if (r->rule.owner_command[0])
-			wr_add_hint(r, "the rule belongs to %s: %s", r->rule.owner,
-				    r->rule.owner_command);
-		else
-			wr_add_hint(r, "the rule belongs to %s", r->rule.owner);
 		return;
 	}
 }
@@ -289,4 +284,14 @@ void wr_owners_free(struct wr_owners *o)
 {
 	free(o->v);
 	memset(o, 0, sizeof(*o));
+}
+
+void wr_owner_hint(struct wr_refusal *r)
+{
+	if (!r->rule.owner[0])
+		return;
+	if (r->rule.owner_command[0])
+		wr_add_hint(r, "the rule belongs to %s: %s", r->rule.owner, r->rule.owner_command);
+	else
+		wr_add_hint(r, "the rule belongs to %s", r->rule.owner);
 }

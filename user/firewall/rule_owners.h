@@ -40,8 +40,10 @@ int wr_owners_parse(struct wr_owners *o, const char *text, const char *origin, c
  */
 int wr_owners_load(struct wr_owners *o, const char *path, bool path_given, char *err,
 		   size_t errlen);
-/* For a refusal whose rule was found: rule.owner and rule.owner_command, and a hint. */
+/* For a refusal whose rule was found: rule.owner and rule.owner_command (facts only). */
 void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r);
+/* verdict.c: the hint that names the rule's owner and its command, once one is known. */
+void wr_owner_hint(struct wr_refusal *r);
 void wr_owners_free(struct wr_owners *o);
 
 #endif /* WR_RULE_OWNERS_H */

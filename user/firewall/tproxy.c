@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "hints.h"
+#include "verdict.h"
 
 /* A decimal port at `s` (1..65535), ending at a space, '\0' or a quote. */
 static bool read_port(const char *s, uint16_t *port)
@@ -69,37 +70,45 @@ bool wr_tproxy_port(const char *text, uint16_t dport, uint16_t *port)
 	return true;
 }
 
-void wr_tproxy_explain(const struct wr_inventory *inv, struct wr_refusal *r)
+void wr_tproxy_name(const struct wr_inventory *inv, struct wr_refusal *r)
 {
-	char who[256];
+	enum wr_cause cause = wr_cause_of(r);
+	struct wr_tproxy *tp = &r->tproxy;
 	uint16_t port;
-	size_t i, n = 0;
 
-	if ((r->cause != WR_CAUSE_FIREWALL_DROP && r->cause != WR_CAUSE_FIREWALL_BLOCKED) ||
+	if ((cause != WR_CAUSE_FIREWALL_DROP && cause != WR_CAUSE_FIREWALL_BLOCKED) ||
 	    !r->rule.found || !wr_tproxy_port(r->rule.text, r->dport, &port))
 		return;
 	/* TPROXY never answers: a silent drop, whether or not its answer was watched. */
-	r->cause = WR_CAUSE_FIREWALL_DROP;
 	r->reply = WR_REPLY_NONE;
 	r->answers_unwatched = false;
+	tp->port = port;
+	snprintf(r->rule.verdict, sizeof(r->rule.verdict), "tproxy to port %u: no transparent "
+		 "socket", port);
+	for (size_t i = 0; i < inv->n && tp->n_listening < WR_TPROXY_SHOWN; i++) {
+		const struct wr_listener *l = &inv->v[i];
+
+		if (l->netns == r->netns && l->port == port)
+			wr_listener_describe(l, tp->listening[tp->n_listening++],
+					     sizeof(tp->listening[0]));
+	}
+}
+
+void wr_tproxy_words(struct wr_refusal *r)
+{
+	const struct wr_tproxy *tp = &r->tproxy;
+
+	if (!tp->port)
+		return;
 	r->client_sees = "Connection timed out";
 	snprintf(r->explanation, WR_TEXT_LEN,
 		 "a TPROXY rule hands the SYN to port %u, where no transparent (IP_TRANSPARENT) "
-		 "socket listens, so the kernel dropped it; the client sees a timeout", port);
-	snprintf(r->rule.verdict, sizeof(r->rule.verdict), "tproxy to port %u: no transparent "
-		 "socket", port);
-	for (i = 0; i < inv->n && n < 2; i++) {
-		const struct wr_listener *l = &inv->v[i];
-
-		if (l->netns != r->netns || l->port != port)
-			continue;
-		wr_listener_describe(l, who, sizeof(who));
+		 "socket listens, so the kernel dropped it; the client sees a timeout", tp->port);
+	for (unsigned i = 0; i < tp->n_listening; i++)
 		wr_add_hint(r, "%s listens on port %u without IP_TRANSPARENT (or on an address "
-			    "the rule's --on-ip does not name): TPROXY cannot hand it the SYN", who,
-			    port);
-		n++;
-	}
-	if (!n)
+			    "the rule's --on-ip does not name): TPROXY cannot hand it the SYN",
+			    tp->listening[i], tp->port);
+	if (!tp->n_listening)
 		wr_add_hint(r, "nothing listens on port %u in this namespace: start the proxy, "
-			    "with IP_TRANSPARENT on its listening socket", port);
+			    "with IP_TRANSPARENT on its listening socket", tp->port);
 }

@@ -22,10 +22,13 @@
  */
 bool wr_tproxy_port(const char *text, uint16_t dport, uint16_t *port);
 /*
- * After the rule is named: a firewall_drop whose rule is a TPROXY one is
- * told as the missing transparent socket on its port, with what listens
- * there instead (from `inv`). Changes nothing for any other refusal.
+ * After the rule is named: a firewall_drop or firewall_blocked whose rule is
+ * a TPROXY one gets its facts (r->tproxy: the port, what listens there
+ * instead, from `inv`; TPROXY never answers: no reply). Changes nothing for
+ * any other refusal.
  */
-void wr_tproxy_explain(const struct wr_inventory *inv, struct wr_refusal *r);
+void wr_tproxy_name(const struct wr_inventory *inv, struct wr_refusal *r);
+/* verdict.c: such a drop told as the missing transparent socket, and its hints. */
+void wr_tproxy_words(struct wr_refusal *r);
 
 #endif /* WR_TPROXY_H */

@@ -132,30 +132,37 @@ void wr_route_back_fill(struct wr_refusal *r, const struct wr_route *rt, const c
 			const char *prefix)
 {
 	struct wr_route_back *b = &r->route_back;
-	char way[WR_TEXT_LEN / 2];
 	int n;
 
 	memset(b, 0, sizeof(*b));
 	b->looked = true;
 	b->error = rt->error;
 	b->rp_filter = -1;
+	snprintf(b->prefix, sizeof(b->prefix), "%s", prefix);
 	n = snprintf(b->command, sizeof(b->command), "%sip route get %s", prefix, r->saddr);
 	if (n < 0 || (size_t)n >= sizeof(b->command))
 		b->command[0] = '\0';	/* cut, it would run something else: not shown */
-	if (rt->error) {
+	if (rt->error)
+		return;
+	snprintf(b->dev, sizeof(b->dev), "%s", dev ? dev : "");
+	if (rt->has_via)
+		inet_ntop(r->family, rt->via, b->via, sizeof(b->via));
+	if (rt->has_src)
+		inet_ntop(r->family, rt->src, b->src, sizeof(b->src));
+}
+
+static void way_back_hint(struct wr_refusal *r)
+{
+	const struct wr_route_back *b = &r->route_back;
+	char way[WR_TEXT_LEN / 2];
+
+	if (b->error)
 		snprintf(way, sizeof(way), "the way back to %s: this namespace has %s",
-			 r->saddr, route_error_words(rt->error));
-	} else {
-		snprintf(b->dev, sizeof(b->dev), "%s", dev ? dev : "");
-		if (rt->has_via)
-			inet_ntop(r->family, rt->via, b->via, sizeof(b->via));
-		if (rt->has_src)
-			inet_ntop(r->family, rt->src, b->src, sizeof(b->src));
-		/* As `ip route get` words it. */
+			 r->saddr, route_error_words(b->error));
+	else	/* as `ip route get` words it */
 		snprintf(way, sizeof(way), "the way back to %s:%s%s%s%s%s%s", r->saddr,
 			 b->via[0] ? " via " : "", b->via, b->dev[0] ? " dev " : "", b->dev,
 			 b->src[0] ? " src " : "", b->src);
-	}
 	if (b->command[0])
 		wr_add_hint(r, "%s; ask again: %s", way, b->command);
 	else
@@ -171,13 +178,21 @@ void wr_route_rp_filter_fill(struct wr_refusal *r, int all, int dev, const char 
 			     const char *prefix)
 {
 	struct wr_route_back *b = &r->route_back;
-	char key[128], q[WR_QUOTED_LEN], other[96] = "";
 
 	b->rp_all = all;
 	b->rp_dev = dev;
 	b->rp_filter = all > dev ? all : dev;	/* the kernel uses the larger */
 	snprintf(b->in_dev, sizeof(b->in_dev), "%s", in_dev);
-	if (b->rp_filter < 0)
+	snprintf(b->prefix, sizeof(b->prefix), "%s", prefix);
+}
+
+static void rp_filter_hint(struct wr_refusal *r)
+{
+	const struct wr_route_back *b = &r->route_back;
+	const char *in_dev = b->in_dev;
+	char key[128], q[WR_QUOTED_LEN], other[96] = "";
+
+	if (!in_dev[0] || b->rp_filter < 0)
 		return;
 	if (b->looked && !b->error && b->dev[0] && strcmp(b->dev, in_dev))
 		snprintf(other, sizeof(other), ": the way back leaves by %s, not by %s", b->dev,
@@ -188,6 +203,13 @@ void wr_route_rp_filter_fill(struct wr_refusal *r, int all, int dev, const char 
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter=2", in_dev);
 	wr_add_hint(r, "rp_filter in force on %s: %d (%s; net.ipv4.conf.all.rp_filter = %d, "
 		    "its own %d)%s; loose mode accepts a SYN any route leads back to: "
-		    "%ssysctl -w %s", in_dev, b->rp_filter, rp_words(b->rp_filter), all, dev, other,
-		    prefix, wr_shell_quote(key, q, sizeof(q)));
+		    "%ssysctl -w %s", in_dev, b->rp_filter, rp_words(b->rp_filter), b->rp_all,
+		    b->rp_dev, other, b->prefix, wr_shell_quote(key, q, sizeof(q)));
+}
+
+void wr_route_back_words(struct wr_refusal *r)
+{
+	if (r->route_back.looked)
+		way_back_hint(r);
+	rp_filter_hint(r);
 }

@@ -48,6 +48,8 @@ void wr_route_back_fill(struct wr_refusal *r, const struct wr_route *rt, const c
  */
 void wr_route_rp_filter_fill(struct wr_refusal *r, int all, int dev, const char *in_dev,
 			     const char *prefix);
+/* verdict.c: those facts in words: the way back, and the rp_filter in force. */
+void wr_route_back_words(struct wr_refusal *r);
 /* Does this refusal's explanation need the way back to its client? */
 bool wr_route_back_wanted(const struct wr_refusal *r);
 

@@ -14,12 +14,18 @@
 
 #include "refusal.h"
 
-/* Pure: the words, from the counters' growth and the sysctl (-1: unread). */
-void wr_syn_queue_explain(struct wr_refusal *r, int64_t drops, int64_t cookies, int syncookies,
-			  bool since_start);
+/*
+ * Pure: the counters' growth and the sysctl (-1: unread) as facts
+ * (r->syn_queue); a LISTEN_DROP whose TCPReqQFullDrop moved becomes
+ * SYN_QUEUE_FULL.
+ */
+void wr_syn_queue_count(struct wr_refusal *r, int64_t drops, int64_t cookies, int syncookies,
+			bool since_start);
+/* verdict.c: those facts in words (a full SYN queue's sentence, its hints). */
+void wr_syn_queue_words(struct wr_refusal *r);
 
 struct wr_netns_list;
-/* syn_queue_lookup.c: for other_drop LISTEN_DROP and backlog_full, reads, then explains. */
+/* syn_queue_lookup.c: for other_drop LISTEN_DROP and backlog_full, reads, then counts. */
 void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r);
 
 #endif /* WR_SYN_QUEUE_H */

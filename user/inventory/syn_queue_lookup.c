@@ -8,6 +8,7 @@
 
 #include "netns.h"
 #include "netstat.h"
+#include "verdict.h"
 
 /* Counter values per namespace at the last look, to tell how much they moved. */
 #define BASE_SLOTS 256
@@ -45,8 +46,10 @@ void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 	bool first;
 	int syncookies = -1;
 
-	if (!(r->cause == WR_CAUSE_BACKLOG_FULL ||
-	      (r->cause == WR_CAUSE_OTHER_DROP && r->reason && !strcmp(r->reason, "LISTEN_DROP"))))
+	enum wr_cause cause = wr_cause_of(r);	/* hints.c told a full accept queue by now */
+
+	if (!(cause == WR_CAUSE_BACKLOG_FULL ||
+	      (cause == WR_CAUSE_OTHER_DROP && r->reason && !strcmp(r->reason, "LISTEN_DROP"))))
 		return;
 	ns = wr_netns_lookup(nsl, r->netns);
 	if (!ns || !read_all(ns, "/proc/thread-self/net/netstat", text, sizeof(text)))
@@ -59,7 +62,7 @@ void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 	    sscanf(val, "%d", &syncookies) != 1)
 		syncookies = -1;
 	first = base[slot].netns != r->netns;	/* a slot taken by another: a first look */
-	wr_syn_queue_explain(r, first ? drops : drops - base[slot].drops,
+	wr_syn_queue_count(r, first ? drops : drops - base[slot].drops,
 			     first ? cookies : cookies - base[slot].cookies, syncookies, first);
 	base[slot].netns = r->netns;
 	base[slot].drops = drops;

@@ -11,16 +11,7 @@
 
 int wr_journal_priority(enum wr_cause cause)
 {
-	switch (cause) {
-	case WR_CAUSE_BACKLOG_FULL:		/* a running service loses connections */
-		return LOG_ERR;
-	case WR_CAUSE_FIREWALL_REJECT:		/* a rule did what it was written for, */
-	case WR_CAUSE_FIREWALL_DROP:		/* most often on purpose */
-	case WR_CAUSE_FIREWALL_BLOCKED:
-		return LOG_NOTICE;
-	default:				/* no_listener, other_drop, handshakes */
-		return LOG_WARNING;
-	}
+	return wr_cause_info(cause)->priority;	/* causes.c */
 }
 
 void wr_journal_reset(struct wr_journal_entry *e)

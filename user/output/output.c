@@ -598,8 +598,7 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 
 static const char *label_color(enum wr_cause c)
 {
-	return c == WR_CAUSE_FIREWALL_DROP || c == WR_CAUSE_OTHER_DROP ||
-	       c == WR_CAUSE_FIREWALL_BLOCKED ? COLOR_YELLOW : COLOR_RED;
+	return wr_cause_info(c)->quiet ? COLOR_YELLOW : COLOR_RED;
 }
 
 /*

@@ -46,16 +46,6 @@ static size_t pick(const struct wr_refusal *r, const struct wr_unit_facts *f, si
 	return 0;
 }
 
-/* The advice goes first: it answers the checklist the other hints only start. */
-static void hint_first(struct wr_refusal *r, const char *text)
-{
-	size_t n = r->n_hints < WR_MAX_HINTS ? r->n_hints : WR_MAX_HINTS - 1;
-
-	memmove(r->hints[1], r->hints[0], n * sizeof(r->hints[0]));
-	snprintf(r->hints[0], WR_TEXT_LEN, "%s", text);
-	r->n_hints = n + 1;
-}
-
 static void run(void *state, const struct wr_netns *ns, struct wr_refusal *r)
 {
 	struct wr_unit_facts f[WR_UNITS_MAX];
@@ -73,8 +63,7 @@ static void run(void *state, const struct wr_netns *ns, struct wr_refusal *r)
 	if (r->unit_advice.verdict == WR_UNIT_NOTHING)
 		return;
 	r->unit = f[i];
-	r->has_unit = true;
-	hint_first(r, r->unit_advice.text);
+	r->has_unit = true;	/* verdict.c puts its advice first */
 }
 
 static void skip(struct wr_refusal *r, bool stopping)
