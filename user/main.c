@@ -133,10 +133,10 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	struct tracer *t = arg;
 
 	wr_fw_objects_name(r);
-	wr_pods_hint(&t->netns, r);
 	wr_owners_name(&t->owners, r);
 	wr_tproxy_name(&t->inv, r);
 	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
+	wr_pods_hint(&t->netns, r);	/* after: a pod's commands, by the namespaces it names */
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
 	if (r->port_listening)

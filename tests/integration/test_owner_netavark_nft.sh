@@ -10,6 +10,8 @@
 # - The client reaching the container directly crosses networks: netavark's
 #   isolation drops it, and the retry names the rule, owner podman
 #   (netavark) and its command.
+# - A second container holding the same address (another network): which
+#   one the SYN was for is not known, and neither is named.
 . "$(dirname "$0")/lib.sh"
 command -v podman >/dev/null || fail "podman is not installed (make deps)"
 FIX=$ROOT/tests/integration/fixtures
@@ -81,5 +83,26 @@ assert_field "$line" container.name "$CTR"
 assert_contains "$(jq -r '.hints | join("\n")' <<<"$line")" \
 	"the SYN was on its way to container $CTR (podman), whose network namespace holds $CTR4"
 assert_text "the rule belongs to podman (netavark): podman ps --all; podman port --all"
+
+# Another container with the same address, on a network of its own: no guess.
+CTR2=wrt-nvtwin-$$
+ON_EXIT+=("podman_srv rm -f -t 0 $CTR2")
+podman_srv run -d --name "$CTR2" --network none --ulimit nofile=20000:20000 \
+	--ulimit nproc=1000:1000 "$IMAGE" sleep 1000 >"$WORK/podman.log" 2>&1 ||
+	fail "podman run $CTR2 failed: $(cat "$WORK/podman.log")"
+for ((i = 0; i < 100; i++)); do
+	pid2=$(podman_srv inspect -f '{{.State.Pid}}' "$CTR2" 2>/dev/null)
+	[ -n "$pid2" ] && [ "$pid2" != 0 ] && break
+	sleep 0.1
+done
+[ -n "$pid2" ] && [ "$pid2" != 0 ] || fail "$CTR2 has no process"
+nsenter -t "$pid2" -n ip link add eth0 type veth peer name eth1	# no dummy module here
+nsenter -t "$pid2" -n ip addr add $CTR4/24 dev eth0
+nsenter -t "$pid2" -n ip link set eth0 up
+sleep 1.5	# a namespace poll: the tracer knows the new container's namespace
+assert_eq "$(connect_from_client $CTR4 80 800)" timeout "attempt to $CTR4:80 with a twin"
+line=$(wait_refusal ".daddr == \"$CTR4\" and .rule.status == \"found\" and .sport != $(jq -r .sport <<<"$line")" 10) ||
+	fail "no refusal for $CTR4:80 with a twin: $(tail -n 3 "$OUT")"
+case "$line" in *"$CTR2"* | *'"container"'*) fail "a container named for an address two hold: $line" ;; esac
 stop_tracer
 pass

@@ -74,6 +74,8 @@ static void test_name(void **state)
 	wr_fw_objects_name(&r);
 	assert_string_equal(r.rule.fw_policy, "wrtpol");
 	assert_string_equal(r.rule.zone, "");
+	assert_int_equal(r.n_hints, 0);		/* facts only: the words come at the verdict */
+	wr_fw_objects_hints(&r);
 	assert_true(has_hint(&r, "firewalld: policy wrtpol (traffic forwarded) blocked it: "
 				 "firewall-cmd --info-policy=wrtpol"));
 	assert_true(has_hint(&r, "firewall-cmd --policy=wrtpol --add-port=80/tcp; to keep it: "
@@ -81,6 +83,7 @@ static void test_name(void **state)
 	/* A rich rule of the policy. */
 	rule(&r, "filter_FWD_policy_wrtpol_deny", "ip saddr 192.0.2.2 tcp dport 81 drop");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_true(has_hint(&r, "firewall-cmd --policy=wrtpol --remove-rich-rule='rule "
 				 "family=\"ipv4\" source address=\"192.0.2.2\" port port=\"81\" "
 				 "protocol=\"tcp\" drop'"));
@@ -91,6 +94,7 @@ static void test_name(void **state)
 	snprintf(r.rule.path[0].chain, sizeof(r.rule.path[0].chain), "filter_FORWARD_ZONES");
 	snprintf(r.rule.path[0].text, sizeof(r.rule.path[0].text), "iifname \"wr-s\" goto filter_FWD_public");
 	wr_fw_objects_name(&r);
+	wr_fw_objects_hints(&r);
 	assert_string_equal(r.rule.zone, "public");
 	assert_string_equal(r.rule.fw_policy, "");
 	assert_int_equal(r.rule.zone_via, WR_FWD_VIA_INTERFACE);

@@ -51,7 +51,8 @@ bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const 
 {
 	unsigned char raw[16];
 	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	size_t i, tried = 0;
+	struct wr_container each;
+	size_t i, tried = 0, found = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (inet_pton(family, addr, raw) != 1)
@@ -60,20 +61,28 @@ bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const 
 		const struct wr_netns *ns = &nsl->v[i];
 
 		/* A container's process first (cached, cheap): most namespaces are not one. */
-		if (ns->inode == skip || !ns->pid || !wr_netns_container(nsl, ns->inode, c))
+		if (ns->inode == skip || !ns->pid || !wr_netns_container(nsl, ns->inode, &each))
 			continue;
 		tried++;
-		if (local_in(ns, family, raw))
-			return true;
+		if (!local_in(ns, family, raw))
+			continue;
+		/*
+		 * Two containers on separate networks may hold the same address:
+		 * which one this SYN was for is not known then, and a guess
+		 * would send the reader to the wrong container.
+		 */
+		if (found++) {
+			memset(c, 0, sizeof(*c));
+			return false;
+		}
+		*c = each;
 	}
-	memset(c, 0, sizeof(*c));
-	return false;
+	return found == 1;
 }
 
 void wr_container_forwarded_to(const struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	const struct wr_netns *own = wr_netns_find(nsl, r->netns);
-	char label[400];
 
 	/* Blocked on its way through, not to this namespace: to whom? */
 	if (r->in_container || r->nat.found || !wr_fw_wants(r) || !own ||
@@ -81,7 +90,5 @@ void wr_container_forwarded_to(const struct wr_netns_list *nsl, struct wr_refusa
 	    !wr_container_holding(nsl, r->netns, r->daddr, &r->container))
 		return;
 	r->in_container = true;
-	wr_container_label(&r->container, label, sizeof(label));
-	wr_add_hint(r, "the SYN was on its way to %s, whose network namespace holds %s", label,
-		    r->daddr);
+	r->container_by_addr = true;	/* its words: containers.c, at the verdict */
 }

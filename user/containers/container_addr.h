@@ -18,7 +18,7 @@ struct wr_refusal;
 /*
  * The container (containers.c: by a process's cgroup) whose namespace, not
  * `skip`, has `addr` ("203.0.113.5", "2001:db8::5") as a local address;
- * false when none. Only namespaces a container's process holds are tried,
+ * false when none, or when two containers hold it. Only namespaces a container's process holds are tried,
  * at most a bounded number, each with one socket bound there.
  */
 bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const char *addr,

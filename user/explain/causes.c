@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "blocker.h"
+#include "containers.h"
 #include "explain.h"
 #include "fw_objects.h"
 #include "hints.h"
@@ -15,7 +16,8 @@
 #include "verdict.h"
 
 /* A rule's words: its answer read from its text, its line, its manager's object, owner, set. */
-#define FIREWALL_WORDS { wr_explain_words, wr_answer_from_rule_words, wr_rule_words,	\
+#define FIREWALL_WORDS { wr_explain_words, wr_container_by_addr_words,			\
+			 wr_answer_from_rule_words, wr_rule_words,				\
 			 wr_fw_objects_hints, wr_owner_hint, wr_tproxy_words,			\
 			 wr_rule_sets_hint }
 /* A listener that took the SYN (its queues), a BPF program, the way back. */

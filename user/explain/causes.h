@@ -12,7 +12,7 @@
 
 #include "refusal.h"
 
-#define WR_CAUSE_WORDS	8
+#define WR_CAUSE_WORDS	10
 
 /* A wording step of the verdict: adds to the sentence or the hints from the facts. */
 typedef void (*wr_words_fn)(struct wr_refusal *r);

@@ -172,6 +172,8 @@ struct wr_refusal {
 	struct wr_nat nat;		/* nat_lookup.c: the destination before DNAT */
 	bool in_container;		/* the refusal's namespace is a container's: */
 	struct wr_container container;	/* containers.c */
+	/* ... or the container a forwarded SYN was for, found by its address (container_addr.c) */
+	bool container_by_addr;
 
 	/* Filled by wr_verdict() (verdict.c) alone; before it, the event's cause (wr_explain). */
 	enum wr_cause cause;

@@ -384,6 +384,7 @@ void wr_fw_objects_hints(struct wr_refusal *r)
 {
 	if (!r->rule.present || !r->rule.found)
 		return;
-	firewalld_hints(r);
+	if (!wr_fwd_policy_hints(r))	/* a policy's chain, a zone's forwarding: their words */
+		firewalld_hints(r);
 	kube_hints(r);
 }

@@ -150,16 +150,32 @@ bool wr_fwd_policy_name(struct wr_refusal *r)
 	const char *dir = "FWD";
 	bool base;
 
-	if (wr_fwd_policy_of_chain(ru->chain, ru->fw_policy, sizeof(ru->fw_policy), &dir, &base)) {
-		policy_hints(r, dir, base);
+	if (wr_fwd_policy_of_chain(ru->chain, ru->fw_policy, sizeof(ru->fw_policy), &dir, &base))
 		return true;
-	}
 	ru->fw_policy[0] = '\0';
 	if (!wr_fwd_forward_zone_of_chain(ru->chain, ru->zone, sizeof(ru->zone), &base)) {
 		ru->zone[0] = '\0';
 		return false;
 	}
 	forward_zone_via(r);
-	forward_zone_hints(r, base);
 	return true;
+}
+
+bool wr_fwd_policy_hints(struct wr_refusal *r)
+{
+	struct wr_rule *ru = &r->rule;
+	char name[sizeof(ru->fw_policy)];
+	const char *dir = "FWD";
+	bool base;
+
+	if (ru->fw_policy[0] &&
+	    wr_fwd_policy_of_chain(ru->chain, name, sizeof(name), &dir, &base)) {
+		policy_hints(r, dir, base);
+		return true;
+	}
+	if (ru->zone[0] && wr_fwd_forward_zone_of_chain(ru->chain, name, sizeof(name), &base)) {
+		forward_zone_hints(r, base);
+		return true;
+	}
+	return false;
 }

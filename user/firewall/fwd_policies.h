@@ -26,8 +26,10 @@ bool wr_fwd_policy_of_chain(const char *chain, char *policy, size_t len, const c
 bool wr_fwd_forward_zone_of_chain(const char *chain, char *zone, size_t len, bool *base);
 /*
  * Names r's firewalld rule when it is in a policy's or a zone's forwarding
- * chain (r->rule.fw_policy, zone, hints); false when it is neither.
+ * chain (the facts r->rule.fw_policy, zone, zone_via); false when neither.
  */
 bool wr_fwd_policy_name(struct wr_refusal *r);
+/* At the verdict (fw_objects.c): the policy's or forwarding zone's words; false when neither. */
+bool wr_fwd_policy_hints(struct wr_refusal *r);
 
 #endif /* WR_FWD_POLICIES_H */
