@@ -73,8 +73,8 @@ struct tracer {
 	struct wr_netns_list netns;
 	uint64_t listen_lost_seen;	/* WR_CNT_LISTEN_LOST when last resynced */
 	struct wr_proc_ends ends;	/* how the processes that listened ended */
-	uint64_t next_poll_ms;		/* lean: the next poll of every namespace */
-	uint64_t last_netns_poll_ms;	/* lean: the last poll before a hint */
+	uint64_t next_poll_ms;		/* default mode: the next poll of every namespace */
+	uint64_t last_netns_poll_ms;	/* default mode: the last poll before a hint */
 	struct wr_hook_switch sw;	/* hooks attached and detached while running */
 	struct wr_lane *rules;		/* names firewall rules, on a thread of its own */
 	struct wr_lane *units;		/* the systemd unit of a refused port; NULL without systemd */
@@ -251,8 +251,8 @@ static void add_context(struct tracer *t, struct wr_refusal *r)
 		 * poll, timed. A listener that would have taken this SYN is gone:
 		 * poll at once.
 		 */
-		if (t->plan.lean && (now_ms() - t->last_netns_poll_ms >= POLL_MIN_MS ||
-				      wr_reached_listener(&t->inv, r)))
+		if (t->plan.default_mode && (now_ms() - t->last_netns_poll_ms >= POLL_MIN_MS ||
+					     wr_reached_listener(&t->inv, r)))
 			poll_netns(t, r->netns);
 		wr_sync_owners(&t->inv, 0);
 		wr_hints_no_listener(&hctx, r);
@@ -583,12 +583,13 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	if (!t->opts.all_hooks)
-		wr_hooks_lean(btf, plan);
+		wr_hooks_default(btf, plan);
 	wr_switch_init(&t->sw, plan, caps.rejects, t->opts.on_demand_ms, &t->out, &start);
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
 	wr_nf_modules_read(btf, "", &t->nf_mods);
-	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT && !plan->lean &&
-			       (caps.fentry || caps.kprobe), t->nf_note, sizeof(t->nf_note)))
+	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT &&
+			       !plan->default_mode && (caps.fentry || caps.kprobe), t->nf_note,
+			       sizeof(t->nf_note)))
 		wr_hooks_note(plan, t->nf_note);
 	describe_modules(&t->nf_mods, &start);
 	if (t->opts.probe) {
@@ -663,7 +664,7 @@ static int run(struct tracer *t)
 	}
 	wr_owner_watch_init(owners_map_fd(t));
 	/* Attached first, then dumped: a listener that changes in between is in both. */
-	if (plan->lean) {	/* owners too: a service that stops is named by them */
+	if (plan->default_mode) {	/* owners too: a service that stops is named by them */
 		poll_listeners(t);
 		wr_listen_overflows_baselines(&t->netns);
 	} else
@@ -712,7 +713,7 @@ static int run(struct tracer *t)
 		/* Events of a burst are submitted without a wakeup: read them too. */
 		ring_buffer__consume(rb);
 		resync_if_listens_lost(t);
-		if (plan->lean && now_ms() >= t->next_poll_ms)
+		if (plan->default_mode && now_ms() >= t->next_poll_ms)
 			poll_listeners(t);
 		wr_switch_tick(&t->sw);
 		wr_lane_collect(t->rules, report_refusal, t);
