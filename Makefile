@@ -35,7 +35,8 @@ CORE_SRCS  := user/json_writer.c user/cli.c user/explain.c user/event_decode.c u
 	      user/nl_kernel.c \
 	      user/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
-BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c user/kernel_btf.c
+BTF_SRCS   := user/hook_probe.c user/kernel_names.c user/nf_modules.c user/kernel_btf.c \
+	      user/core_btf.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks.c user/privileges.c \
 	      user/netns.c user/proc_owner.c user/inventory_sync.c user/netns_exec.c \
 	      user/nft_flow_trace.c user/fw_rules.c user/nf_late.c \
