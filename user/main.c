@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "client_probe.h"
+#include "core_btf.h"
 #include "event_decode.h"
 #include "explain.h"
 #include "fw_objects.h"
@@ -554,8 +555,9 @@ static int run(struct tracer *t)
 	struct btf *btf = NULL;
 	struct utsname uts;
 	uint64_t deadline = 0, next_stats = 0, next_metrics = 0, metrics_every;
-	char err[512], missing[128];
-	int ret = 1, e;
+	char err[512], missing[128], core_path[64];
+	int ret = 1, e, core_fd = -1;
+	size_t elf_size;
 
 	if (wr_owners_load(&t->owners, t->opts.rule_owners ? t->opts.rule_owners :
 			   WR_DEFAULT_RULE_OWNERS, t->opts.rule_owners, err, sizeof(err))) {
@@ -610,12 +612,16 @@ static int run(struct tracer *t)
 		goto cleanup;
 	}
 	t->dctx.symbolize = wr_ksym_name;
+	if (t->opts.btf_path)
+		open_opts.btf_custom_path = t->opts.btf_path;
+	else if (whyrefused_bpf__elf_bytes(&elf_size) &&
+		 (core_fd = wr_core_btf_write(btf, whyrefused_bpf__elf_bytes(&elf_size), elf_size,
+					      core_path, sizeof(core_path))) >= 0)
+		open_opts.btf_custom_path = core_path;	/* what CO-RE reads: core_btf.h */
 	/* Names are copied: free our parse before libbpf makes its own (peak memory). */
 	btf__free(btf);
 	btf = NULL;
 
-	if (t->opts.btf_path)
-		open_opts.btf_custom_path = t->opts.btf_path;
 	t->skel = whyrefused_bpf__open_opts(&open_opts);
 	if (!t->skel) {
 		fail("failed to open the BPF object: %s", strerror(errno));
@@ -630,6 +636,9 @@ static int run(struct tracer *t)
 
 	e = whyrefused_bpf__load(t->skel);
 	wr_start_heap_release();
+	if (core_fd >= 0)
+		close(core_fd);
+	core_fd = -1;
 	if (e) {
 		fail("failed to load BPF programs: %s (run with -v for the verifier log)",
 		     strerror(-e));
@@ -770,6 +779,8 @@ static int run(struct tracer *t)
 	}
 
 cleanup:
+	if (core_fd >= 0)
+		close(core_fd);
 	wr_metrics_close(&t->msrv);
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
