@@ -32,6 +32,9 @@ static size_t essential_len(const char *name)
 {
 	size_t n = strlen(name);
 
+	if (!strstr(name, "___"))	/* most names: a quick way out */
+		return n;
+
 	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
 		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
 		    name[i + 3] == '_' && name[i + 4] != '_')
@@ -145,13 +148,16 @@ static bool mark_candidates(struct prune *p, const struct wr_core_root *roots, s
 {
 	uint32_t id, count = btf__type_cnt(p->src);
 	static uint16_t slot[SLOTS];
+	static uint64_t first[256];	/* bit len % 64 set: a root starts with this byte */
 	bool found[MAX_ROOTS] = { 0 };
 	size_t r, s;
 
 	if (n > MAX_ROOTS)
 		return false;
 	memset(slot, 0, sizeof(slot));
+	memset(first, 0, sizeof(first));
 	for (r = 0; r < n; r++) {
+		first[(uint8_t)roots[r].name[0]] |= 1ull << (roots[r].len % 64);
 		for (s = name_hash(roots[r].name, roots[r].len) % SLOTS; slot[s]; s = (s + 1) % SLOTS)
 			;
 		slot[s] = (uint16_t)(r + 1);
@@ -161,9 +167,11 @@ static bool mark_candidates(struct prune *p, const struct wr_core_root *roots, s
 		const char *name = btf__name_by_offset(p->src, t->name_off);
 		size_t len;
 
-		if (!name || !*name)
+		if (!name || !*name || !first[(uint8_t)name[0]])
 			continue;
 		len = essential_len(name);
+		if (!(first[(uint8_t)name[0]] & (1ull << (len % 64))))
+			continue;
 		for (s = name_hash(name, len) % SLOTS; slot[s]; s = (s + 1) % SLOTS) {
 			r = slot[s] - 1u;
 			if (roots[r].len != len || memcmp(roots[r].name, name, len))
