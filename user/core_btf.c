@@ -278,31 +278,36 @@ struct btf *wr_core_btf_prune(const struct btf *vmlinux, const struct wr_core_ro
 	return out;
 }
 
-/* The section `name` of a 64-bit ELF in memory, or NULL. */
+/* The section `name` of a 64-bit ELF in memory, or NULL (headers copied: no alignment assumed). */
 static const void *elf_section(const void *elf, size_t size, const char *name, size_t *len)
 {
-	const Elf64_Ehdr *eh = elf;
-	const Elf64_Shdr *sh, *names;
+	const char *base = elf;
+	Elf64_Shdr sh, names;
+	Elf64_Ehdr eh;
 
-	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(*sh) ||
-	    eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(*sh) ||
-	    eh->e_shstrndx >= eh->e_shnum)
+	if (size < sizeof(eh))
 		return NULL;
-	sh = (const Elf64_Shdr *)((const char *)elf + eh->e_shoff);
-	names = &sh[eh->e_shstrndx];
-	if (names->sh_offset > size || names->sh_size > size - names->sh_offset)
+	memcpy(&eh, elf, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_shentsize != sizeof(sh) || eh.e_shoff > size ||
+	    eh.e_shnum > (size - eh.e_shoff) / sizeof(sh) || eh.e_shstrndx >= eh.e_shnum)
 		return NULL;
-	for (uint16_t i = 0; i < eh->e_shnum; i++) {
-		const char *n = (const char *)elf + names->sh_offset + sh[i].sh_name;
+	memcpy(&names, base + eh.e_shoff + eh.e_shstrndx * sizeof(sh), sizeof(sh));
+	if (names.sh_offset > size || names.sh_size > size - names.sh_offset)
+		return NULL;
+	for (uint16_t i = 0; i < eh.e_shnum; i++) {
+		const char *n;
 
-		if (sh[i].sh_name >= names->sh_size ||
-		    strnlen(n, names->sh_size - sh[i].sh_name) != strlen(name) || strcmp(n, name))
+		memcpy(&sh, base + eh.e_shoff + i * sizeof(sh), sizeof(sh));
+		if (sh.sh_name >= names.sh_size)
 			continue;
-		if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)
+		n = base + names.sh_offset + sh.sh_name;
+		if (strnlen(n, names.sh_size - sh.sh_name) != strlen(name) || strcmp(n, name))
+			continue;
+		if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset)
 			return NULL;
-		*len = sh[i].sh_size;
-		return (const char *)elf + sh[i].sh_offset;
+		*len = sh.sh_size;
+		return base + sh.sh_offset;
 	}
 	return NULL;
 }
@@ -353,17 +358,20 @@ static void add_root(const struct btf *local, uint32_t type_id, uint32_t kind,
 static bool read_roots(const struct btf *local, const void *ext, size_t len,
 		       struct wr_core_root *roots, size_t *n)
 {
-	const struct ext_header *h = ext;
 	const uint8_t *p, *end;
+	struct ext_header h;
 	uint32_t rec_size;
 	bool full = false;
 
-	if (len < sizeof(*h) || h->magic != BTF_MAGIC || h->hdr_len < sizeof(*h) ||
-	    h->hdr_len > len || h->core_relo_off > len - h->hdr_len ||
-	    h->core_relo_len > len - h->hdr_len - h->core_relo_off || h->core_relo_len < 4)
+	if (len < sizeof(h))
 		return false;
-	p = (const uint8_t *)ext + h->hdr_len + h->core_relo_off;
-	end = p + h->core_relo_len;
+	memcpy(&h, ext, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > len ||
+	    h.core_relo_off > len - h.hdr_len ||
+	    h.core_relo_len > len - h.hdr_len - h.core_relo_off || h.core_relo_len < 4)
+		return false;
+	p = (const uint8_t *)ext + h.hdr_len + h.core_relo_off;
+	end = p + h.core_relo_len;
 	memcpy(&rec_size, p, 4);
 	if (rec_size < sizeof(struct bpf_core_relo))
 		return false;
