@@ -16,15 +16,18 @@ dump() {
 	local dir=$WORK/$1 id name pid n
 	shift
 	mkdir -p "$dir"
-	"$WR" "${BACKEND_OPT[@]}" --json --duration 120 --netns "$SRV" "$@" >"$OUT" 2>"$ERR" &
+	# Long enough for a dump of each program under emulation (the VMs).
+	"$WR" "${BACKEND_OPT[@]}" --json --duration 900 --netns "$SRV" "$@" >"$OUT" 2>"$ERR" &
 	TRACER_PID=$!
 	pid=$TRACER_PID
 	wait_json "$OUT" '.event == "start"' 15 >/dev/null || fail "tracer did not start: $(cat "$ERR")"
 	n=0
 	for id in $(cat /proc/"$pid"/fdinfo/* 2>/dev/null | awk '/^prog_id:/ { print $2 }' | sort -u); do
-		name=$(bpftool -j prog show id "$id" | jq -r '.name // "unnamed"')
 		bpftool prog dump xlated id "$id" | sed -E 's/map\[id:[0-9]+\]/map[id]/g' \
-			>"$dir/$name"
+			>"$dir/prog"
+		# Its first line is its signature: "int NAME(...):".
+		name=$(sed -nE '1s/^[a-z_ ]*[ *]([A-Za-z0-9_]+)\(.*/\1/p' "$dir/prog")
+		mv "$dir/prog" "$dir/${name:-unnamed-$id}"
 		n=$((n + 1))
 	done
 	stop_tracer
