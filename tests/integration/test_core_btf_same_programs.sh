@@ -4,12 +4,18 @@
 # runs must come out the same as against the whole vmlinux BTF, which
 # --btf /sys/kernel/btf/vmlinux makes libbpf read: every loaded program's
 # translated instructions, map ids aside, in the default mode and with
-# --all-hooks. Where a relocated type is in no vmlinux BTF (a module's),
-# both runs read the whole BTF and compare equal by construction.
+# --all-hooks. --btf is that reference only on a kernel without module BTF:
+# with it libbpf searches no module, where the default does when a type is
+# not in vmlinux (Debian's modular nf_tables: there the small BTF is not
+# used either, and the 6.1 guest showed the two differ by design).
 . "$(dirname "$0")/lib.sh"
 setup_pair
 BTF=/sys/kernel/btf/vmlinux
 [ -r "$BTF" ] || { pass "skipped: no $BTF"; exit 0; }
+if ls /sys/kernel/btf | grep -qvx vmlinux; then
+	pass "skipped: this kernel has module BTF, which --btf leaves out"
+	exit 0
+fi
 
 # dump DIR [OPTION...]: the programs of a tracer started with OPTIONs, one file each.
 dump() {
