@@ -37,7 +37,8 @@ CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/causes.c user/ex
 	      user/util/nl_kernel.c \
 	      user/client/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
-BTF_SRCS   := user/hooks/hook_plan.c user/hooks/kernel_names.c user/hooks/nf_modules.c user/hooks/kernel_btf.c
+BTF_SRCS   := user/hooks/hook_plan.c user/hooks/kernel_names.c user/hooks/nf_modules.c user/hooks/kernel_btf.c \
+	      user/hooks/core_btf.c
 TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/privileges.c \
 	      user/inventory/netns.c user/inventory/proc_owner.c user/inventory/inventory_sync.c user/inventory/netns_exec.c \
 	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "core_btf.h"
 #include "client_probe.h"
 #include "event_decode.h"
 #include "fw_objects.h"
@@ -260,6 +261,7 @@ static int read_kernel(struct tracer *t, struct wr_kernel_caps *caps)
 	const char *btf_path = t->opts.btf_path ? t->opts.btf_path : WR_KERNEL_BTF;
 	struct wr_hook_plan *plan = &t->plan;
 	char err[512];
+	size_t elf_size;
 	struct btf *btf;
 	int ret = 1;
 
@@ -280,11 +282,11 @@ static int read_kernel(struct tracer *t, struct wr_kernel_caps *caps)
 		goto out;
 	}
 	if (!t->opts.all_hooks)
-		wr_hooks_lean(btf, plan);
+		wr_hooks_default(btf, plan);
 	wr_switch_init(&t->sw, plan, caps->rejects, t->opts.on_demand_ms, &t->out, &t->start);
 	/* Debian's kernels load netfilter modules on first use: say which are missing. */
 	wr_nf_modules_read(btf, "", &t->nf_mods);
-	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT && !plan->lean &&
+	if (wr_nf_modules_note(&t->nf_mods, plan->backend != WR_BACKEND_TRACEPOINT && !plan->default_mode &&
 			       (caps->fentry || caps->kprobe), t->nf_note, sizeof(t->nf_note)))
 		wr_hooks_note(plan, t->nf_note);
 	wr_describe_modules(&t->nf_mods, &t->start);
@@ -300,6 +302,9 @@ static int read_kernel(struct tracer *t, struct wr_kernel_caps *caps)
 		t->dctx.symbolize = wr_ksym_name;
 		ret = 0;
 	}
+	if (!ret && !t->opts.btf_path && whyrefused_bpf__elf_bytes(&elf_size))
+		t->core_btf_fd = wr_core_btf_write(btf, whyrefused_bpf__elf_bytes(&elf_size), elf_size,
+						   t->core_btf_path, sizeof(t->core_btf_path));
 out:
 	/* Names are copied: free our parse before libbpf makes its own (peak memory). */
 	btf__free(btf);
@@ -315,6 +320,8 @@ static int load_and_attach(struct tracer *t, const struct wr_kernel_caps *caps)
 
 	if (t->opts.btf_path)
 		open_opts.btf_custom_path = t->opts.btf_path;
+	else if (t->core_btf_fd >= 0)
+		open_opts.btf_custom_path = t->core_btf_path;	/* what CO-RE reads: core_btf.h */
 	t->skel = whyrefused_bpf__open_opts(&open_opts);
 	if (!t->skel) {
 		fail("failed to open the BPF object: %s", strerror(errno));
@@ -329,6 +336,9 @@ static int load_and_attach(struct tracer *t, const struct wr_kernel_caps *caps)
 
 	e = whyrefused_bpf__load(t->skel);
 	wr_start_heap_release();
+	if (t->core_btf_fd >= 0)
+		close(t->core_btf_fd);
+	t->core_btf_fd = -1;
 	if (e) {
 		fail("failed to load BPF programs: %s (run with -v for the verifier log)",
 		     strerror(-e));
@@ -482,7 +492,7 @@ static int run(struct tracer *t)
 
 int main(int argc, char **argv)
 {
-	static struct tracer t = { .msrv.fd = -1 };
+	static struct tracer t = { .msrv.fd = -1, .core_btf_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256];
 	bool color;

@@ -271,15 +271,15 @@ static void test_enum_names_are_read_without_prefix(void **state)
  * The default on 6.18: nothing per packet or per connection at start;
  * net_dev_queue and consume_skb on demand; icmp_send where it exists.
  */
-static void test_lean_keeps_only_what_refused_syns_pass(void **state)
+static void test_default_keeps_only_what_refused_syns_pass(void **state)
 {
 	struct btf *btf = kernel_btf(4, 3, true, true);
 	struct wr_hook_plan plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
 	struct wr_start_info s = { 0 };
 	size_t i;
 
-	wr_hooks_lean(btf, &plan);
-	assert_true(plan.lean);
+	wr_hooks_default(btf, &plan);
+	assert_true(plan.default_mode);
 	assert_int_equal(plan.on_demand, WR_OD_REPLIES | WR_OD_BACKLOG);
 	assert_false(plan.replies);
 	assert_false(plan.listeners);
@@ -302,7 +302,7 @@ static void test_lean_keeps_only_what_refused_syns_pass(void **state)
 	btf = kernel_btf(4, 3, true, true);
 	add_tracepoint(btf, "icmp_send", 3);
 	plan = plan_for(btf, &tracepoints_only, WR_BACKEND_AUTO);
-	wr_hooks_lean(btf, &plan);
+	wr_hooks_default(btf, &plan);
 	assert_true(plan.icmp_replies);
 	wr_hooks_describe(&plan, &s);
 	assert_int_equal(s.n_hooks, 5);
@@ -316,7 +316,7 @@ static void test_lean_keeps_only_what_refused_syns_pass(void **state)
  * demand, alone (they need no replies); the rule evaluators, run for every
  * packet through each base chain, are not hooked (--all-hooks does both).
  */
-static void test_lean_keeps_function_hooks_for_backlog(void **state)
+static void test_default_keeps_function_hooks_for_backlog(void **state)
 {
 	struct btf *btf = kernel_btf(3, 3, false, true);
 	struct wr_hook_plan plan = plan_for(btf, &everything, WR_BACKEND_AUTO);
@@ -324,7 +324,7 @@ static void test_lean_keeps_function_hooks_for_backlog(void **state)
 	size_t i;
 
 	assert_int_equal(plan.verdict, WR_ATTACH_FENTRY);	/* what --all-hooks keeps */
-	wr_hooks_lean(btf, &plan);
+	wr_hooks_default(btf, &plan);
 	assert_int_equal(plan.backlog, WR_ATTACH_NONE);		/* not attached at start */
 	assert_int_equal(plan.backlog_fn, WR_ATTACH_FENTRY);	/* but on demand */
 	assert_int_equal(plan.on_demand, WR_OD_REPLIES | WR_OD_BACKLOG);
@@ -354,7 +354,7 @@ static void test_lean_keeps_function_hooks_for_backlog(void **state)
 	/* --backend tracepoint: no function hooks at all, the REJECT kprobes neither. */
 	btf = kernel_btf(3, 3, false, true);
 	plan = plan_for(btf, &everything, WR_BACKEND_TRACEPOINT);
-	wr_hooks_lean(btf, &plan);
+	wr_hooks_default(btf, &plan);
 	assert_false(plan.reject_kprobes);
 	assert_false(plan.replies);
 	assert_false(plan.listeners);
@@ -371,8 +371,8 @@ int main(void)
 		cmocka_unit_test(test_missing_functions_fall_back_per_signal),
 		cmocka_unit_test(test_kernel_without_drop_reasons_is_refused),
 		cmocka_unit_test(test_enum_names_are_read_without_prefix),
-		cmocka_unit_test(test_lean_keeps_only_what_refused_syns_pass),
-		cmocka_unit_test(test_lean_keeps_function_hooks_for_backlog),
+		cmocka_unit_test(test_default_keeps_only_what_refused_syns_pass),
+		cmocka_unit_test(test_default_keeps_function_hooks_for_backlog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,9 +170,9 @@ int wr_hooks_plan(const struct btf *btf, const struct wr_kernel_caps *caps,
 	return 0;
 }
 
-void wr_hooks_lean(const struct btf *btf, struct wr_hook_plan *plan)
+void wr_hooks_default(const struct btf *btf, struct wr_hook_plan *plan)
 {
-	plan->lean = true;
+	plan->default_mode = true;
 	if (plan->replies)
 		plan->on_demand |= WR_OD_REPLIES;
 	if (plan->backlog == WR_ATTACH_TRACEPOINT)
@@ -326,7 +326,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 					   false) };
 	else if (plan->backlog == WR_ATTACH_TRACEPOINT)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "backlog", "tp_btf/consume_skb" };
-	if (plan->lean && plan->reject_kprobes && plan->rejects)
+	if (plan->default_mode && plan->reject_kprobes && plan->rejects)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "rejects", plan->rejects };
 	if (plan->handshakes)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){
@@ -335,7 +335,7 @@ void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s)
 		s->hooks[s->n_hooks++] = (struct wr_hook_choice){ "on_demand",
 			on_demand_hooks(on_demand, sizeof(on_demand), plan) };
 	s->backend = wr_backend_name(plan->backend);
-	s->mode = plan->lean ? "default" : "all-hooks";
+	s->mode = plan->default_mode ? "default" : "all-hooks";
 	s->n_notes = 0;
 	for (i = 0; i < plan->n_notes && i < sizeof(s->notes) / sizeof(s->notes[0]); i++)
 		s->notes[s->n_notes++] = plan->notes[i];

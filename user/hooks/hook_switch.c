@@ -28,7 +28,7 @@ void wr_switch_init(struct wr_hook_switch *sw, struct wr_hook_plan *plan, unsign
 	sw->od.avail = plan->on_demand;
 	sw->od.window_ms = window_ms;
 	sw->od.backlog_alone = plan->backlog_fn != WR_ATTACH_NONE;
-	wr_reject_hooks_init(&sw->rh, plan->lean && plan->reject_kprobes, in_kallsyms);
+	wr_reject_hooks_init(&sw->rh, plan->default_mode && plan->reject_kprobes, in_kallsyms);
 	plan->rejects = sw->rh.what;
 }
 
@@ -49,7 +49,7 @@ void wr_switch_record(struct wr_hook_switch *sw, const char *event, const char *
 
 bool wr_switch_answer_watched(const struct wr_hook_switch *sw, int family, uint64_t ts_ns)
 {
-	if (!sw->plan->lean)
+	if (!sw->plan->default_mode)
 		return sw->plan->replies;
 	return wr_od_replies_watched(&sw->od, ts_ns) ||
 	       wr_reject_hooks_watched(&sw->rh, family, ts_ns);

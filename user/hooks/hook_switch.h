@@ -35,7 +35,7 @@ void wr_switch_init(struct wr_hook_switch *sw, struct wr_hook_plan *plan, unsign
 void wr_switch_attached(struct wr_hook_switch *sw, struct whyrefused_bpf *skel);
 /* An `attach` or `detach` record: the hooks as they are now, and why. */
 void wr_switch_record(struct wr_hook_switch *sw, const char *event, const char *what);
-/* Was a firewall's answer to a SYN of `family` at `ts_ns` watched (lean plans)? */
+/* Was a firewall's answer to a SYN of `family` at `ts_ns` watched (the default mode)? */
 bool wr_switch_answer_watched(const struct wr_hook_switch *sw, int family, uint64_t ts_ns);
 /* A refusal explained: a firewall_blocked one attaches the replies hook. */
 void wr_switch_refusal(struct wr_hook_switch *sw, const struct wr_refusal *r);

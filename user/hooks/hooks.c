@@ -209,7 +209,7 @@ void wr_hooks_configure(struct whyrefused_bpf *skel, const struct wr_hook_plan *
 	for (i = 0; i < n; i++)
 		bpf_program__set_autoload(s[i].prog, wanted(plan, &s[i]));
 	for (i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++)
-		bpf_program__set_autoload(rejects[i], plan->lean && plan->reject_kprobes);
+		bpf_program__set_autoload(rejects[i], plan->default_mode && plan->reject_kprobes);
 	skel->rodata->reset_hook_active = plan->reset != WR_ATTACH_NONE;
 	skel->rodata->backlog_fn_active = plan->backlog == WR_ATTACH_FENTRY ||
 					  plan->backlog == WR_ATTACH_KPROBE;

@@ -70,13 +70,13 @@ struct wr_hook_plan {
 	bool listeners;			/* sock:inet_sock_set_state */
 	bool process_ends;		/* sched_process_exit, signal_generate, sched_process_exec */
 	bool handshakes;		/* tcp:tcp_retransmit_synack: handshake_incomplete */
-	bool lean;			/* the default: see wr_hooks_lean() */
-	enum wr_attach backlog_fn;	/* lean: FENTRY/KPROBE backlog hooks, attached on demand
+	bool default_mode;		/* all but --all-hooks: see wr_hooks_default() */
+	enum wr_attach backlog_fn;	/* default mode: FENTRY/KPROBE backlog hooks, attached on demand
 					   (then `backlog` says so) */
 	bool listen_overflow_reason;	/* kfree_skb has TCP_LISTEN_OVERFLOW (6.15+) */
-	unsigned on_demand;		/* lean: hooks attached on evidence (on_demand.h) */
-	bool icmp_replies;		/* lean: icmp:icmp_send, IPv4 REJECT answers */
-	bool reject_kprobes;		/* lean: kprobes on nf_send_reset... (reject_hooks.h) */
+	unsigned on_demand;		/* default mode: hooks attached on evidence (on_demand.h) */
+	bool icmp_replies;		/* default mode: icmp:icmp_send, IPv4 REJECT answers */
+	bool reject_kprobes;		/* default mode: kprobes on nf_send_reset... (reject_hooks.h) */
 	const char *rejects;		/* their hook, as the start record says it */
 	const char *notes[WR_MAX_NOTES];	/* fallbacks the user should know about */
 	size_t n_notes;
@@ -94,7 +94,7 @@ void wr_hooks_note(struct wr_hook_plan *plan, const char *note);
  * gives way to sock_diag polls; net_dev_queue and consume_skb are loaded
  * but attached on evidence (on_demand.h); icmp:icmp_send where it exists.
  */
-void wr_hooks_lean(const struct btf *vmlinux, struct wr_hook_plan *plan);
+void wr_hooks_default(const struct btf *vmlinux, struct wr_hook_plan *plan);
 void wr_hooks_describe(const struct wr_hook_plan *plan, struct wr_start_info *s);
 /* WR_FN_BIT of the backlog functions hooked (on demand: perhaps tcp_conn_request only). */
 unsigned wr_hooks_backlog_fns(const struct wr_hook_plan *plan);

@@ -45,7 +45,7 @@ struct wr_nf_late *wr_nf_late_new(struct whyrefused_bpf *skel, struct wr_hook_pl
 	int f;
 
 	/* The default mode hooks no rule evaluator (hook_plan.c): nothing to add late. */
-	if (plan->backend == WR_BACKEND_TRACEPOINT || plan->lean || (!caps->fentry && !caps->kprobe))
+	if (plan->backend == WR_BACKEND_TRACEPOINT || plan->default_mode || (!caps->fentry && !caps->kprobe))
 		return NULL;
 	l = calloc(1, sizeof(*l));
 	if (!l)

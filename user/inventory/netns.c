@@ -377,32 +377,36 @@ int wr_netns_fd(const struct wr_netns *ns)
 }
 
 /* Runs fn inside `ns` and comes back; single-threaded callers only. */
+/*
+ * This thread's own namespace, opened at its first visit elsewhere and kept:
+ * each namespace's poll at start is a visit (1000 namespaces, 3000 visits).
+ * Threads that visit (main, the lanes) live as long as the process.
+ */
+static _Thread_local int home = -1;
+
 static int in_netns(const struct wr_netns *ns, int (*fn)(const void *), const void *arg)
 {
-	int self, target, fd, err;
+	int target, fd, err;
 
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
+	if (home < 0)
+		home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
 		return -errno;
 	target = wr_netns_fd(ns);
-	if (target < 0) {
-		close(self);
+	if (target < 0)
 		return target;
-	}
 	if (setns(target, CLONE_NEWNET)) {
 		err = -errno;
 		close(target);
-		close(self);
 		return err;
 	}
 	fd = fn(arg);
-	if (setns(self, CLONE_NEWNET)) {
+	if (setns(home, CLONE_NEWNET)) {
 		/* Cannot get home: every later lookup would be wrong. */
 		perror("whyrefused: setns back to the original network namespace");
 		abort();
 	}
 	close(target);
-	close(self);
 	return fd;
 }
 

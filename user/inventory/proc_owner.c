@@ -76,14 +76,13 @@ static void scan_pid(uint32_t pid)
 	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
-		char fdpath[96];
 		ssize_t n;
 		unsigned int inode;
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(fdpath, sizeof(fdpath), "/proc/%u/fd/%s", pid, de->d_name);
-		n = readlink(fdpath, link, sizeof(link) - 1);
+		/* Relative to the open directory: no path walk per descriptor. */
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 		if (n < 0 && errno == EACCES)
 			break;
 		if (n <= 0)

@@ -121,7 +121,7 @@ static void listeners_enrich(struct tracer *t, void *state, struct wr_refusal *r
 		 * poll, timed. A listener that would have taken this SYN is gone:
 		 * poll at once.
 		 */
-		if (t->plan.lean && (now_ms() - s->last_netns_poll_ms >= POLL_MIN_MS ||
+		if (t->plan.default_mode && (now_ms() - s->last_netns_poll_ms >= POLL_MIN_MS ||
 				      wr_reached_listener(&t->inv, r)))
 			poll_netns(t, s, r->netns);
 		wr_sync_owners(&t->inv, 0);
@@ -147,7 +147,7 @@ static int listeners_open(struct tracer *t, void **state, char *err, size_t errl
 static void listeners_start(struct tracer *t, void *state, struct wr_timer *tm)
 {
 	wr_owner_watch_init(owners_map_fd(t));
-	if (t->plan.lean) {	/* owners too: a service that stops is named by them */
+	if (t->plan.default_mode) {	/* owners too: a service that stops is named by them */
 		poll_listeners(t, state);
 		wr_listen_overflows_baselines(&t->netns);
 	} else
@@ -171,7 +171,7 @@ static void listeners_tick(struct tracer *t, void *state, struct wr_timer *tm, u
 		wr_sync_all(&t->inv, &t->netns);
 		t->stats.resyncs++;
 	}
-	if (t->plan.lean && now_ms() >= s->poll.due_ms)
+	if (t->plan.default_mode && now_ms() >= s->poll.due_ms)
 		poll_listeners(t, s);
 }
 

@@ -33,6 +33,9 @@ struct tracer {
 	struct wr_decode_ctx dctx;
 	struct wr_stats stats;
 	struct whyrefused_bpf *skel;
+	/* The kernel's types our programs relocate, pruned (core_btf.h): -1 or its memfd until the load. */
+	int core_btf_fd;
+	char core_btf_path[64];
 	struct wr_inventory inv;	/* who listens where, and who stopped */
 	struct wr_netns_list netns;
 	struct wr_proc_ends ends;	/* how the processes that listened ended */
