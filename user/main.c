@@ -57,6 +57,7 @@
 #include "route_lookup.h"
 #include "tproxy.h"
 #include "syn_queue.h"
+#include "conntrack_stat.h"
 #include "whyrefused.skel.h"
 
 static volatile sig_atomic_t exiting, reopen_output;
@@ -311,6 +312,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
 	wr_tproxy_explain(&t->inv, r);
+	wr_conntrack_invalid_explain(r);
 	wr_rule_sets_hint(r);
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
@@ -345,6 +347,7 @@ static void on_refusal(struct tracer *t, const void *data, size_t size)
 	r.hook = wr_hooks_source_name(&t->plan, r.source, ev.flow.family);
 	r.answers_unwatched = !wr_switch_answer_watched(&t->sw, r.family, ev.hdr.ts_ns);
 	wr_explain(&r);
+	wr_conntrack_context(&t->netns, &r);	/* a full table is no rule's: before the switch */
 	wr_switch_refusal(&t->sw, &r);
 	expect_blocker(t, &r);
 	r.in_container = wr_netns_container(&t->netns, r.netns, &r.container);

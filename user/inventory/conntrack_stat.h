@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A SYN conntrack dropped, not a rule. When the table is full
+ * (net.netfilter.nf_conntrack_max, the host's one limit), __nf_conntrack_alloc()
+ * logs "nf_conntrack: table full, dropping packet" and nf_conntrack_in()
+ * answers NF_DROP: the kernel frees the SYN with NETFILTER_DROP, as for a
+ * rule, but no table's verdict said so. Its per-namespace counters
+ * (/proc/net/stat/nf_conntrack: drop, early_drop, insert_failed, invalid)
+ * and the table's size (nf_conntrack_count, nf_conntrack_max) are read in
+ * the refusal's namespace: a drop counter that moved makes it conntrack's.
+ */
+#ifndef WR_CONNTRACK_STAT_H
+#define WR_CONNTRACK_STAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "refusal.h"
+
+struct wr_ct_counters {
+	int64_t drop, early_drop, insert_failed, invalid;
+};
+
+/*
+ * /proc/net/stat/nf_conntrack: a header of column names, then one line of
+ * hex values per CPU (columns differ between kernels). Sums each counter
+ * over the CPUs; -1 when the header names none of them.
+ */
+int wr_ct_stat_parse(const char *text, struct wr_ct_counters *c);
+
+/* Does this refusal's explanation need conntrack's counters? */
+bool wr_conntrack_wanted(const struct wr_refusal *r);
+
+/*
+ * Pure: the words, from the counters' growth (`since_start`: the first
+ * look in that namespace) and the table's size (-1: unread); `prefix`
+ * runs a command there (wr_route_ns_prefix's).
+ */
+void wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *growth,
+			  int64_t count, int64_t max, bool since_start, const char *prefix);
+
+/* Does this rule's text (nft or iptables -S) drop what conntrack calls invalid? */
+bool wr_conntrack_invalid_rule(const char *text);
+/*
+ * After the rule is named: a rule matching `ct state invalid` (--ctstate
+ * INVALID) is told as conntrack's verdict on the SYN, with its invalid
+ * counter and namespace (wr_conntrack_context's) and how to log why. Else nothing changes.
+ */
+void wr_conntrack_invalid_explain(struct wr_refusal *r);
+
+struct wr_netns_list;
+/* conntrack_lookup.c: for a NETFILTER_DROP no table's verdict named, reads, then explains. */
+void wr_conntrack_context(struct wr_netns_list *nsl, struct wr_refusal *r);
+
+#endif /* WR_CONNTRACK_STAT_H */
