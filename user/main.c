@@ -311,6 +311,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 
 	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
+	wr_owners_name_blocker(&t->owners, r);
 	wr_tproxy_explain(&t->inv, r);
 	wr_conntrack_invalid_explain(r);
 	wr_rule_sets_hint(r);

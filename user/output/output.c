@@ -526,6 +526,11 @@ static void json_blocker(struct jw *w, const struct wr_blocker *b)
 	}
 	if (b->command[0])
 		jw_field_string(w, "command", b->command);
+	if (b->owner[0]) {
+		jw_field_string(w, "owner", b->owner);
+		if (b->owner_command[0])
+			jw_field_string(w, "owner_command", b->owner_command);
+	}
 	jw_object_end(w);
 }
 
