@@ -15,6 +15,7 @@
 static struct {
 	uint32_t netns;
 	struct wr_ct_counters c;
+	int64_t pool;		/* drops not told yet (wr_conntrack_pool) */
 } base[BASE_SLOTS];
 
 static size_t read_all(const struct wr_netns *ns, const char *path, char *buf, size_t len)
@@ -53,6 +54,7 @@ void wr_conntrack_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 	struct wr_ct_counters now, growth;
 	const struct wr_netns *ns;
 	size_t slot = r->netns % BASE_SLOTS;
+	int64_t count, max, pool;
 	bool first;
 
 	if (!wr_conntrack_wanted(r))
@@ -70,9 +72,11 @@ void wr_conntrack_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 		growth.insert_failed -= base[slot].c.insert_failed;
 		growth.invalid -= base[slot].c.invalid;
 	}
+	count = read_number(ns, "/proc/sys/net/netfilter/nf_conntrack_count");
+	max = read_number(ns, "/proc/sys/net/netfilter/nf_conntrack_max");
+	pool = wr_conntrack_pool(first ? 0 : base[slot].pool, growth.drop, first, count, max);
 	base[slot].netns = r->netns;
 	base[slot].c = now;
 	wr_route_ns_prefix(ns->name, ns->pid, r->netns == wr_netns_self(), prefix, sizeof(prefix));
-	wr_conntrack_explain(r, &growth, read_number(ns, "/proc/sys/net/netfilter/nf_conntrack_count"),
-			     read_number(ns, "/proc/sys/net/netfilter/nf_conntrack_max"), first, prefix);
+	base[slot].pool = pool - wr_conntrack_explain(r, &growth, pool, count, max, first, prefix);
 }

@@ -137,13 +137,30 @@ static void tell_dropped(struct wr_refusal *r, const char *when, const char *pre
 		    prefix, prefix, prefix);
 }
 
-void wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *growth,
-			  int64_t count, int64_t max, bool since_start, const char *prefix)
+int64_t wr_conntrack_pool(int64_t pool, int64_t growth, bool first, int64_t count, int64_t max)
+{
+	bool full = table_full(count, max);
+
+	growth = nonneg(growth);
+	if (first)		/* the namespace's whole life: only a full table makes them recent */
+		return full ? growth : 0;
+	if (!full)		/* what moved since the last look, older ones forgotten */
+		return growth;
+	/*
+	 * Full: the drops read at one event's look may be the next ones' (events
+	 * are read in batches, the counters when each is told): kept for them.
+	 */
+	return nonneg(pool) + growth;
+}
+
+bool wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *growth,
+			  int64_t pool, int64_t count, int64_t max, bool since_start,
+			  const char *prefix)
 {
 	const char *when = since_start ? "in this network namespace so far" : "since the last look";
 
 	if (!wr_conntrack_wanted(r))
-		return;
+		return false;
 	r->conntrack.looked = true;
 	r->conntrack.drop = nonneg(growth->drop);
 	r->conntrack.early_drop = nonneg(growth->early_drop);
@@ -153,14 +170,11 @@ void wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *gro
 	r->conntrack.max = max;
 	r->conntrack.since_start = since_start;
 	snprintf(r->conntrack.ns_prefix, sizeof(r->conntrack.ns_prefix), "%s", prefix);
-	/*
-	 * A table's verdict named: a rule. A first look counts drops of the
-	 * namespace's whole life: only with the table full now is it this SYN's.
-	 */
-	if (r->nf_table[0] || !r->conntrack.drop ||
-	    (since_start && !table_full(count, max)))
-		return;
+	/* A table's verdict named: a rule. No drop of conntrack's left to tell: a rule too. */
+	if (r->nf_table[0] || pool <= 0)
+		return false;
 	tell_dropped(r, when, prefix);
+	return true;
 }
 
 bool wr_conntrack_invalid_rule(const char *text)

@@ -32,12 +32,23 @@ int wr_ct_stat_parse(const char *text, struct wr_ct_counters *c);
 bool wr_conntrack_wanted(const struct wr_refusal *r);
 
 /*
- * Pure: the words, from the counters' growth (`since_start`: the first
- * look in that namespace) and the table's size (-1: unread); `prefix`
- * runs a command there (wr_route_ns_prefix's).
+ * Pure: conntrack's drops not yet told with a SYN (`pool`, -1 at the first
+ * look) after its drop counter grew by `growth` since the last look. Only
+ * while the table is full are drops kept for the events after (read in a
+ * batch, they find the counter already moved); a first look counts the
+ * namespace's whole life, trusted only with the table full.
  */
-void wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *growth,
-			  int64_t count, int64_t max, bool since_start, const char *prefix);
+int64_t wr_conntrack_pool(int64_t pool, int64_t growth, bool first, int64_t count, int64_t max);
+
+/*
+ * Pure: the facts and, where `pool` holds a drop and no table's verdict
+ * named a rule, the words: conntrack's drop, not a rule (true: one taken
+ * from the pool). `count`/`max` -1 when unread; `prefix` runs a command in
+ * that namespace (wr_route_ns_prefix's).
+ */
+bool wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *growth,
+			  int64_t pool, int64_t count, int64_t max, bool since_start,
+			  const char *prefix);
 
 /* Does this rule's text (nft or iptables -S) drop what conntrack calls invalid? */
 bool wr_conntrack_invalid_rule(const char *text);
