@@ -126,11 +126,12 @@ static void tell_dropped(struct wr_refusal *r, const char *when, const char *pre
 		snprintf(r->explanation, WR_TEXT_LEN,
 			 "conntrack dropped the SYN (its drop counter rose), not a firewall rule: "
 			 "no entry could be made or kept for it; the client sees a timeout");
-	wr_add_hint(r, "conntrack counters %s: drop +%" PRId64 ", early_drop +%" PRId64
+	wr_add_hint(r, "conntrack counters %s: drop +%" PRId64 "%s, early_drop +%" PRId64
 		    ", insert_failed +%" PRId64 "; the table holds %" PRId64 " of %" PRId64
 		    " entries (the limit is the host's, shared by every namespace)", when,
-		    r->conntrack.drop, r->conntrack.early_drop, r->conntrack.insert_failed,
-		    r->conntrack.count, r->conntrack.max);
+		    r->conntrack.drop, r->conntrack.drop ? "" : " (this drop was counted by "
+		    "the look before, read with it)", r->conntrack.early_drop,
+		    r->conntrack.insert_failed, r->conntrack.count, r->conntrack.max);
 	wr_add_hint(r, "look further: %sconntrack -S; %ssysctl net.netfilter.nf_conntrack_count "
 		    "net.netfilter.nf_conntrack_max; raise the limit (host-wide): sysctl -w "
 		    "net.netfilter.nf_conntrack_max=N, or find who fills the table: %sconntrack -L",
