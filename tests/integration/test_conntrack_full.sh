@@ -60,7 +60,7 @@ jq -e --argjson max $MAX '
 	<<<"$line" >/dev/null || fail "the full table is not told: $line"
 assert_eq "$(count_refusals '.cause | startswith("firewall")')" 0 "refusals told as a rule"
 # Every drop is counted (the SYNs of the connection that found the table full too).
-jq -e 'select(.event == "refusal" and .conntrack.since_start) | .conntrack.drop >= 1' "$OUT" \
+wait_json "$OUT" '.event == "refusal" and .conntrack.since_start and .conntrack.drop >= 1' 5 \
 	>/dev/null || fail "the first look does not count conntrack's drops"
 assert_text "conntrack's table is full"
 record_facts
