@@ -132,6 +132,9 @@ static void test_invalid_rule_is_conntrack_s(void **state)
 	assert_true(wr_conntrack_invalid_rule("-A INPUT -m state --state INVALID,UNTRACKED -j DROP"));
 	assert_false(wr_conntrack_invalid_rule("tcp dport 22 drop comment \"invalid\""));
 	assert_false(wr_conntrack_invalid_rule("ct state new tcp dport 8080 drop"));
+	assert_false(wr_conntrack_invalid_rule("ct state new drop comment \"invalid users\""));
+	assert_false(wr_conntrack_invalid_rule("ct state"));
+	assert_false(wr_conntrack_invalid_rule("ct state { new"));
 	assert_false(wr_conntrack_invalid_rule("-A INPUT -m conntrack --ctstate NEW -j DROP"));
 
 	netfilter_drop(&r);

@@ -178,17 +178,29 @@ bool wr_conntrack_explain(struct wr_refusal *r, const struct wr_ct_counters *gro
 	return true;
 }
 
+/* Does the value after `key` (a word, or nft's { set }) name `state`? */
+static bool value_names(const char *text, const char *key, const char *state)
+{
+	const char *v = strstr(text, key);
+	size_t n;
+
+	if (!v)
+		return false;
+	v += strlen(key);
+	n = *v == '{' ? strcspn(v, "}") : strcspn(v, " ");
+	for (const char *p = v; p && p + strlen(state) <= v + n; p = strstr(p + 1, state))
+		if (!strncmp(p, state, strlen(state)))
+			return true;
+	return false;
+}
+
 bool wr_conntrack_invalid_rule(const char *text)
 {
-	const char *ct = strstr(text, "ct state");
-
-	if (ct && strstr(ct, "invalid"))
-		return true;	/* nft: ct state invalid, ct state { invalid, untracked } */
-	ct = strstr(text, "--ctstate ");
-	if (!ct)
-		ct = strstr(text, "--state ");
-	/* iptables: -m conntrack --ctstate INVALID, -m state --state INVALID,UNTRACKED */
-	return ct && strstr(ct, "INVALID");
+	/* nft: ct state invalid, ct state { invalid, untracked }; iptables: -m conntrack
+	 * --ctstate INVALID, -m state --state INVALID,UNTRACKED */
+	return value_names(text, "ct state ", "invalid") ||
+	       value_names(text, "--ctstate ", "INVALID") ||
+	       value_names(text, "--state ", "INVALID");
 }
 
 void wr_conntrack_invalid_explain(struct wr_refusal *r)
