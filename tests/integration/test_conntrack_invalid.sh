@@ -4,8 +4,8 @@
 # state it knows), not as a rule about this client or port, with the
 # invalid counter and how to log why. A client's connect() sends no invalid
 # SYN (docs/blockers.md); a scanner's SYN|FIN is one (nf_conntrack_proto_tcp:
-# "invalid tcp flag combination"), sent here from a raw socket and resent:
-# a retry's rule the default mode names.
+# "invalid tcp flag combination"), sent here from a raw socket, then from
+# other ports: a retry's rule the default mode names.
 . "$(dirname "$0")/lib.sh"
 setup_pair
 srv_input_table wr_ct_invalid "ct state invalid counter drop"
@@ -17,7 +17,7 @@ assert_eq "$(connect_from_client $SRV4 8080)" connected "client outcome of a pla
 syn_fin() {
 	ip netns exec "$CLI" python3 -c '
 import socket, struct
-src, dst, sport, dport = "'$CLI4'", "'$SRV4'", 40404, 8080
+src, dst, sport, dport = "'$CLI4'", "'$SRV4'", '$1', 8080
 def csum(b):
     if len(b) % 2: b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
@@ -29,14 +29,14 @@ hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
 s.sendto(hdr, (dst, 0))'
 }
-syn_fin
-wait_refusal '.dport == 8080 and .sport == 40404' 10 >/dev/null || fail "no refusal for the SYN|FIN"
-# Resent as a client's SYN is, a second apart, until one is told with its rule (bounded).
+syn_fin 40400
+wait_refusal '.dport == 8080 and .sport == 40400' 10 >/dev/null || fail "no refusal for the SYN|FIN"
+# The scanner tries again from other ports (a port's own resends are folded
+# into its first): one of them is told with its rule (bounded).
 line=
-for i in 1 2 3 4 5; do
-	sleep 1
-	syn_fin
-	line=$(wait_refusal '.dport == 8080 and .sport == 40404 and .rule.status == "found"' 2) && break
+for sport in 40401 40402 40403; do
+	syn_fin $sport
+	line=$(wait_refusal ".sport == $sport and .rule.status == \"found\"" 3) && break
 done
 [ -n "$line" ] || fail "the retry's rule was not named: $(jq -c 'select(.event == "refusal")' "$OUT")"
 jq -e '(.cause | startswith("firewall")) and (.rule.text | test("ct state invalid")) and
