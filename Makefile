@@ -33,7 +33,7 @@ CORE_SRCS  := user/output/json_writer.c user/cli.c user/explain/causes.c user/ex
 	      user/firewall/rule_owners.c user/firewall/rule_sets.c user/firewall/fw_objects.c user/firewall/fwd_policies.c user/containers/nat.c user/containers/containers.c user/containers/pods.c \
 	      user/util/json_read.c user/containers/docker_state.c \
 	      user/util/word_list.c user/inventory/proc_ends.c user/units/units.c user/util/small_file.c \
-	      user/hooks/on_demand.c user/inventory/route_back.c user/firewall/tproxy.c user/inventory/syn_queue.c user/util/shell_quote.c user/util/utf8.c user/units/unit_facts.c user/units/unit_syslog.c \
+	      user/hooks/on_demand.c user/inventory/route_back.c user/firewall/tproxy.c user/inventory/syn_queue.c user/inventory/conntrack_stat.c user/util/shell_quote.c user/util/utf8.c user/units/unit_facts.c user/units/unit_syslog.c \
 	      user/util/nl_kernel.c \
 	      user/client/client_verdict.c
 # Logic over kernel BTF (libbpf's btf API, no programs): unit tested with built BTF.
@@ -43,7 +43,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/
 	      user/inventory/netns.c user/inventory/proc_owner.c user/inventory/inventory_sync.c user/inventory/netns_exec.c \
 	      user/firewall/nft_flow_trace.c user/firewall/fw_rules.c user/hooks/nf_late.c \
 	      user/containers/nat_lookup.c user/containers/container_addr.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
-	      user/containers/pod_hints.c user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
+	      user/containers/pod_hints.c user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/inventory/conntrack_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
 	      user/hooks/start_heap.c user/pipeline/enrichers.c user/pipeline/pipeline.c user/pipeline/enrich_steps.c \
 	      user/pipeline/enrich_listeners.c user/pipeline/enrich_lanes.c user/pipeline/tracer_jobs.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
@@ -239,7 +239,7 @@ $(BUILD)/tests/test_unit_status: $(BUILD)/user/units/unit_status.o $(BUILD)/user
 # FUZZ_SRCS_NAME; seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
 FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrack netstat \
 	   units word_list rule_owners event_decode container_state cgroup_path conmon_args proc_stat \
-	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue pod_names
+	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue pod_names ct_stat
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
 FUZZERS      += bpf_blockers

@@ -130,8 +130,10 @@ static __always_inline int wr_handle_kfree(const struct sk_buff *skb, __u64 loca
 	/* A probe read: rx_sk may be NULL, and some verifiers drop that test. */
 	if (rx_sk)
 		ev.rx_sk_state = BPF_CORE_READ(rx_sk, __sk_common.skc_state);
-	if (!netfilter && ev.hdr.kind == WR_EV_DROP && wr_mark_take(&synack_sent, &ev.flow))
-		return 0;	/* a retransmitted SYN the listener answered again */
+	/* A retransmitted SYN the listener answered again (its report may pause this CPU). */
+	if (!netfilter && ev.hdr.kind == WR_EV_DROP &&
+	    wr_mark_take_within(&synack_sent, &ev.flow, WR_MARK_PAUSED_TICKS))
+		return 0;
 	/* Probe reads: no verifier BTF search at load (see wr_skb_netns_btf), SYNs only. */
 	ev.netns = wr_skb_netns(skb);
 	ev.hdr.ts_ns = bpf_ktime_get_ns();

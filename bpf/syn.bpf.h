@@ -283,8 +283,19 @@ static __always_inline void wr_mark(void *map, const struct wr_flow *syn)
 	m->jiffies = bpf_jiffies64();
 }
 
-/* True, once, when this CPU's note is for `syn` and from this tick or the last. */
-static __always_inline bool wr_mark_take(void *map, const struct wr_flow *syn)
+/*
+ * A note taken later in the same softirq can still be many ticks old: the
+ * SYN-ACK resent for a retransmitted SYN that handshakes.bpf.c reports wakes
+ * the reader on another CPU, and a hypervisor may run that vCPU (qemu's TCG
+ * round-robin for up to 100 ms) before this one frees the SYN. Debian's 6.1
+ * guest then told that SYN as other_drop NOT_SPECIFIED. 250 ticks: 1 s at
+ * HZ=250, the client's next retransmission at the earliest.
+ */
+#define WR_MARK_PAUSED_TICKS 250
+
+/* True, once, when this CPU's note is for `syn` and at most max_age ticks old. */
+static __always_inline bool wr_mark_take_within(void *map, const struct wr_flow *syn,
+						__u64 max_age)
 {
 	__u32 zero = 0;
 	struct wr_cpu_mark *m = bpf_map_lookup_elem(map, &zero);
@@ -298,7 +309,13 @@ static __always_inline bool wr_mark_take(void *map, const struct wr_flow *syn)
 	if (a[0] != b[0] || a[1] != b[1] || a[2] != b[2] || a[3] != b[3])
 		return false;
 	m->syn.family = 0;	/* taken: no flow has family 0 */
-	return bpf_jiffies64() - m->jiffies <= 1;
+	return bpf_jiffies64() - m->jiffies <= max_age;
+}
+
+/* From this tick or the last: an answer sent synchronously while the SYN is handled. */
+static __always_inline bool wr_mark_take(void *map, const struct wr_flow *syn)
+{
+	return wr_mark_take_within(map, syn, 1);
 }
 
 /* Declared here so the build does not need a 6.15+ vmlinux.h. */

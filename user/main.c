@@ -135,6 +135,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 
 	wr_fw_objects_name(r);
 	wr_owners_name(&t->owners, r);
+	wr_owners_name_blocker(&t->owners, r);
 	wr_tproxy_name(&t->inv, r);
 	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
 	wr_pods_hint(&t->netns, r);	/* after: a pod's commands, by the namespaces it names */

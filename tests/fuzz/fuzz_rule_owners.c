@@ -2,7 +2,8 @@
 /*
  * libFuzzer: a rule-owners file (--rule-owners, rule_owners.conf syntax),
  * then its patterns naming the owner of a refused SYN's rule: a chain a
- * pattern matches (its '*' as "x"), a table, a set, a policy's jumps.
+ * pattern matches (its '*' as "x"), a table, a set, a policy's jumps; and
+ * of a BPF program with that name, held by a process of that comm and unit.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,16 @@ static void name(const struct wr_owners *o, const char *chain)
 	r.dport = 22;
 	wr_owners_name(o, &r);
 	wr_owner_hint(&r);
+	r.blocker.kind = WR_BLK_CGROUP;
+	r.blocker.found = true;
+	r.blocker.id = 7;
+	r.blocker.pid = 812;
+	snprintf(r.blocker.program, sizeof(r.blocker.program), "%s", chain);
+	snprintf(r.blocker.comm, sizeof(r.blocker.comm), "%s", chain);
+	snprintf(r.blocker.unit, sizeof(r.blocker.unit), "%s", chain);
+	snprintf(r.blocker.cgroup_unit, sizeof(r.blocker.cgroup_unit), "api.service");
+	wr_owners_name_blocker(o, &r);
+	wr_blocker_owner_hint(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

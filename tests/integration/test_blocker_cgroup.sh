@@ -40,7 +40,10 @@ bpftool prog loadall "$OBJ" "$PIN" || fail "bpftool prog loadall failed"
 bpftool cgroup attach "$CG/web.service" ingress pinned "$PIN/api_guard" multi ||
 	fail "bpftool cgroup attach failed"
 GUARD_ID=$(bpftool prog show pinned "$PIN/api_guard" | sed -n 's/^\([0-9]*\): .*/\1/p')
-start_tracer
+# A user's pattern names a program's owner (rule_owners.conf syntax), as the
+# built-in ones name systemd's, Cilium's and Calico's.
+printf 'program api_*  "the API guard ({unit})"  journalctl -u {unit}\n' >"$WORK/owners.conf"
+start_tracer --rule-owners "$WORK/owners.conf"
 
 assert_eq "$(connect_from_client $SRV4 8080 1500)" timeout "client on 8080"
 line=$(wait_refusal '.dport == 8080 and .blocker.looked_up' 8) || fail "no refusal for 8080"
@@ -59,6 +62,7 @@ assert_contains "$(jq -r .explanation <<<"$line")" "$want"
 assert_field "$line" listener.pid "$API"
 assert_field "$line" listener.unit api.service
 assert_field "$line" listener.port 8080
+assert_field "$line" blocker.owner "systemd (api.service's IPAddressDeny=/IPAddressAllow=)"
 assert_text "-> $SRV4:8080  $want"
 
 assert_eq "$(connect_from_client $SRV4 8081 1500)" timeout "client on 8081"
@@ -74,6 +78,9 @@ assert_field "$line" listener.unit web.service
 want="a cgroup BPF program dropped the SYN: api_guard (id $GUARD_ID, held by no process (pinned in bpffs, or left attached)) on cgroup /$SLICE/web.service ingress; tcp_listen (web.service, pid $WEB) listens on 0.0.0.0:8081 in that cgroup"
 assert_contains "$(jq -r .explanation <<<"$line")" "$want"
 case "$line" in *IPAddressDeny*) fail "a program not systemd's told as IPAddressDeny: $line" ;; esac
+assert_field "$line" blocker.owner "the API guard (web.service)"
+assert_field "$line" blocker.owner_command "journalctl -u web.service"
+assert_text "the program belongs to the API guard (web.service): journalctl -u web.service"
 assert_text "-> $SRV4:8081  $want"
 
 # Outside both cgroups: accepted, nothing said.

@@ -54,6 +54,10 @@ jq -e --arg cli "$CLI6" '.saddr == $cli and .synack_retransmits == 2 and
 
 # One report per handshake: the SYN-ACKs resent after the 2nd are counted, not reported.
 sleep 2
+# The client's retransmitted SYNs, answered again and freed without a
+# reason, are no refusal (Debian's 6.1 under qemu told one as other_drop
+# NOT_SPECIFIED when the report paused the CPU that freed it).
+assert_eq "$(count_refusals '.cause == "other_drop"')" 0 "retransmitted SYNs told as other_drop"
 assert_eq "$(count_refusals '.cause == "handshake_incomplete" and .family == "ipv4"')" 1 \
 	"handshake_incomplete reports of one IPv4 handshake"
 

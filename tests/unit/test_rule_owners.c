@@ -160,7 +160,8 @@ static void test_bad_lines(void **state)
 
 	assert_int_equal(wr_owners_parse(&o, "chain ok x\nrule x y\n", "f.conf", err,
 					 sizeof(err)), -1);
-	assert_string_equal(err, "f.conf:2: expected 'chain', 'table', 'set' or 'policy'");
+	assert_string_equal(err, "f.conf:2: expected 'chain', 'table', 'set', 'policy', 'program', "
+			    "'holder' or 'unit'");
 	assert_int_equal(wr_owners_parse(&o, "chain a*b* x\n", "f.conf", err, sizeof(err)), -1);
 	assert_string_equal(err, "f.conf:1: expected a pattern with at most one '*'");
 	assert_int_equal(wr_owners_parse(&o, "table t \"unterminated\n", "f.conf", err,
@@ -269,6 +270,112 @@ static void test_placeholders_filled_or_left_out(void **state)
 	wr_owners_free(&o);
 }
 
+static void blocked_by(struct wr_refusal *r, enum wr_blocker_kind kind, const char *program)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->saddr, sizeof(r->saddr), "192.0.2.20");
+	r->dport = 8080;
+	r->blocker.kind = kind;
+	r->blocker.found = true;
+	r->blocker.id = 42;
+	snprintf(r->blocker.program, sizeof(r->blocker.program), "%s", program);
+}
+
+/* BPF programs: their name, their holder's comm, their unit (issue 25). */
+static void test_blocker_patterns(void **state)
+{
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wr_owners_load(&o, "/nonexistent/rule-owners.conf", false, err,
+					sizeof(err)), 0);
+	/* systemd's own, held by PID 1 from init.scope: named by the cgroup's unit. */
+	blocked_by(&r, WR_BLK_CGROUP, "sd_fw_ingress");
+	snprintf(r.blocker.cgroup_unit, sizeof(r.blocker.cgroup_unit), "api.service");
+	snprintf(r.blocker.unit, sizeof(r.blocker.unit), "init.scope");
+	snprintf(r.blocker.command, sizeof(r.blocker.command),
+		 "systemctl show -p IPAddressDeny -p IPAddressAllow api.service");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "systemd (api.service's IPAddressDeny=/IPAddressAllow=)");
+	assert_string_equal(r.blocker.owner_command,
+			    "systemctl show -p IPAddressDeny -p IPAddressAllow api.service");
+	assert_int_equal(r.n_hints, 1);	/* its command is the blocker's own: said once */
+	assert_string_equal(r.hints[0], "the program belongs to systemd (api.service's "
+			    "IPAddressDeny=/IPAddressAllow=)");
+
+	blocked_by(&r, WR_BLK_TC, "cil_from_netdev");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "Cilium");
+	assert_non_null(strstr(r.hints[0], "the program belongs to Cilium: kubectl -n kube-system "
+			       "exec ds/cilium -- cilium-dbg monitor --type drop"));
+	blocked_by(&r, WR_BLK_TC, "cali_tc_preambl");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "Calico (eBPF dataplane)");
+	/* A name no pattern knows, held by cilium-agent: its holder names it. */
+	blocked_by(&r, WR_BLK_SK_LOOKUP, "lb_lookup");
+	r.blocker.pid = 812;
+	snprintf(r.blocker.comm, sizeof(r.blocker.comm), "cilium-agent");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "Cilium");
+	/* Nothing known, or no program named: nothing said. */
+	blocked_by(&r, WR_BLK_TC, "drop_8080");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "");
+	assert_int_equal(r.n_hints, 0);
+	blocked_by(&r, WR_BLK_TC, "cil_from_netdev");
+	r.blocker.found = false;
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "");
+	/* Rule patterns never name a program, program patterns never a rule. */
+	found_rule(&r, "filter", "cil_from_netdev");
+	wr_owners_name(&o, &r);
+	assert_string_equal(r.rule.owner, "");
+	wr_owners_free(&o);
+}
+
+/* A user's patterns: holder and unit kinds, placeholders quoted in the command. */
+static void test_blocker_user_patterns(void **state)
+{
+	struct wr_owners o = { 0 };
+	struct wr_refusal r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wr_owners_parse(&o,
+		"unit    lb-*.service  \"the load balancer ({unit})\"  journalctl -u {unit}\n"
+		"holder  lb-agent      lb-agent  lbctl show {program} {id} on {device} by {pid}\n",
+		"user", err, sizeof(err)), 0);
+	blocked_by(&r, WR_BLK_SK_LOOKUP, "refuse_ssh");
+	r.blocker.pid = 1808;
+	snprintf(r.blocker.comm, sizeof(r.blocker.comm), "lb-agent");
+	snprintf(r.blocker.unit, sizeof(r.blocker.unit), "lb-$(reboot).service");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "the load balancer (lb-$(reboot).service)");
+	assert_string_equal(r.blocker.owner_command, "journalctl -u 'lb-$(reboot).service'");
+	/* {device} unknown for an sk_lookup program: that line is passed over. */
+	r.blocker.unit[0] = '\0';
+	r.n_hints = 0;
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner, "");
+	snprintf(r.blocker.device, sizeof(r.blocker.device), "eth0");
+	wr_owners_name_blocker(&o, &r);
+	wr_blocker_owner_hint(&r);
+	assert_string_equal(r.blocker.owner_command, "lbctl show refuse_ssh 42 on eth0 by 1808");
+	assert_int_equal(wr_owners_parse(&o, "programme x y\n", "user", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'program', 'holder' or 'unit'"));
+	wr_owners_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +384,8 @@ int main(void)
 		cmocka_unit_test(test_user_patterns_first),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_placeholders_filled_or_left_out),
+		cmocka_unit_test(test_blocker_patterns),
+		cmocka_unit_test(test_blocker_user_patterns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

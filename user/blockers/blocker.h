@@ -43,6 +43,8 @@ struct wr_blocker {
 	char container[96];
 	char ns_prefix[160];	/* "ip netns exec NAME " or "nsenter -t PID -n ", quoted */
 	char command[768];	/* what to run to look further or undo it */
+	char owner[96];		/* rule_owners.c: "Cilium", "systemd (api.service)"... */
+	char owner_command[256];	/* ... and its own command */
 };
 
 struct wr_refusal;

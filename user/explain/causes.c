@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "blocker.h"
+#include "conntrack_stat.h"
 #include "containers.h"
 #include "explain.h"
 #include "fw_objects.h"
@@ -17,11 +18,12 @@
 
 /* A rule's words: its answer read from its text, its line, its manager's object, owner, set. */
 #define FIREWALL_WORDS { wr_explain_words, wr_container_by_addr_words,			\
-			 wr_answer_from_rule_words, wr_rule_words,				\
+			 wr_answer_from_rule_words, wr_rule_words, wr_conntrack_invalid_words,	\
 			 wr_fw_objects_hints, wr_owner_hint, wr_tproxy_words,			\
 			 wr_rule_sets_hint }
 /* A listener that took the SYN (its queues), a BPF program, the way back. */
-#define DROP_WORDS { wr_explain_words, wr_backlog_words, wr_blocker_words,		\
+#define DROP_WORDS { wr_explain_words, wr_conntrack_dropped_words, wr_backlog_words,	\
+		     wr_blocker_words, wr_blocker_owner_hint,					\
 		     wr_route_back_words, wr_syn_queue_words }
 
 /*
@@ -35,7 +37,7 @@ static const struct wr_cause_info causes[] = {
 		"the SYN found no socket; the kernel answered with RST",
 		"Connection refused", false, LOG_WARNING,
 		/* a unit's advice first, before what listens nearby */
-		{ wr_explain_words, wr_no_listener_words, wr_blocker_words,
+		{ wr_explain_words, wr_no_listener_words, wr_blocker_words, wr_blocker_owner_hint,
 		  wr_unit_advice_words } },
 	[WR_CAUSE_FIREWALL_REJECT] = {
 		/* a rule did what it was written for, most often on purpose */
@@ -56,7 +58,8 @@ static const struct wr_cause_info causes[] = {
 		LOG_ERR, DROP_WORDS },
 	[WR_CAUSE_OTHER_DROP] = {
 		WR_CAUSE_OTHER_DROP, "other_drop", "DROPPED",
-		"any other kernel drop reason on the SYN (rp_filter, tc, socket filter, LSM...)",
+		"any other kernel drop reason on the SYN (rp_filter, tc, socket filter, LSM...), "
+		"or conntrack's own (`CONNTRACK_FULL`: its table full, never told as a rule)",
 		"usually a timeout", true, LOG_WARNING, DROP_WORDS },
 	[WR_CAUSE_FIREWALL_BLOCKED] = {
 		WR_CAUSE_FIREWALL_BLOCKED, "firewall_blocked", "BLOCKED",

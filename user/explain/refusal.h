@@ -163,6 +163,15 @@ struct wr_refusal {
 		bool since_start;	/* first look in this netns: since it was made */
 		int syncookies;		/* net.ipv4.tcp_syncookies there; -1 unread */
 	} syn_queue;
+	/* conntrack_stat.c: conntrack's counters, for a NETFILTER_DROP (growth, as syn_queue). */
+	struct {
+		bool looked;
+		bool dropped;		/* conntrack dropped it: a full table, not a rule */
+		int64_t drop, early_drop, insert_failed, invalid;
+		int64_t count, max;	/* nf_conntrack_count / _max there; -1 unread */
+		bool since_start;
+		char ns_prefix[320];	/* runs a command there: "ip netns exec NAME " */
+	} conntrack;
 	/* Where a verdict hook runs (fexit/kretprobe): the table that said NF_DROP. */
 	uint8_t nf_backend;		/* enum wr_nf_backend */
 	uint8_t nf_hook;		/* NF_INET_* */

@@ -55,11 +55,13 @@ static int parse_line(const char *line, struct wr_owner_pattern *pat, const char
 	size_t n;
 
 	if (!p || (strcmp(kind, "chain") && strcmp(kind, "table") && strcmp(kind, "set") &&
-		   strcmp(kind, "policy"))) {
-		*why = "expected 'chain', 'table', 'set' or 'policy'";
+		   strcmp(kind, "policy") && strcmp(kind, "program") && strcmp(kind, "holder") &&
+		   strcmp(kind, "unit"))) {
+		*why = "expected 'chain', 'table', 'set', 'policy', 'program', 'holder' or 'unit'";
 		return -1;
 	}
-	pat->kind = kind[0];
+	/* program: 'b' (BPF); holder: 'h'; unit: 'u' (the holder's, or the cgroup's) */
+	pat->kind = !strcmp(kind, "program") ? 'b' : kind[0];
 	p = field(p, pat->pattern, sizeof(pat->pattern));
 	if (!p || strchr(strchr(pat->pattern, '*') ? strchr(pat->pattern, '*') + 1 : "", '*')) {
 		*why = "expected a pattern with at most one '*'";
@@ -166,6 +168,8 @@ static bool glob_match(const char *glob, const char *name, char *star, size_t le
 struct fill {
 	const char *star, *client, *zone, *policy, *service;
 	char port[8], ns[256], name[256];
+	const char *program, *unit, *comm, *device;	/* a BPF blocker's */
+	char id[12], pid[12];
 };
 
 static void fill_values(struct fill *f, const char *star, const struct wr_refusal *r)
@@ -179,6 +183,8 @@ static void fill_values(struct fill *f, const char *star, const struct wr_refusa
 	f->service = r->rule.service;
 	snprintf(f->port, sizeof(f->port), "%u", r->dport);
 	f->ns[0] = f->name[0] = '\0';
+	f->program = f->unit = f->comm = f->device = "";
+	f->id[0] = f->pid[0] = '\0';
 	if (r->rule.service[0] && r->rule.service[n] == '/') {
 		snprintf(f->ns, sizeof(f->ns), "%.*s", (int)n, r->rule.service);
 		snprintf(f->name, sizeof(f->name), "%.*s",
@@ -188,7 +194,8 @@ static void fill_values(struct fill *f, const char *star, const struct wr_refusa
 
 /*
  * Copies `tmpl` with its placeholders filled in: {*}, {client}, {port},
- * {zone}, {policy} (firewalld), {service}, {namespace}, {name} (kube-proxy). Their
+ * {zone}, {policy} (firewalld), {service}, {namespace}, {name} (kube-proxy), and a
+ * BPF program's {program}, {id}, {unit}, {comm}, {pid}, {device}. Their
  * values are names someone else chose: in a command (`quote`) shell-quoted.
  * Returns false when a placeholder has no value for this refusal: the
  * pattern is then not used, and no command with a hole is ever shown.
@@ -196,9 +203,10 @@ static void fill_values(struct fill *f, const char *star, const struct wr_refusa
 static bool expand(const char *tmpl, const struct fill *f, bool quote, char *out, size_t len)
 {
 	static const char *const names[] = { "{*}", "{client}", "{port}", "{zone}", "{policy}",
-					      "{service}", "{namespace}", "{name}" };
+					      "{service}", "{namespace}", "{name}", "{program}",
+					      "{id}", "{unit}", "{comm}", "{pid}", "{device}" };
 	const char *vals[] = { f->star, f->client, f->port, f->zone, f->policy, f->service, f->ns,
-			       f->name };
+			       f->name, f->program, f->id, f->unit, f->comm, f->pid, f->device };
 	char quoted[WR_QUOTED_LEN];
 	size_t n = 0;
 
@@ -250,6 +258,8 @@ static bool pattern_matches(const struct wr_owner_pattern *p, const struct wr_re
 {
 	const char *what = p->kind == 'c' ? r->rule.chain : p->kind == 't' ? r->rule.table : set;
 
+	if (p->kind == 'b' || p->kind == 'h' || p->kind == 'u')
+		return false;	/* a BPF program's (wr_owners_name_blocker) */
 	if (p->kind == 'p')
 		return r->rule.policy && jumps_match(p->pattern, r->rule.jumps, star, len);
 	return what[0] && glob_match(p->pattern, what, star, len);
@@ -278,6 +288,68 @@ void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r)
 		}
 		return;
 	}
+}
+
+/*
+ * {unit}: the unit of the cgroup the program is attached to (systemd holds
+ * its sd_fw_ingress itself, from init.scope), else its holder's.
+ */
+static const char *blocker_unit(const struct wr_blocker *b)
+{
+	return b->cgroup_unit[0] ? b->cgroup_unit : b->unit;
+}
+
+static bool blocker_matches(const struct wr_owner_pattern *p, const struct wr_blocker *b,
+			    char *star, size_t len)
+{
+	if (p->kind == 'u')	/* either unit: the holder's, or the cgroup's */
+		return (b->unit[0] && glob_match(p->pattern, b->unit, star, len)) ||
+		       (b->cgroup_unit[0] && glob_match(p->pattern, b->cgroup_unit, star, len));
+	if (p->kind == 'b')
+		return b->program[0] && glob_match(p->pattern, b->program, star, len);
+	return p->kind == 'h' && b->comm[0] && glob_match(p->pattern, b->comm, star, len);
+}
+
+void wr_owners_name_blocker(const struct wr_owners *o, struct wr_refusal *r)
+{
+	struct wr_blocker *b = &r->blocker;
+	char star[256];
+
+	if (b->kind == WR_BLK_NONE || !b->found)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		struct fill f;
+
+		if (!blocker_matches(&o->v[i], b, star, sizeof(star)))
+			continue;
+		fill_values(&f, star, r);
+		f.program = b->program;
+		f.unit = blocker_unit(b);
+		f.comm = b->comm;
+		f.device = b->device;
+		snprintf(f.id, sizeof(f.id), "%u", b->id);
+		if (b->pid)
+			snprintf(f.pid, sizeof(f.pid), "%u", b->pid);
+		if (!expand(o->v[i].owner, &f, false, b->owner, sizeof(b->owner)) ||
+		    !expand(o->v[i].command, &f, true, b->owner_command, sizeof(b->owner_command))) {
+			b->owner[0] = b->owner_command[0] = '\0';
+			continue;	/* a placeholder with no value here: the next pattern */
+		}
+		return;	/* its words: wr_blocker_owner_hint, at the verdict */
+	}
+}
+
+void wr_blocker_owner_hint(struct wr_refusal *r)
+{
+	const struct wr_blocker *b = &r->blocker;
+
+	if (!b->owner[0])
+		return;
+	/* Its command once: systemd's is what the blocker's words already give. */
+	if (b->owner_command[0] && strcmp(b->owner_command, b->command))
+		wr_add_hint(r, "the program belongs to %s: %s", b->owner, b->owner_command);
+	else
+		wr_add_hint(r, "the program belongs to %s", b->owner);
 }
 
 void wr_owners_free(struct wr_owners *o)

@@ -2,7 +2,9 @@
 /*
  * Who owns a firewall rule: fail2ban, ufw, firewalld, Docker, podman,
  * kube-proxy... named from where the rule lives (its chain or table, or the
- * set it matches the client through), by
+ * set it matches the client through), and who owns a BPF program that
+ * decided about a SYN (Cilium, Calico, systemd: its name, its holder's comm
+ * or unit), by
  * the patterns of tools/rule_owners.conf (built in) and of a file the user
  * keeps (--rule-owners, /etc/whyrefused/rule-owners.conf), with the owner's
  * own command to look further or undo it.
@@ -17,7 +19,8 @@
 #define WR_DEFAULT_RULE_OWNERS "/etc/whyrefused/rule-owners.conf"
 
 struct wr_owner_pattern {
-	char kind;		/* 'c': chain, 't': table, 's': set, 'p': policy */
+	char kind;		/* 'c': chain, 't': table, 's': set, 'p': policy; a BPF
+				 * program's: 'b' its name, 'h' its holder's comm, 'u' its unit */
 	char pattern[64];	/* a glob with at most one '*' */
 	char owner[96];
 	char command[256];
@@ -44,6 +47,14 @@ int wr_owners_load(struct wr_owners *o, const char *path, bool path_given, char 
 void wr_owners_name(const struct wr_owners *o, struct wr_refusal *r);
 /* verdict.c: the hint that names the rule's owner and its command, once one is known. */
 void wr_owner_hint(struct wr_refusal *r);
+/*
+ * For a refusal whose BPF program was named (blocker.h): blocker.owner and
+ * blocker.owner_command from the first `program`, `holder` or `unit`
+ * pattern that matches (facts only).
+ */
+void wr_owners_name_blocker(const struct wr_owners *o, struct wr_refusal *r);
+/* verdict.c: the hint that names a BPF program's owner and its command. */
+void wr_blocker_owner_hint(struct wr_refusal *r);
 void wr_owners_free(struct wr_owners *o);
 
 #endif /* WR_RULE_OWNERS_H */

@@ -314,6 +314,24 @@ static void json_neighbours(struct wr_output *o, const struct wr_refusal *r)
 }
 
 /* route_back.h: what `ip route get CLIENT` says in the refusal's namespace. */
+/* conntrack_stat.c: its counters' growth and the table's size, for a NETFILTER_DROP. */
+static void json_conntrack(struct jw *jw, const struct wr_refusal *r)
+{
+	jw_key(jw, "conntrack");
+	jw_object_begin(jw);
+	jw_field_bool(jw, "dropped", r->conntrack.dropped);
+	jw_field_uint(jw, "drop", (uint64_t)r->conntrack.drop);
+	jw_field_uint(jw, "early_drop", (uint64_t)r->conntrack.early_drop);
+	jw_field_uint(jw, "insert_failed", (uint64_t)r->conntrack.insert_failed);
+	jw_field_uint(jw, "invalid", (uint64_t)r->conntrack.invalid);
+	if (r->conntrack.count >= 0)
+		jw_field_uint(jw, "count", (uint64_t)r->conntrack.count);
+	if (r->conntrack.max >= 0)
+		jw_field_uint(jw, "max", (uint64_t)r->conntrack.max);
+	jw_field_bool(jw, "since_start", r->conntrack.since_start);
+	jw_object_end(jw);
+}
+
 static void json_route_back(struct jw *w, const struct wr_route_back *b)
 {
 	jw_key(w, "route_back");
@@ -523,6 +541,11 @@ static void json_blocker(struct jw *w, const struct wr_blocker *b)
 	}
 	if (b->command[0])
 		jw_field_string(w, "command", b->command);
+	if (b->owner[0]) {
+		jw_field_string(w, "owner", b->owner);
+		if (b->owner_command[0])
+			jw_field_string(w, "owner_command", b->owner_command);
+	}
 	jw_object_end(w);
 }
 
@@ -592,6 +615,8 @@ static void json_refusal(struct wr_output *o, const struct wr_refusal *r)
 			jw_field_uint(&o->jw, "syncookies", (unsigned)r->syn_queue.syncookies);
 		jw_object_end(&o->jw);
 	}
+	if (r->conntrack.looked)
+		json_conntrack(&o->jw, r);
 	json_neighbours(o, r);
 	json_end(o);
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The enrichers that are one call each (enricher.h): the first reading of
- * the kernel's event, the hooks attached on evidence, the BPF program a
+ * the kernel's event, conntrack's own drops, the hooks attached on evidence, the BPF program a
  * SYN should meet, the container, what NAT did, the route back and the
  * SYN queue. Their logic is in the files they call.
  */
 #include "blocker.h"
+#include "conntrack_stat.h"
 #include "explain.h"
 #include "hints.h"
 #include "inventory_sync.h"
@@ -23,6 +24,18 @@ static void explain_enrich(struct tracer *t, void *state, struct wr_refusal *r)
 const struct wr_enricher wr_enrich_explain = {
 	.name = "explain",
 	.enrich = explain_enrich,
+};
+
+/* A NETFILTER_DROP no table named: conntrack's (a full table), not a rule's. Before the switch. */
+static void conntrack_enrich(struct tracer *t, void *state, struct wr_refusal *r)
+{
+	wr_conntrack_context(&t->netns, r);
+	wr_explain(r);	/* the cause as the facts now tell it */
+}
+
+const struct wr_enricher wr_enrich_conntrack = {
+	.name = "conntrack",
+	.enrich = conntrack_enrich,
 };
 
 /* Evidence (a firewall's answer, a full queue) attaches hooks; they go after a while. */

@@ -47,7 +47,8 @@ struct wr_enricher {
 };
 
 /* The adapters: enrich_steps.c, enrich_listeners.c, enrich_lanes.c, tracer_jobs.c. */
-extern const struct wr_enricher wr_enrich_explain, wr_enrich_hook_switch, wr_enrich_blocker,
+extern const struct wr_enricher wr_enrich_explain, wr_enrich_conntrack, wr_enrich_hook_switch,
+	wr_enrich_blocker,
 	wr_enrich_container, wr_enrich_nat, wr_enrich_listeners, wr_enrich_route,
 	wr_enrich_syn_queue, wr_enrich_rules, wr_enrich_bpf, wr_enrich_units,
 	wr_job_nf_modules, wr_job_output, wr_job_metrics_file, wr_job_stats;

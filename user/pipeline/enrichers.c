@@ -8,6 +8,7 @@
 
 const struct wr_enricher *const wr_enrichers[] = {
 	&wr_enrich_explain,	/* enrich_steps.c: the kernel's event, read */
+	&wr_enrich_conntrack,	/* a full conntrack table, not a rule */
 	&wr_enrich_hook_switch,	/* hooks attached on evidence */
 	&wr_enrich_blocker,	/* a BPF program the SYN should meet */
 	&wr_enrich_container,
