@@ -59,6 +59,13 @@ TOOL_SRCS  += user/journal_fields.c user/journal_send.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
+# --watch-client (client_watch.h): filter, packet reader, window and words pure; capture and socket not.
+CORE_SRCS  += user/client_watch.c user/watch_words.c user/watch_request.c
+TOOL_SRCS  += user/client_watch.c user/watch_words.c user/watch_request.c user/watch_capture.c \
+	      user/watch_socket.c
+TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
+
 ifeq ($(V),1)
 Q   :=
 msg :=
@@ -236,7 +243,7 @@ FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrac
 	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
-FUZZERS      += bpf_blockers
+FUZZERS      += bpf_blockers watch_pkt watch_request
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ     := $(BUILD)/fuzz/obj
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz -I$(BUILD) \

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "cli.h"
+#include "client_watch.h"
 #include "client_verdict.h"
 
 #include <arpa/inet.h>
@@ -68,6 +69,15 @@ static const char usage_text[] =
 "      --timeout TIME       --client: wait this long per address (default 10s)\n"
 "      --max-hops N         --client: after silence, SYNs with TTL 1..N find the\n"
 "                           last hop that answers (default 16; 0: none)\n"
+"      --watch-client ADDR[/PREFIX]  say whether SYNs from ADDR reach this host at\n"
+"                           all (where, and what became of them) or not (the\n"
+"                           block is before it); may repeat\n"
+"      --watch-for TIME     a watch with no SYN ends after TIME (default 60s)\n"
+"      --watch-window TIME  report once no SYN came for TIME (default 10s)\n"
+"      --watch-socket PATH  where root asks this tracer (default\n"
+"                           /run/whyrefused/watch.sock)\n"
+"      --ask-watch ADDR[/PREFIX]  ask the running tracer to watch for ADDR now,\n"
+"                           and print its report\n"
 "  -v, --verbose            libbpf debug messages on stderr\n"
 "  -h, --help               this text\n"
 "  -V, --version            print the version\n"
@@ -78,6 +88,7 @@ static const char usage_text[] =
 "  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
 "  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
 "  whyrefused --client 192.0.2.10:22   # on the client: who refuses, where\n"
+"  whyrefused --ask-watch 198.51.100.7  # on the server: do its SYNs get here?\n"
 "\n"
 "Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
 
@@ -95,7 +106,10 @@ void wr_options_default(struct wr_options *o)
 	o->trace = true;
 	o->client_timeout_ms = 10000;
 	o->max_hops = 16;
+	o->watch_for_ms = 60000;
+	o->watch_window_ms = 10000;
 }
+
 
 /* Strict decimal in [min, max], the whole string. */
 static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
@@ -262,7 +276,8 @@ const char *wr_backend_name(enum wr_backend b)
 enum { OPT_COLOR = 256, OPT_BTF, OPT_FOLD_WINDOW, OPT_NO_TRACE, OPT_BACKEND, OPT_PROBE,
        OPT_RATE_LIMIT, OPT_STATS_INTERVAL, OPT_METRICS, OPT_METRICS_FILE,
        OPT_ALL_HOOKS, OPT_ON_DEMAND_FOR, OPT_JOURNAL,
-       OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS };
+       OPT_RULE_OWNERS, OPT_CLIENT, OPT_TIMEOUT, OPT_MAX_HOPS,
+       OPT_WATCH_CLIENT, OPT_WATCH_FOR, OPT_WATCH_WINDOW, OPT_WATCH_SOCKET, OPT_ASK_WATCH };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -288,6 +303,11 @@ static const struct option long_opts[] = {
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
+	{ "watch-client", required_argument, NULL, OPT_WATCH_CLIENT },
+	{ "watch-for", required_argument, NULL, OPT_WATCH_FOR },
+	{ "watch-window", required_argument, NULL, OPT_WATCH_WINDOW },
+	{ "watch-socket", required_argument, NULL, OPT_WATCH_SOCKET },
+	{ "ask-watch", required_argument, NULL, OPT_ASK_WATCH },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -329,6 +349,40 @@ bad:
 	snprintf(err, errlen, "invalid address '%s' (expected ADDR:PORT, e.g. 127.0.0.1:9464 "
 		 "or [::1]:9464)", s);
 	return -1;
+}
+
+/* --watch-client, --watch-for, --watch-window, --watch-socket, --ask-watch. */
+static int parse_watch_opt(int c, const char *arg, struct wr_options *o, char *err,
+			   size_t errlen)
+{
+	switch (c) {
+	case OPT_WATCH_CLIENT:
+		if (o->n_watch == WR_MAX_WATCH) {
+			snprintf(err, errlen, "too many --watch-client (at most %d)", WR_MAX_WATCH);
+			return -1;
+		}
+		return wr_watch_parse_addr(arg, &o->watch[o->n_watch++], err, errlen);
+	case OPT_ASK_WATCH:
+		o->ask_watch = arg;
+		return wr_watch_parse_addr(arg, &o->ask_who, err, errlen);
+	case OPT_WATCH_SOCKET:
+		if (*arg != '/') {
+			snprintf(err, errlen, "invalid --watch-socket '%.64s' (an absolute path)", arg);
+			return -1;
+		}
+		o->watch_socket = arg;
+		return 0;
+	default: {
+		uint64_t *ms = c == OPT_WATCH_FOR ? &o->watch_for_ms : &o->watch_window_ms;
+
+		if (wr_parse_duration_ms(arg, ms) || *ms < 1000 || *ms > 3600000) {
+			snprintf(err, errlen, "invalid --watch-%s '%.32s' (1s to 1h, e.g. 30s, 2m)",
+				 c == OPT_WATCH_FOR ? "for" : "window", arg);
+			return -1;
+		}
+		return 0;
+	}
+	}
 }
 
 enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
@@ -495,6 +549,14 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			o->client_opts_given = true;
 			break;
 		}
+		case OPT_WATCH_CLIENT:
+		case OPT_WATCH_FOR:
+		case OPT_WATCH_WINDOW:
+		case OPT_WATCH_SOCKET:
+		case OPT_ASK_WATCH:
+			if (parse_watch_opt(c, optarg, o, err, errlen))
+				return WR_CLI_USAGE;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -527,6 +589,12 @@ enum wr_cli_result wr_parse_args(int argc, char **argv, struct wr_options *o,
 			  o->rate_limit != 1000 || o->fold_window_ms != 10000)) {
 		snprintf(err, errlen, "--client takes only --json, --timeout and --max-hops "
 			 "(the other options are the tracer's)");
+		return WR_CLI_USAGE;
+	}
+	if (o->ask_watch && (o->client || o->n_watch || o->output || o->journal || o->n_ports ||
+			     o->n_srcs || o->n_netns || o->duration_ms || o->metrics || o->probe)) {
+		snprintf(err, errlen, "--ask-watch takes only --json, --watch-for, --watch-window "
+			 "and --watch-socket (it asks the running tracer)");
 		return WR_CLI_USAGE;
 	}
 	if (o->client_opts_given && !o->client) {

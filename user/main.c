@@ -56,6 +56,8 @@
 #include "start_heap.h"
 #include "route_lookup.h"
 #include "tproxy.h"
+#include "watch_capture.h"
+#include "watch_socket.h"
 #include "syn_queue.h"
 #include "whyrefused.skel.h"
 
@@ -92,6 +94,7 @@ struct tracer {
 	struct wr_nat_finder *nat;	/* what the client dialled, when NAT sent it elsewhere */
 	uint64_t next_nat_watch_ms;
 	uint64_t next_nf_poll_ms;
+	struct wr_client_watch watch;	/* --watch-client, --ask-watch: did its SYNs get here? */
 };
 
 static void on_hangup(int sig)
@@ -312,6 +315,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_owners_name(&t->owners, r);
 	wr_tproxy_explain(&t->inv, r);
 	wr_rule_sets_hint(r);
+	wr_client_watch_refusal(&t->watch, r);
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
 	if (r->port_listening)
@@ -687,6 +691,10 @@ static int run(struct tracer *t)
 	start.kernel = uts.release;
 	wr_hooks_describe(plan, &start);
 	wr_output_start(&t->out, &start);
+	if (wr_client_watch_start(&t->watch, &t->opts, &t->netns, &t->out, err, sizeof(err))) {
+		fail("%s", err);
+		goto cleanup;
+	}
 	wr_metrics_init(&t->metrics, &start.ts);
 	metrics_every = t->opts.stats_interval_ms ? t->opts.stats_interval_ms : 10000;
 	write_metrics_file(t);
@@ -720,6 +728,7 @@ static int run(struct tracer *t)
 		wr_lane_collect(t->bpf, report_refusal, t);
 		watch_netfilter_modules(t, &start);
 		watch_nat(t);
+		wr_client_watch_tick(&t->watch);
 		reopen_if_asked(t);
 		wr_sink_flush(&t->sink);
 		wr_metrics_serve(&t->msrv, render_metrics, t);
@@ -754,6 +763,7 @@ static int run(struct tracer *t)
 	wr_lane_free(t->units, 2000, report_refusal, t);
 	wr_lane_free(t->bpf, 1000, report_refusal, t);
 	t->rules = t->units = t->bpf = NULL;
+	wr_client_watch_stop(&t->watch);
 	/* Bounded: a reader that never reads again costs two seconds, counted. */
 	wr_sink_drain(&t->sink, 2000);
 	read_counters(t);
@@ -769,6 +779,7 @@ static int run(struct tracer *t)
 	}
 
 cleanup:
+	wr_client_watch_stop(&t->watch);
 	wr_metrics_close(&t->msrv);
 	wr_metrics_free(&t->metrics);
 	ring_buffer__free(rb);
@@ -808,6 +819,8 @@ int main(int argc, char **argv)
 	}
 	if (t.opts.client)	/* the client's view: no BPF, no root (client_probe.c) */
 		return wr_client_run(&t.opts);
+	if (t.opts.ask_watch)	/* root asks the running tracer (watch_socket.c) */
+		return wr_watch_ask_run(&t.opts);
 	/* stdout closed: fd 1 would be the next fd opened (an epoll, a BPF map). */
 	if (!t.opts.output && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		fail("cannot write output: %s", strerror(errno));
