@@ -74,12 +74,11 @@ static void xdp_line(const struct wr_watch_xdp *x, const char *ns, char *buf, si
 			 x->unit[0] ? ", " : "", x->unit);
 	snprintf(buf, len, "XDP program %s (id %u, %s, %s) on %s in %s: %sbpftool net show "
 		 "dev %s", x->program[0] ? x->program : "?", x->id, x->mode, holder, x->ifname,
-		 ns, x->ns_prefix, x->ifname);
+		 ns, x->ns_prefix, x->ifname_quoted[0] ? x->ifname_quoted : x->ifname);
 }
 
 size_t wr_watch_text(const struct wr_watch *w, bool reached, uint64_t now_ms,
-		     wr_watch_label_fn *label_netns,
-		     void *arg, char *buf, size_t len)
+		     wr_watch_label_fn *label_netns, void *arg, char *buf, size_t len)
 {
 	char line[1024], ns[192], conn[128], fate[192];
 	size_t n;
@@ -154,14 +153,14 @@ static void json_xdp(struct jw *j, const struct wr_watch_xdp *x, const char *ns)
 		if (x->unit[0])
 			jw_field_string(j, "unit", x->unit);
 	}
-	snprintf(cmd, sizeof(cmd), "%sbpftool net show dev %s", x->ns_prefix, x->ifname);
+	snprintf(cmd, sizeof(cmd), "%sbpftool net show dev %s", x->ns_prefix,
+		 x->ifname_quoted[0] ? x->ifname_quoted : x->ifname);
 	jw_field_string(j, "command", cmd);
 	jw_object_end(j);
 }
 
 void wr_watch_json(struct jw *j, const struct wr_watch *w, bool reached, uint64_t now_ms,
-		   wr_watch_label_fn *label_netns,
-		   void *arg)
+		   wr_watch_label_fn *label_netns, void *arg)
 {
 	char who[64], ns[192], verdict[1024];
 
