@@ -691,7 +691,8 @@ static int run(struct tracer *t)
 	start.kernel = uts.release;
 	wr_hooks_describe(plan, &start);
 	wr_output_start(&t->out, &start);
-	if (wr_client_watch_start(&t->watch, &t->opts, &t->netns, &t->out, err, sizeof(err))) {
+	if (wr_client_watch_start(&t->watch, &t->opts, &t->netns, t->netns_filter, t->opts.n_netns,
+				  &t->out, err, sizeof(err))) {
 		fail("%s", err);
 		goto cleanup;
 	}

@@ -55,13 +55,25 @@ static void close_run(struct wr_watch_run *r)
 	r->n_fd = 0;
 }
 
-/* Every namespace on the host as it is now: the client's SYN may come into any. */
+static bool watched(const struct wr_client_watch *cw, uint32_t inode)
+{
+	for (size_t i = 0; i < cw->n_only; i++)
+		if (cw->only[i] == inode)
+			return true;
+	return !cw->n_only;
+}
+
+/* Every namespace on the host as it is now (or --netns's): the SYN may come into any. */
 static void open_run(struct wr_client_watch *cw, struct wr_watch_run *r)
 {
 	wr_netns_scan(cw->netns);
 	r->w.namespaces = r->w.namespaces_failed = 0;
 	for (size_t i = 0; i < cw->netns->n && r->n_fd < WR_WATCH_MAX_NS; i++) {
-		int fd = open_capture(&cw->netns->v[i], &r->w.who);
+		int fd;
+
+		if (!watched(cw, cw->netns->v[i].inode))
+			continue;
+		fd = open_capture(&cw->netns->v[i], &r->w.who);
 
 		if (fd < 0) {
 			r->w.namespaces_failed++;
@@ -221,13 +233,18 @@ static void report(struct wr_client_watch *cw, struct wr_watch_run *r, bool reac
 	uint64_t now = wr_now_ms();
 	char *text = malloc(REPORT_MAX), when[48];
 	struct timespec ts;
+	struct tm tm;
 	struct jw j;
 
 	if (!reached)
 		list_xdp(cw, r);
 	if (!text)
 		return;
-	wr_watch_text(&r->w, reached, now, label, cw->netns, text, REPORT_MAX);
+	/* The clock first, as a refusal's line has it; the journal keeps its own. */
+	localtime_r(&(time_t){ time(NULL) }, &tm);
+	strftime(text, REPORT_MAX, cw->out->journal_send ? "" : "%H:%M:%S ", &tm);
+	wr_watch_text(&r->w, reached, now, label, cw->netns, text + strlen(text),
+		      REPORT_MAX - strlen(text));
 	sanitize_lines(text);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wr_format_rfc3339(&ts, when, sizeof(when));
@@ -287,19 +304,25 @@ void wr_client_watch_tick(struct wr_client_watch *cw)
 
 void wr_client_watch_refusal(struct wr_client_watch *cw, const struct wr_refusal *r)
 {
-	for (size_t i = 0; i < WR_WATCH_MAX; i++)
-		if (cw->run[i].on)
-			wr_watch_note_refusal(&cw->run[i].w, (uint8_t)r->family, r->saddr_raw,
-					      r->sport, r->daddr_raw, r->dport,
-					      wr_cause_name(r->cause));
+	for (size_t i = 0; i < WR_WATCH_MAX; i++) {
+		if (!cw->run[i].on)
+			continue;
+		/* The refusal's SYN may wait in a capture still: read it first. */
+		for (size_t k = 0; k < cw->run[i].n_fd; k++)
+			read_socket(cw, &cw->run[i], k);
+		wr_watch_note_refusal(&cw->run[i].w, (uint8_t)r->family, r->saddr_raw,
+				      r->sport, r->daddr_raw, r->dport, wr_cause_name(r->cause));
+	}
 }
 
 int wr_client_watch_start(struct wr_client_watch *cw, const struct wr_options *o,
-			  struct wr_netns_list *netns, struct wr_output *out, char *err,
-			  size_t errlen)
+			  struct wr_netns_list *netns, const uint32_t *only, size_t n_only,
+			  struct wr_output *out, char *err, size_t errlen)
 {
 	memset(cw, 0, sizeof(*cw));
 	cw->netns = netns;
+	cw->only = only;
+	cw->n_only = n_only;
 	cw->out = out;
 	cw->srv.fd = -1;
 	for (size_t i = 0; i < o->n_watch; i++)

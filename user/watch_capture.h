@@ -35,14 +35,19 @@ struct wr_client_watch {
 	struct wr_watch_server srv;
 	struct wr_bpf_finder *bpf;	/* names XDP programs, made on first need */
 	struct wr_netns_list *netns;
+	const uint32_t *only;		/* --netns: watch these namespaces alone */
+	size_t n_only;
 	struct wr_output *out;
 	uint64_t reports_reached, reports_none;
 };
 
-/* The command line's watches, and the socket root asks on. 0, or -1 with `err`. */
+/*
+ * The command line's watches, and the socket root asks on; `only` (n_only
+ * inodes, --netns) limits the namespaces watched. 0, or -1 with `err`.
+ */
 int wr_client_watch_start(struct wr_client_watch *cw, const struct wr_options *o,
-			  struct wr_netns_list *netns, struct wr_output *out, char *err,
-			  size_t errlen);
+			  struct wr_netns_list *netns, const uint32_t *only, size_t n_only,
+			  struct wr_output *out, char *err, size_t errlen);
 /* Reads what the filters let through, answers askers, reports what is due. */
 void wr_client_watch_tick(struct wr_client_watch *cw);
 /* A refusal whyrefused reported: the fate of a watched client's SYN. */

@@ -84,7 +84,7 @@ size_t wr_watch_text(const struct wr_watch *w, bool reached, uint64_t now_ms,
 	size_t n;
 
 	wr_watch_verdict(w, reached, line, sizeof(line));
-	n = (size_t)snprintf(buf, len, "WATCH     %s (watched %llu s, %u namespace%s)", line,
+	n = (size_t)snprintf(buf, len, "WATCH    %s; watched %llu s in %u namespace%s", line,
 			     (unsigned long long)((now_ms - w->started_ms + 500) / 1000),
 			     w->namespaces, w->namespaces == 1 ? "" : "s");
 	for (size_t i = 0; i < w->n_syn && n < len; i++) {
@@ -92,17 +92,17 @@ size_t wr_watch_text(const struct wr_watch *w, bool reached, uint64_t now_ms,
 
 		label_netns(arg, s->netns, ns, sizeof(ns));
 		conn_str(s, conn, sizeof(conn));
-		n += (size_t)snprintf(buf + n, len - n, "\n          %s on %s in %s: %u SYN%s, %s",
+		n += (size_t)snprintf(buf + n, len - n, "\n         %s on %s in %s: %u SYN%s, %s",
 				      conn, s->ifname[0] ? s->ifname : "?", ns, s->syns,
 				      s->syns == 1 ? "" : "s", fate_words(s, fate, sizeof(fate)));
 	}
 	if (w->syns_untracked && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "\n          and %llu SYNs of more "
+		n += (size_t)snprintf(buf + n, len - n, "\n         and %llu SYNs of more "
 				      "connections", (unsigned long long)w->syns_untracked);
 	for (size_t i = 0; i < w->n_xdp && n < len; i++) {
 		label_netns(arg, w->xdp[i].netns, ns, sizeof(ns));
 		xdp_line(&w->xdp[i], ns, line, sizeof(line));
-		n += (size_t)snprintf(buf + n, len - n, "\n          %s", line);
+		n += (size_t)snprintf(buf + n, len - n, "\n         %s", line);
 	}
 	return n < len ? n : len - 1;
 }
