@@ -690,12 +690,13 @@ static int run(struct tracer *t)
 	uname(&uts);
 	start.kernel = uts.release;
 	wr_hooks_describe(plan, &start);
-	wr_output_start(&t->out, &start);
+	/* Before the start record: a watch asked for right after it is taken. */
 	if (wr_client_watch_start(&t->watch, &t->opts, &t->netns, t->netns_filter, t->opts.n_netns,
 				  &t->out, err, sizeof(err))) {
 		fail("%s", err);
 		goto cleanup;
 	}
+	wr_output_start(&t->out, &start);
 	wr_metrics_init(&t->metrics, &start.ts);
 	metrics_every = t->opts.stats_interval_ms ? t->opts.stats_interval_ms : 10000;
 	write_metrics_file(t);

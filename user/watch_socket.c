@@ -21,11 +21,11 @@
 /* Only root may write the directory: else another user could swap the socket. */
 static int check_dir(const char *path, char *err, size_t errlen)
 {
-	char dir[108];
+	char copy[108], dir[108];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	snprintf(dir, sizeof(dir), "%s", dirname(dir));
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", dirname(copy));	/* dirname writes into copy */
 	if (!strcmp(dir, "/run/whyrefused") && mkdir(dir, 0700) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
 		return -1;
@@ -87,7 +87,7 @@ static int serve_path(struct wr_watch_server *s, const char *path, char *err, si
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		goto fail;
-	old = umask(077);	/* 0600 from the start, not after a chmod */
+	old = umask(0177);	/* 0600 from the start, not after a chmod */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		umask(old);
 		goto fail;
