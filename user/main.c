@@ -467,6 +467,7 @@ static void read_counters(struct tracer *t)
 	t->stats.kernel[WR_CNT_SEEN] = read_counter(t, WR_CNT_SEEN);
 	t->stats.nat_not_searched = wr_nat_skipped(t->nat);
 	t->stats.netlink_forged = wr_nl_forged();
+	wr_client_watch_stats(&t->watch, &t->stats);
 	if (t->rules) {	/* freed before the final record: its last count stays */
 		t->stats.rules_not_looked_up = wr_lane_skipped(t->rules);
 		t->stats.units_not_looked_up = wr_lane_skipped(t->units) + wr_units_skipped();

@@ -56,6 +56,8 @@ struct wr_stats {
 	uint64_t netlink_forged;	/* netlink datagrams another process sent us: dropped */
 	uint64_t on_demand_attached[2];	/* on-demand hooks: replies, backlog: times attached */
 	uint64_t on_demand_s[2];	/* and seconds attached in all */
+	uint64_t watch_reports[2];	/* --watch-client reports: SYNs reached, none arrived */
+	uint64_t watch_refused;		/* askers the watch socket turned away */
 	/* records written and write errors are kept by struct wr_output */
 };
 

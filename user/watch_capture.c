@@ -333,6 +333,13 @@ int wr_client_watch_start(struct wr_client_watch *cw, const struct wr_options *o
 				    o->watch_window_ms, err, errlen);
 }
 
+void wr_client_watch_stats(const struct wr_client_watch *cw, struct wr_stats *s)
+{
+	s->watch_reports[0] = cw->reports_reached;
+	s->watch_reports[1] = cw->reports_none;
+	s->watch_refused = cw->srv.refused;
+}
+
 void wr_client_watch_stop(struct wr_client_watch *cw)
 {
 	if (!cw->netns)		/* never started, or stopped already */

@@ -52,6 +52,8 @@ int wr_client_watch_start(struct wr_client_watch *cw, const struct wr_options *o
 void wr_client_watch_tick(struct wr_client_watch *cw);
 /* A refusal whyrefused reported: the fate of a watched client's SYN. */
 void wr_client_watch_refusal(struct wr_client_watch *cw, const struct wr_refusal *r);
+/* Its counts into the stats the metrics render. */
+void wr_client_watch_stats(const struct wr_client_watch *cw, struct wr_stats *s);
 /* Reports what was seen so far (the tracer stops) and closes everything. */
 void wr_client_watch_stop(struct wr_client_watch *cw);
 /* A watch starts: 0, or -1 with `err` (too many watches). */

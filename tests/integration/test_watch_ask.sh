@@ -13,7 +13,8 @@ setup_pair
 start_listener "$SRV" 0.0.0.0 8080
 SOCK=$WORK/watch.sock
 # One tracer: a second one on the same socket is refused (tested below).
-"$WR" --json --duration 120 --netns "$SRV" --watch-socket "$SOCK" >"$OUT" 2>"$ERR" &
+"$WR" --json --duration 120 --netns "$SRV" --watch-socket "$SOCK" \
+	--metrics-file "$WORK/metrics.prom" >"$OUT" 2>"$ERR" &
 TRACER_PID=$!
 wait_json "$OUT" '.event == "start"' 15 >/dev/null || fail "tracer did not start: $(cat "$ERR")"
 [ -S "$SOCK" ] || fail "no socket at $SOCK"
@@ -109,4 +110,10 @@ jq -e '.verdict == "reached" and .connections[0].fate == "accepted" and .xdp == 
 	"$WORK/ask.out" >/dev/null || fail "the report past XDP: $(cat "$WORK/ask.out")"
 stop_tracer
 [ ! -e "$SOCK" ] || fail "the tracer left its socket behind"
+# Counted: three reports of SYNs that arrived, one of none; turned away: the
+# asker that is not root, and the second tracer's look (a connect, no request).
+grep -qx 'whyrefused_watch_reports_total{verdict="reached"} 3' "$WORK/metrics.prom" &&
+grep -qx 'whyrefused_watch_reports_total{verdict="none_arrived"} 1' "$WORK/metrics.prom" &&
+grep -qx 'whyrefused_watch_requests_refused_total 2' "$WORK/metrics.prom" ||
+	fail "watch metrics: $(grep watch "$WORK/metrics.prom")"
 pass
