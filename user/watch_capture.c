@@ -275,8 +275,10 @@ static void finish(struct wr_client_watch *cw, struct wr_watch_run *r, bool reac
 		close(r->w.reply_fd);
 		r->w.reply_fd = -1;
 	}
-	if (r->w.renew) {
+	if (r->w.renew) {	/* anew: namespaces made since (a container) are watched too */
 		wr_watch_restart(&r->w, wr_now_ms());
+		close_run(r);
+		open_run(cw, r);
 		return;
 	}
 	close_run(r);

@@ -9,7 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 setup_pair
 start_listener "$SRV" 0.0.0.0 8080
-start_tracer --netns "$SRV" --watch-client "$CLI4" --watch-client "$CLI4B" --watch-window 2s --watch-for 6s
+start_tracer --netns "$SRV" --watch-client "$CLI4" --watch-client "$CLI4B" \
+	--watch-client "$CLI6/128" --watch-window 2s --watch-for 6s
 
 # Accepted: the SYN-ACK left toward the client.
 assert_eq "$(connect_from_client $SRV4 8080)" connected "client outcome on 8080"
@@ -36,6 +37,18 @@ jq -e '.verdict == "reached" and .connections[0].fate == "refused" and
 	.connections[0].cause == "no_listener" and .connections[0].dev == "wr-s"' <<<"$line" \
 	>/dev/null || fail "refused: the report lacks its facts: $line"
 assert_text "refused: an RST went back (no_listener, reported above)"
+
+# IPv6: refused too.
+assert_eq "$(connect_from_client $SRV6 9999)" refused "IPv6 client outcome on 9999"
+line=$(wait_json "$OUT" '.event == "watch" and .verdict == "reached" and
+	any(.connections[]; .family == "ipv6" and .dport == 9999)' 20) ||
+	fail "no watch report for the IPv6 client"
+jq -e --arg cli "$CLI6" --arg srv "$SRV6" '.client == $cli and .connections[0].saddr == $cli and
+	.connections[0].daddr == $srv and .connections[0].fate == "refused" and
+	.connections[0].cause == "no_listener"' <<<"$line" >/dev/null ||
+	fail "IPv6 refused: the report lacks its facts: $line"
+assert_text "[$CLI6]:"
+assert_text "-> [$SRV6]:9999 on wr-s in netns"
 
 # None arrived: the client's own firewall drops its SYNs from $CLI4B.
 cli nft add table inet wr_watch_fw
