@@ -20,6 +20,15 @@ wait_json "$OUT" '.event == "start"' 15 >/dev/null || fail "tracer did not start
 [ -S "$SOCK" ] || fail "no socket at $SOCK"
 assert_eq "$(stat -c %a "$SOCK")" 600 "the socket's mode"
 
+# The tracer's packet sockets in the server namespace (/proc/net/packet's inodes).
+captures() {
+	local inodes
+	inodes=$(ls -l "/proc/$TRACER_PID/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p')
+	srv cat /proc/net/packet | awk 'NR > 1 { print $NF }' | grep -cxF -f <(echo "${inodes:-none}") || true
+}
+# Nothing captured while nobody asked.
+assert_eq "$(captures)" 0 "packet sockets before any watch"
+
 # ask ARGS...: an asker in the background; returns once the tracer said ok.
 ask() {
 	"$WR" --ask-watch "$CLI4" --watch-socket "$SOCK" --watch-window 2s "$@" \
@@ -35,8 +44,11 @@ ask() {
 
 # Refused, JSON: the asker prints the watch record and exits 0.
 ask --json --watch-for 30s
+assert_eq "$(captures)" 1 "packet sockets while a watch is on"
 assert_eq "$(connect_from_client $SRV4 9999)" refused "client outcome on 9999"
 wait "$ASK_PID" || fail "the asker exited $?: $(cat "$WORK/ask.err")"
+for ((i = 0; i < 20; i++)); do [ "$(captures)" = 0 ] && break; sleep 0.1; done
+assert_eq "$(captures)" 0 "packet sockets after the report"
 jq -e --arg cli "$CLI4" '.event == "watch" and .client == $cli and .verdict == "reached" and
 	.namespaces == 1 and .connections[0].dport == 9999 and .connections[0].fate == "refused" and
 	.connections[0].cause == "no_listener" and .connections[0].dev == "wr-s"' \
