@@ -364,7 +364,11 @@ static int parse_watch_opt(int c, const char *arg, struct wr_options *o, char *e
 		return wr_watch_parse_addr(arg, &o->watch[o->n_watch++], err, errlen);
 	case OPT_ASK_WATCH:
 		o->ask_watch = arg;
-		return wr_watch_parse_addr(arg, &o->ask_who, err, errlen);
+		if (!wr_watch_parse_addr(arg, &o->ask_who, err, errlen))
+			return 0;
+		snprintf(err, errlen, "invalid --ask-watch '%.64s' (an address or a prefix: "
+			 "192.0.2.7, 198.51.100.0/24, 2001:db8::7)", arg);
+		return -1;
 	case OPT_WATCH_SOCKET:
 		if (*arg != '/') {
 			snprintf(err, errlen, "invalid --watch-socket '%.64s' (an absolute path)", arg);

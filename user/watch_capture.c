@@ -211,19 +211,21 @@ static void label(void *arg, uint32_t netns, char *buf, size_t len)
 	wr_netns_label(arg, netns, buf, len);
 }
 
-/* Each line of the report as a terminal may show it (names are anyone's). */
-static void sanitize_lines(char *text)
+/* Each line of `text` into `out` as a terminal may show it (names are anyone's). */
+static void sanitize_lines(const char *text, char *out, size_t len)
 {
-	for (char *p = text; p && *p;) {
-		char *nl = strchr(p, '\n'), line[1024];
+	size_t n = 0;
 
-		if (nl)
-			*nl = '\0';
-		wr_text_sanitize(line, p, sizeof(line));
-		if (strlen(line) == strlen(p))
-			memcpy(p, line, strlen(line));
-		if (nl)
-			*nl = '\n';
+	out[0] = '\0';
+	for (const char *p = text; p && n + 1 < len;) {
+		const char *nl = strchr(p, '\n');
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)(nl ? (size_t)(nl - p) : strlen(p)), p);
+		wr_text_sanitize(out + n, line, len - n);
+		n += strlen(out + n);
+		if (nl && n + 1 < len)
+			out[n++] = '\n', out[n] = '\0';
 		p = nl ? nl + 1 : NULL;
 	}
 }
@@ -231,21 +233,25 @@ static void sanitize_lines(char *text)
 static void report(struct wr_client_watch *cw, struct wr_watch_run *r, bool reached)
 {
 	uint64_t now = wr_now_ms();
-	char *text = malloc(REPORT_MAX), when[48];
+	char *raw = malloc(REPORT_MAX), *text = malloc(REPORT_MAX), when[48];
 	struct timespec ts;
 	struct tm tm;
 	struct jw j;
 
 	if (!reached)
 		list_xdp(cw, r);
-	if (!text)
+	if (!raw || !text) {
+		free(raw);
+		free(text);
 		return;
+	}
 	/* The clock first, as a refusal's line has it; the journal keeps its own. */
 	localtime_r(&(time_t){ time(NULL) }, &tm);
-	strftime(text, REPORT_MAX, cw->out->journal_send ? "" : "%H:%M:%S ", &tm);
-	wr_watch_text(&r->w, reached, now, label, cw->netns, text + strlen(text),
-		      REPORT_MAX - strlen(text));
-	sanitize_lines(text);
+	strftime(raw, REPORT_MAX, cw->out->journal_send ? "" : "%H:%M:%S ", &tm);
+	wr_watch_text(&r->w, reached, now, label, cw->netns, raw + strlen(raw),
+		      REPORT_MAX - strlen(raw));
+	sanitize_lines(raw, text, REPORT_MAX);
+	free(raw);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wr_format_rfc3339(&ts, when, sizeof(when));
 	jw_init(&j);
