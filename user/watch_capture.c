@@ -50,6 +50,7 @@ static int open_capture(const struct wr_netns *ns, const struct wr_cidr *who)
 
 static void close_run(struct wr_watch_run *r)
 {
+	r->dev_netns = r->dev_ifindex = 0;	/* a device index may be another's by the next round */
 	for (size_t i = 0; i < r->n_fd; i++)
 		close(r->fd[i]);
 	r->n_fd = 0;
@@ -105,6 +106,22 @@ int wr_client_watch_add(struct wr_client_watch *cw, const struct wr_cidr *who, u
 	return -1;
 }
 
+/* A SYN's device by name: entering the namespace once per device, not per SYN. */
+static void name_device(struct wr_client_watch *cw, struct wr_watch_run *r, size_t k,
+			uint32_t ifindex, char *buf, size_t len)
+{
+	const struct wr_netns *ns;
+
+	if (r->dev_netns != r->fd_netns[k] || r->dev_ifindex != ifindex) {
+		ns = wr_netns_find(cw->netns, r->fd_netns[k]);
+		if (!ns || wr_netns_ifname(ns, ifindex, r->dev_name, sizeof(r->dev_name)))
+			snprintf(r->dev_name, sizeof(r->dev_name), "if%u", ifindex);
+		r->dev_netns = r->fd_netns[k];
+		r->dev_ifindex = ifindex;
+	}
+	snprintf(buf, len, "%s", r->dev_name);
+}
+
 static void read_socket(struct wr_client_watch *cw, struct wr_watch_run *r, size_t k)
 {
 	uint8_t buf[512];
@@ -123,13 +140,8 @@ static void read_socket(struct wr_client_watch *cw, struct wr_watch_run *r, size
 					ntohs(sll.sll_protocol),
 					sll.sll_pkttype == PACKET_OUTGOING, &pkt))
 			continue;
-		if (pkt.kind == WR_PKT_SYN) {
-			const struct wr_netns *ns = wr_netns_find(cw->netns, r->fd_netns[k]);
-
-			if (!ns || wr_netns_ifname(ns, (uint32_t)sll.sll_ifindex, ifname,
-						   sizeof(ifname)))
-				snprintf(ifname, sizeof(ifname), "if%d", sll.sll_ifindex);
-		}
+		if (pkt.kind == WR_PKT_SYN)
+			name_device(cw, r, k, (uint32_t)sll.sll_ifindex, ifname, sizeof(ifname));
 		wr_watch_note_pkt(&r->w, &pkt, r->fd_netns[k], (uint32_t)sll.sll_ifindex, ifname,
 				  wr_now_ms());
 	}
@@ -262,7 +274,7 @@ static void report(struct wr_client_watch *cw, struct wr_watch_run *r, bool reac
 	jw_object_end(&j);
 	wr_output_line(cw->out, "watch", text, jw_result(&j));
 	if (r->w.reply_fd >= 0)
-		wr_watch_reply(r->w.reply_fd, r->w.reply_json ? jw_result(&j) : text);
+		wr_watch_reply(r->w.reply_fd, r->w.reply_json && jw_result(&j) ? jw_result(&j) : text);
 	jw_free(&j);
 	free(text);
 	if (reached)

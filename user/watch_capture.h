@@ -26,6 +26,8 @@ struct wr_watch_run {
 	int fd[WR_WATCH_MAX_NS];
 	uint32_t fd_netns[WR_WATCH_MAX_NS];
 	size_t n_fd;
+	uint32_t dev_netns, dev_ifindex;	/* the last SYN's device, named once */
+	char dev_name[16];
 };
 
 struct wr_bpf_finder;
