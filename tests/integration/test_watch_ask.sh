@@ -65,6 +65,15 @@ grep -q "WATCH    1 SYN from $CLI4 reached this host (1 connection)" "$WORK/ask.
 grep -q -- "-> $SRV4:8080 on wr-s in netns .*: 1 SYN, accepted: a SYN-ACK went back" \
 	"$WORK/ask.out" || fail "the asker's text report: $(cat "$WORK/ask.out")"
 
+# The asker's Ctrl-C: the report comes now, not after the hour asked for.
+ask --json --watch-for 1h --watch-window 1h
+assert_eq "$(connect_from_client $SRV4 9998)" refused "client outcome on 9998"
+kill -TERM "$ASK_PID"	# (a background job ignores SIGINT)
+wait "$ASK_PID" 2>/dev/null || true
+wait_json "$OUT" '.event == "watch" and .connections[0].dport == 9998 and
+	.connections[0].fate == "refused"' 20 >/dev/null ||
+	fail "no report after the asker left: $(jq -c "select(.event == \"watch\")" "$OUT"; cat "$WORK/ask.err")"
+
 # Another user: the socket is out of reach; opened to all, the tracer checks the uid.
 rc=0
 setpriv --reuid 65534 --regid 65534 --clear-groups "$WR" --ask-watch "$CLI4" \
@@ -122,9 +131,9 @@ jq -e '.verdict == "reached" and .connections[0].fate == "accepted" and .xdp == 
 	"$WORK/ask.out" >/dev/null || fail "the report past XDP: $(cat "$WORK/ask.out")"
 stop_tracer
 [ ! -e "$SOCK" ] || fail "the tracer left its socket behind"
-# Counted: three reports of SYNs that arrived, one of none; turned away: the
+# Counted: four reports of SYNs that arrived, one of none; turned away: the
 # asker that is not root, and the second tracer's look (a connect, no request).
-grep -qx 'whyrefused_watch_reports_total{verdict="reached"} 3' "$WORK/metrics.prom" &&
+grep -qx 'whyrefused_watch_reports_total{verdict="reached"} 4' "$WORK/metrics.prom" &&
 grep -qx 'whyrefused_watch_reports_total{verdict="none_arrived"} 1' "$WORK/metrics.prom" &&
 grep -qx 'whyrefused_watch_requests_refused_total 2' "$WORK/metrics.prom" ||
 	fail "watch metrics: $(grep watch "$WORK/metrics.prom")"
