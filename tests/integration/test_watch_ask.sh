@@ -31,12 +31,15 @@ assert_eq "$(captures)" 0 "packet sockets before any watch"
 
 # ask ARGS...: an asker in the background; returns once the tracer said ok.
 ask() {
+	# Emptied first: the child truncates them only once it runs, and the old
+	# "ok" must not be taken for this one's.
+	rm -f "$WORK/ask.out" "$WORK/ask.err"
 	"$WR" --ask-watch "$CLI4" --watch-socket "$SOCK" --watch-window 2s "$@" \
 		>"$WORK/ask.out" 2>"$WORK/ask.err" &
 	ASK_PID=$!
 	PIDS+=($!)
 	for ((i = 0; i < 100; i++)); do
-		grep -q "^whyrefused: ok: watching for SYNs from $CLI4" "$WORK/ask.err" && return 0
+		grep -qs "^whyrefused: ok: watching for SYNs from $CLI4" "$WORK/ask.err" && return 0
 		sleep 0.05
 	done
 	fail "the tracer did not take the request: $(cat "$WORK/ask.err")"
