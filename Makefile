@@ -45,7 +45,7 @@ TOOL_SRCS  := $(CORE_SRCS) $(BTF_SRCS) user/main.c user/hooks/hooks.c user/util/
 	      user/containers/nat_lookup.c user/containers/container_addr.c user/inventory/owner_watch.c user/hooks/reject_hooks.c user/hooks/hook_switch.c \
 	      user/containers/pod_hints.c user/util/slow_lane.c user/inventory/route_lookup.c user/inventory/syn_queue_lookup.c user/inventory/conntrack_lookup.c user/units/unit_status.c user/units/unit_lane.c user/client/client_probe.c \
 	      user/hooks/start_heap.c user/pipeline/enrichers.c user/pipeline/pipeline.c user/pipeline/enrich_steps.c \
-	      user/pipeline/enrich_listeners.c user/pipeline/enrich_lanes.c user/pipeline/tracer_jobs.c
+	      user/pipeline/enrich_listeners.c user/pipeline/enrich_lanes.c user/pipeline/tracer_jobs.c user/pipeline/enrich_watch.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -60,6 +60,13 @@ CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 # --journal: records as journald fields (pure, unit tested), sent with libsystemd.
 CORE_SRCS  += user/output/journal_fields.c user/output/journal_queue.c
 TOOL_SRCS  += user/output/journal_fields.c user/output/journal_queue.c user/output/journal_send.c
+TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
+CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
+
+# --watch-client (client_watch.h): filter, packet reader, window and words pure; capture and socket not.
+CORE_SRCS  += user/client/client_watch.c user/client/watch_words.c user/client/watch_request.c
+TOOL_SRCS  += user/client/client_watch.c user/client/watch_words.c user/client/watch_request.c \
+	      user/client/watch_capture.c user/client/watch_socket.c
 TOOL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(TOOL_SRCS))
 CORE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(BTF_SRCS))
 
@@ -242,7 +249,7 @@ FUZZERS := json_writer ipt_save ipt_nft nft_listing nft_trace sock_diag conntrac
 	   metrics_request unit_facts fw_objects unit_syslog route_back tproxy client_errqueue pod_names ct_stat
 FUZZ_SECONDS ?= 10
 FUZZ_JOBS    ?= 2
-FUZZERS      += bpf_blockers
+FUZZERS      += bpf_blockers watch_pkt watch_request
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ     := $(BUILD)/fuzz/obj
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(USER_INC) -Itests/fuzz -I$(BUILD) \

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "cli.h"
 #include "client_verdict.h"
+#include "client_watch.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +13,8 @@
 void wr_options_default(struct wr_options *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->watch_for_ms = 60000;
+	o->watch_window_ms = 10000;
 	o->color = WR_COLOR_AUTO;
 	o->fold_window_ms = 10000;
 	o->rate_limit = 1000;
@@ -420,6 +423,52 @@ static int opt_max_hops(struct wr_cli_parse *p, const char *v)
 	return 0;
 }
 
+/* --watch-client ADDR[/PREFIX]: at start, may repeat (client_watch.h). */
+static int opt_watch_client(struct wr_cli_parse *p, const char *v)
+{
+	struct wr_options *o = p->o;
+
+	if (o->n_watch == WR_MAX_WATCH)
+		return USAGE("too many --watch-client (at most %d)", WR_MAX_WATCH);
+	return wr_watch_parse_addr(v, &o->watch[o->n_watch++], p->err, p->errlen) ? -1 : 0;
+}
+
+static int opt_watch_duration(struct wr_cli_parse *p, const char *v, uint64_t *ms,
+			      const char *which)
+{
+	if (wr_parse_duration_ms(v, ms) || *ms < 1000 || *ms > 3600000)
+		return USAGE("invalid --watch-%s '%.32s' (1s to 1h, e.g. 30s, 2m)", which, v);
+	return 0;
+}
+
+static int opt_watch_for(struct wr_cli_parse *p, const char *v)
+{
+	return opt_watch_duration(p, v, &p->o->watch_for_ms, "for");
+}
+
+static int opt_watch_window(struct wr_cli_parse *p, const char *v)
+{
+	return opt_watch_duration(p, v, &p->o->watch_window_ms, "window");
+}
+
+static int opt_watch_socket(struct wr_cli_parse *p, const char *v)
+{
+	if (*v != '/')
+		return USAGE("invalid --watch-socket '%.64s' (an absolute path)", v);
+	p->o->watch_socket = v;
+	return 0;
+}
+
+/* --ask-watch ADDR[/PREFIX]: ask the running tracer (watch_socket.c), print its report. */
+static int opt_ask_watch(struct wr_cli_parse *p, const char *v)
+{
+	p->o->ask_watch = v;
+	if (!wr_watch_parse_addr(v, &p->o->ask_who, p->err, p->errlen))
+		return 0;
+	return USAGE("invalid --ask-watch '%.64s' (an address or a prefix: 192.0.2.7, "
+		     "198.51.100.0/24, 2001:db8::7)", v);
+}
+
 static int opt_verbose(struct wr_cli_parse *p, const char *v)
 {
 	p->o->verbose = true;
@@ -510,6 +559,16 @@ const struct wr_cli_option wr_cli_options[] = {
 	{ "max-hops", 0, "N", opt_max_hops,
 	  "--client: after silence, SYNs with TTL 1..N find the\n"
 	  "last hop that answers (default 16; 0: none)" },
+	{ "watch-client", 0, "ADDR[/PREFIX]", opt_watch_client,
+	  "say whether SYNs from ADDR reach this host at\n"
+	  "all (where, and what became of them) or not (the\nblock is before it); may repeat" },
+	{ "watch-for", 0, "TIME", opt_watch_for, "a watch with no SYN ends after TIME (default 60s)" },
+	{ "watch-window", 0, "TIME", opt_watch_window,
+	  "report once no SYN came for TIME (default 10s)" },
+	{ "watch-socket", 0, "PATH", opt_watch_socket,
+	  "where root asks this tracer (default\n/run/whyrefused/watch.sock)" },
+	{ "ask-watch", 0, "ADDR[/PREFIX]", opt_ask_watch,
+	  "ask the running tracer to watch for ADDR now,\nand print its report" },
 	{ "verbose", 'v', NULL, opt_verbose, "libbpf debug messages on stderr" },
 	{ "help", 'h', NULL, opt_help, "this text" },
 	{ "version", 'V', NULL, opt_version, "print the version" },
@@ -572,6 +631,12 @@ static enum wr_cli_result check_combinations(const struct wr_options *o, char *e
 		snprintf(err, errlen, "--timeout and --max-hops go with --client HOST:PORT");
 		return WR_CLI_USAGE;
 	}
+	if (o->ask_watch && (o->client || o->n_watch || o->output || o->journal || o->n_ports ||
+			     o->n_srcs || o->n_netns || o->duration_ms || o->metrics || o->probe)) {
+		snprintf(err, errlen, "--ask-watch takes only --json, --watch-for, --watch-window "
+			 "and --watch-socket (it asks the running tracer)");
+		return WR_CLI_USAGE;
+	}
 	return WR_CLI_RUN;
 }
 
@@ -625,6 +690,7 @@ static const char usage_tail[] =
 "  whyrefused -s 198.51.100.0/24 -p 5432,6432\n"
 "  whyrefused --json | jq .      # JSON lines, for people and log shippers\n"
 "  whyrefused --client 192.0.2.10:22   # on the client: who refuses, where\n"
+"  whyrefused --ask-watch 198.51.100.7  # on the server: do its SYNs get here?\n"
 "\n"
 "Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and a kernel with BTF.\n";
 

@@ -11,6 +11,7 @@
 #define WR_MAX_PORTS	1024	/* size of the kernel's port filter map */
 #define WR_MAX_SRCS	256	/* size of each source LPM trie */
 #define WR_MAX_NETNS	64	/* size of the netns filter map */
+#define WR_MAX_WATCH	16	/* --watch-client, each a capture while on */
 
 enum wr_color { WR_COLOR_AUTO, WR_COLOR_ALWAYS, WR_COLOR_NEVER };
 
@@ -60,6 +61,13 @@ struct wr_options {
 	uint64_t client_timeout_ms;	/* --timeout: per address of HOST, and its lookup */
 	unsigned max_hops;		/* --max-hops: TTL probing after silence; 0: none */
 	bool client_opts_given;		/* --timeout or --max-hops, valid only with --client */
+	struct wr_cidr watch[WR_MAX_WATCH];	/* --watch-client: did its SYNs reach us? */
+	size_t n_watch;
+	uint64_t watch_for_ms;		/* --watch-for: a watch with no SYN ends then */
+	uint64_t watch_window_ms;	/* --watch-window: quiet after the last SYN: report */
+	const char *watch_socket;	/* --watch-socket PATH; NULL: the default, if free */
+	const char *ask_watch;		/* --ask-watch ADDR: ask the running tracer */
+	struct wr_cidr ask_who;		/* ... parsed */
 };
 
 enum wr_cli_result {

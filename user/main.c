@@ -40,6 +40,7 @@
 #include "rule_sets.h"
 #include "start_heap.h"
 #include "tproxy.h"
+#include "watch_socket.h"
 #include "tracer.h"
 #include "verdict.h"
 #include "whyrefused.skel.h"
@@ -139,6 +140,7 @@ static void report_refusal(void *arg, struct wr_refusal *r)
 	wr_tproxy_name(&t->inv, r);
 	wr_verdict(r);	/* cause, sentence and hints, from the facts: once, here */
 	wr_pods_hint(&t->netns, r);	/* after: a pod's commands, by the namespaces it names */
+	wr_client_watch_refusal(&t->watch, r);	/* a watched client's SYN, told */
 	wr_output_refusal(&t->out, r);
 	wr_metrics_count(&t->metrics, r->cause, r->dport, r->retries);
 	if (r->port_listening)
@@ -510,6 +512,8 @@ int main(int argc, char **argv)
 	}
 	if (t.opts.client)	/* the client's view: no BPF, no root (client_probe.c) */
 		return wr_client_run(&t.opts);
+	if (t.opts.ask_watch)	/* root asks the running tracer (watch_socket.c) */
+		return wr_watch_ask_run(&t.opts);
 	/* stdout closed: fd 1 would be the next fd opened (an epoll, a BPF map). */
 	if (!t.opts.output && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		fail("cannot write output: %s", strerror(errno));

@@ -21,6 +21,14 @@ expect_exit 2 "invalid port range" -- "$WR" -p 90-80
 expect_exit 2 "invalid address or CIDR '300.1.1.1/8'" -- "$WR" --src 300.1.1.1/8
 expect_exit 2 "invalid prefix length" -- "$WR" --src 192.0.2.0/33
 expect_exit 2 "invalid prefix length" -- "$WR" --src 2001:db8::/129
+expect_exit 2 "invalid --watch-client '300.1.1.1'" -- "$WR" --watch-client 300.1.1.1
+expect_exit 2 "invalid --watch-client '192.0.2.0/33'" -- "$WR" --watch-client 192.0.2.0/33
+expect_exit 2 "invalid --watch-client 'client.example'" -- "$WR" --watch-client client.example
+expect_exit 2 "invalid --ask-watch ''" -- "$WR" --ask-watch ''
+expect_exit 2 "invalid --ask-watch '2001:db8::/200'" -- "$WR" --ask-watch 2001:db8::/200
+expect_exit 2 "invalid --watch-for '0'" -- "$WR" --watch-for 0
+expect_exit 2 "invalid --watch-socket 'watch.sock'" -- "$WR" --watch-socket watch.sock
+expect_exit 2 "--ask-watch takes only" -- "$WR" --ask-watch 192.0.2.2 -p 22
 expect_exit 2 "needs a value" -- "$WR" --port
 expect_exit 2 "invalid duration" -- "$WR" --duration soon
 expect_exit 2 "unexpected argument 'extra'" -- "$WR" extra

@@ -28,10 +28,10 @@ struct head {
 static int help_head(const char *line, struct head *h)
 {
 	memset(h, 0, sizeof(*h));
-	if (sscanf(line, "  -%c, --%31[a-z-] %31[A-Z:]", &h->short_name, h->name, h->arg) >= 2)
+	if (sscanf(line, "  -%c, --%31[a-z-] %31[]A-Z:[/]", &h->short_name, h->name, h->arg) >= 2)
 		return 0;
 	h->short_name = 0;
-	return sscanf(line, "      --%31[a-z-] %31[A-Z:]", h->name, h->arg) >= 1 ? 0 : -1;
+	return sscanf(line, "      --%31[a-z-] %31[]A-Z:[/]", h->name, h->arg) >= 1 ? 0 : -1;
 }
 
 static size_t read_help(struct head *heads)

@@ -476,3 +476,14 @@ void wr_bpf_find(struct wr_bpf_finder *f, const struct wr_netns *ns, struct wr_r
 		break;
 	}
 }
+
+void wr_bpf_describe(struct wr_bpf_finder *f, const struct wr_netns *ns, uint32_t netns,
+		     uint32_t id, struct wr_blocker *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->id = id;
+	b->looked = true;
+	b->found = prog_name(id, b->program, sizeof(b->program), NULL);
+	find_holder(f, 0, b);
+	ns_prefix(ns, netns, b->ns_prefix, sizeof(b->ns_prefix));
+}

@@ -20,5 +20,12 @@ struct wr_bpf_finder *wr_bpf_finder_new(void);
 void wr_bpf_finder_free(struct wr_bpf_finder *f);
 /* Fills r->blocker (program, holder, ns_prefix) and marks it looked. `ns` may be NULL. */
 void wr_bpf_find(struct wr_bpf_finder *f, const struct wr_netns *ns, struct wr_refusal *r);
+/*
+ * Program `id` as the list of XDP programs a --watch-client report names
+ * (watch_capture.c): its name, who holds it, the prefix that runs a
+ * command in namespace `netns` (`ns` may be NULL).
+ */
+void wr_bpf_describe(struct wr_bpf_finder *f, const struct wr_netns *ns, uint32_t netns,
+		     uint32_t id, struct wr_blocker *b);
 
 #endif /* WR_BPF_BLOCKERS_H */

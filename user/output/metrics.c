@@ -203,6 +203,14 @@ void wr_metrics_render(FILE *f, const struct wr_metrics *m, const struct wr_stat
 		s->blockers_not_looked_up);
 	counter(f, "whyrefused_netlink_forged_total",
 		"Netlink datagrams another process sent to our sockets: dropped.", s->netlink_forged);
+	family(f, "whyrefused_watch_reports_total", "counter",
+	       "--watch-client reports: SYNs from the client reached this host, or none arrived.");
+	fprintf(f, "whyrefused_watch_reports_total{verdict=\"reached\"} %llu\n",
+		(unsigned long long)s->watch_reports[0]);
+	fprintf(f, "whyrefused_watch_reports_total{verdict=\"none_arrived\"} %llu\n",
+		(unsigned long long)s->watch_reports[1]);
+	counter(f, "whyrefused_watch_requests_refused_total",
+		"Watch requests turned away: not root, or not a request.", s->watch_refused);
 	counter(f, "whyrefused_records_written_total", "Records written to the output.",
 		out->written);
 	counter(f, "whyrefused_record_write_errors_total", "Failed writes to the output.",

@@ -785,6 +785,14 @@ void wr_output_counts(const struct wr_output *o, struct wr_output_counts *c)
 	c->pending = o->sink ? wr_sink_pending(o->sink) : 0;
 }
 
+void wr_output_line(struct wr_output *o, const char *event, const char *text, const char *json)
+{
+	if (o->journal_send)
+		info_line(o, event, LOG_NOTICE, text);
+	else
+		emit(o, o->f, o->json ? json : text);
+}
+
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final)
 {
 	/* This record itself is not counted yet. */

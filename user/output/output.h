@@ -57,6 +57,8 @@ struct wr_stats {
 	uint64_t netlink_forged;	/* netlink datagrams another process sent us: dropped */
 	uint64_t on_demand_attached[2];	/* on-demand hooks: replies, backlog: times attached */
 	uint64_t on_demand_s[2];	/* and seconds attached in all */
+	uint64_t watch_reports[2];	/* --watch-client reports: SYNs reached, none arrived */
+	uint64_t watch_refused;		/* askers the watch socket turned away */
 	/* records written and write errors are kept by struct wr_output */
 };
 
@@ -92,6 +94,11 @@ void wr_output_start(struct wr_output *o, const struct wr_start_info *s);
 void wr_output_attach(struct wr_output *o, const struct wr_start_info *s, const char *event,
 		      const char *what);
 void wr_output_refusal(struct wr_output *o, const struct wr_refusal *r);
+/*
+ * A record built elsewhere (a --watch-client report): `text` in text mode
+ * and to the journal, `json` (a whole object, NULL if it failed) in JSON.
+ */
+void wr_output_line(struct wr_output *o, const char *event, const char *text, const char *json);
 void wr_output_stats(struct wr_output *o, const struct wr_stats *s, bool final);
 /* A fatal error after startup: stderr, and a JSON record in JSON mode. */
 void wr_output_error(struct wr_output *o, const struct timespec *ts, const char *msg);

@@ -50,7 +50,7 @@ struct wr_enricher {
 extern const struct wr_enricher wr_enrich_explain, wr_enrich_conntrack, wr_enrich_hook_switch,
 	wr_enrich_blocker,
 	wr_enrich_container, wr_enrich_nat, wr_enrich_listeners, wr_enrich_route,
-	wr_enrich_syn_queue, wr_enrich_rules, wr_enrich_bpf, wr_enrich_units,
+	wr_enrich_syn_queue, wr_enrich_rules, wr_enrich_bpf, wr_enrich_units, wr_enrich_client_watch,
 	wr_job_nf_modules, wr_job_output, wr_job_metrics_file, wr_job_stats;
 
 /* The table, in the order a refusal passes it (enrichers.c). */

@@ -19,6 +19,7 @@ const struct wr_enricher *const wr_enrichers[] = {
 	&wr_enrich_rules,	/* enrich_lanes.c: the firewall rule, on a lane */
 	&wr_enrich_bpf,		/* the BPF program, on a lane */
 	&wr_enrich_units,	/* the systemd unit, on a lane */
+	&wr_enrich_client_watch, /* enrich_watch.c: --watch-client, did its SYNs get here? */
 	/* tracer_jobs.c: the tracer's own periodic work, no facts */
 	&wr_job_nf_modules,	/* netfilter modules loaded since start */
 	&wr_job_output,		/* SIGHUP, the sink, metrics clients */

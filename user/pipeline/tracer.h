@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "watch_capture.h"
 #include "cli.h"
 #include "enricher.h"
 #include "event_decode.h"
@@ -33,6 +34,7 @@ struct tracer {
 	struct wr_decode_ctx dctx;
 	struct wr_stats stats;
 	struct whyrefused_bpf *skel;
+	struct wr_client_watch watch;	/* --watch-client, --ask-watch: did its SYNs get here? */
 	/* The kernel's types our programs relocate, pruned (core_btf.h): -1 or its memfd until the load. */
 	int core_btf_fd;
 	char core_btf_path[64];
