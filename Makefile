@@ -256,7 +256,7 @@ FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(USER_INC) -Itests/fuzz
 		-DWR_VERSION='"$(VERSION)"' -MMD -MP $(SANITIZE)
 FUZZ_LDLIBS  := -lnftnl -lmnl -lnetfilter_conntrack -lnfnetlink
 FUZZ_SRCS_json_writer := tests/fuzz/json_check.c
-FUZZ_SRCS_conntrack   := user/inventory/netns.c
+FUZZ_SRCS_conntrack   := user/inventory/netns.c user/containers/container_addr.c
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(FUZZ_SRCS_$(1)))
 
 $(FUZZ_OBJ)/%.o: %.c

@@ -2,7 +2,6 @@
 #include "container_addr.h"
 #include "containers.h"
 #include "explain.h"
-#include "fw_rules.h"
 #include "netns.h"
 
 #include <arpa/inet.h>
@@ -80,12 +79,19 @@ bool wr_container_holding(const struct wr_netns_list *nsl, uint32_t skip, const 
 	return found == 1;
 }
 
+/* A firewall's cause, as the event tells it so far (fw_rules.c's wr_fw_wants, without the lane). */
+static bool firewall_cause(const struct wr_refusal *r)
+{
+	return r->cause == WR_CAUSE_FIREWALL_REJECT || r->cause == WR_CAUSE_FIREWALL_DROP ||
+	       r->cause == WR_CAUSE_FIREWALL_BLOCKED;
+}
+
 void wr_container_forwarded_to(const struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	const struct wr_netns *own = wr_netns_find(nsl, r->netns);
 
 	/* Blocked on its way through, not to this namespace: to whom? */
-	if (r->in_container || r->nat.found || !wr_fw_wants(r) || !own ||
+	if (r->in_container || r->nat.found || !firewall_cause(r) || !own ||
 	    local_in(own, r->family, r->daddr_raw) ||
 	    !wr_container_holding(nsl, r->netns, r->daddr, &r->container))
 		return;

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "containers.h"
-#include "refusal.h"
-#include "explain.h"
 #include "clock.h"
 #include "docker_state.h"
 #include "json_read.h"
@@ -397,14 +395,3 @@ void wr_container_label(const struct wr_container *c, char *buf, size_t len)
 		snprintf(buf, len, "container %.12s (%s)", c->id, c->runtime);
 }
 
-
-void wr_container_by_addr_words(struct wr_refusal *r)
-{
-	char label[400];
-
-	if (!r->container_by_addr)
-		return;
-	wr_container_label(&r->container, label, sizeof(label));
-	wr_add_hint(r, "the SYN was on its way to %s, whose network namespace holds %s", label,
-		    r->daddr);
-}

@@ -83,10 +83,6 @@ bool wr_container_port_holder(const char *root, uint32_t pid, const char *comm,
  * "container web (podman)", or "container 3f2a1b4c5d6e (docker)" without a
  * name; a pod's: "pod default/web (kubernetes)".
  */
-struct wr_refusal;
-
 void wr_container_label(const struct wr_container *c, char *buf, size_t len);
-/* The verdict's words for a SYN blocked on its way to a container (container_addr.c). */
-void wr_container_by_addr_words(struct wr_refusal *r);
 
 #endif /* WR_CONTAINERS_H */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "nat.h"
+#include "containers.h"
+#include "explain.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -39,4 +41,15 @@ void wr_nat_told(struct wr_refusal *r, const char *where, const char *here)
 	snprintf(r->nat.told, sizeof(r->nat.told),
 		 "the client dialled %s and DNAT in %s sent it to %s%s%s", dialled, where, to,
 		 here ? " in " : "", here ? here : "");
+}
+
+void wr_container_by_addr_words(struct wr_refusal *r)
+{
+	char label[400];
+
+	if (!r->container_by_addr)
+		return;
+	wr_container_label(&r->container, label, sizeof(label));
+	wr_add_hint(r, "the SYN was on its way to %s, whose network namespace holds %s", label,
+		    r->daddr);
 }

@@ -38,4 +38,7 @@ bool wr_nat_from_entry(const struct wr_ct_entry *e, uint32_t netns, struct wr_re
  */
 void wr_nat_told(struct wr_refusal *r, const char *where, const char *here);
 
+/* The verdict's words for a SYN blocked on its way to a container (container_addr.c). */
+void wr_container_by_addr_words(struct wr_refusal *r);
+
 #endif /* WR_NAT_H */

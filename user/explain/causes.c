@@ -5,7 +5,7 @@
 
 #include "blocker.h"
 #include "conntrack_stat.h"
-#include "containers.h"
+#include "nat.h"
 #include "explain.h"
 #include "fw_objects.h"
 #include "hints.h"
