@@ -88,7 +88,7 @@ help:
 	@echo 'targets:'
 	@echo '  make deps         install the Debian packages needed to build and test (root)'
 	@echo '  make              build build/whyrefused'
-	@echo '  make test         everything: make check, vmsmoke, vmtest, vmsystemd (root, ~40 min)'
+	@echo '  make test         everything: make check, vmsmoke, vmtest, vmsystemd (root, ~45 min)'
 	@echo '  make check        unit tests (plain and unit-asan), fuzz, then integration tests on'
 	@echo '                    this kernel (root)'
 	@echo '  make unit         cmocka unit tests only (no root needed)'
