@@ -18,31 +18,12 @@ static struct {
 	int64_t pool;		/* drops not told yet (wr_conntrack_pool) */
 } base[BASE_SLOTS];
 
-static size_t read_all(const struct wr_netns *ns, const char *path, char *buf, size_t len)
-{
-	ssize_t n = 0;
-	size_t got;
-	int fd = wr_netns_open(ns, path);
-
-	if (fd < 0)
-		return 0;
-	/* procfs hands out a page per read: loop until EOF. */
-	for (got = 0; got < len - 1; got += (size_t)n) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n <= 0)
-			break;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 static int64_t read_number(const struct wr_netns *ns, const char *path)
 {
 	char val[32];
 	int64_t v;
 
-	if (!read_all(ns, path, val, sizeof(val)) || sscanf(val, "%" SCNd64, &v) != 1)
+	if (!wr_netns_read(ns, path, val, sizeof(val)) || sscanf(val, "%" SCNd64, &v) != 1)
 		return -1;
 	return v;
 }
@@ -61,7 +42,7 @@ void wr_conntrack_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 		return;
 	ns = wr_netns_lookup(nsl, r->netns);
 	/* No file: conntrack is not loaded there, so it dropped nothing. */
-	if (!ns || !read_all(ns, "/proc/thread-self/net/stat/nf_conntrack", text, sizeof(text)) ||
+	if (!ns || !wr_netns_read(ns, "/proc/thread-self/net/stat/nf_conntrack", text, sizeof(text)) ||
 	    wr_ct_stat_parse(text, &now))
 		return;
 	first = base[slot].netns != r->netns;	/* a slot taken by another: a first look */

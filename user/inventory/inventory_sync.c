@@ -193,24 +193,10 @@ int64_t wr_listen_overflows(struct wr_netns_list *nsl, uint32_t netns)
 {
 	const struct wr_netns *ns = wr_netns_lookup(nsl, netns);
 	static char text[16384];
-	ssize_t n = 0;
-	size_t len;
-	int fd;
 
-	if (!ns)
+	if (!ns || !wr_netns_read(ns, "/proc/thread-self/net/netstat", text, sizeof(text)))
 		return -1;
-	fd = wr_netns_open(ns, "/proc/thread-self/net/netstat");
-	if (fd < 0)
-		return -1;
-	/* procfs hands out a page per read: loop until EOF. */
-	for (len = 0; len < sizeof(text) - 1; len += (size_t)n) {
-		n = read(fd, text + len, sizeof(text) - 1 - len);
-		if (n <= 0)
-			break;
-	}
-	close(fd);
-	text[len] = '\0';
-	return len ? wr_netstat_value(text, "TcpExt", "ListenOverflows") : -1;
+	return wr_netstat_value(text, "TcpExt", "ListenOverflows");
 }
 
 /* ListenOverflows seen per namespace, so a refusal can say how much it moved. */

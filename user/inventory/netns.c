@@ -446,6 +446,30 @@ int wr_netns_open(const struct wr_netns *ns, const char *path)
 	return in_netns(ns, do_open, path);
 }
 
+size_t wr_netns_read(const struct wr_netns *ns, const char *path, char *buf, size_t len)
+{
+	ssize_t n = 0;
+	size_t got;
+	int fd = wr_netns_open(ns, path);
+
+	if (fd < 0 || !len) {
+		if (fd >= 0)
+			close(fd);
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	/* procfs hands out a page per read: loop until EOF. */
+	for (got = 0; got < len - 1; got += (size_t)n) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n <= 0)
+			break;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
 int wr_netns_resolve(const char *spec, uint32_t *inode, char *err, size_t errlen)
 {
 	char path[PATH_MAX];

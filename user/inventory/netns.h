@@ -75,5 +75,7 @@ int wr_netns_socket(const struct wr_netns *ns, int domain, int type, int protoco
 int wr_netns_ifname(const struct wr_netns *ns, uint32_t ifindex, char *buf, size_t len);
 /* Opens `path` (e.g. /proc/thread-self/net/netstat) as seen inside `ns`. */
 int wr_netns_open(const struct wr_netns *ns, const char *path);
+/* Reads `path` inside `ns` whole (up to len - 1 bytes, NUL-terminated): its length, 0 if unread. */
+size_t wr_netns_read(const struct wr_netns *ns, const char *path, char *buf, size_t len);
 
 #endif /* WR_NETNS_H */

@@ -17,25 +17,6 @@ static struct {
 	int64_t drops, cookies;
 } base[BASE_SLOTS];
 
-static size_t read_all(const struct wr_netns *ns, const char *path, char *buf, size_t len)
-{
-	ssize_t n = 0;
-	size_t got;
-	int fd = wr_netns_open(ns, path);
-
-	if (fd < 0)
-		return 0;
-	/* procfs hands out a page per read: loop until EOF. */
-	for (got = 0; got < len - 1; got += (size_t)n) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n <= 0)
-			break;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 {
 	static char text[16384];
@@ -52,13 +33,13 @@ void wr_syn_queue_context(struct wr_netns_list *nsl, struct wr_refusal *r)
 	      (cause == WR_CAUSE_OTHER_DROP && r->reason && !strcmp(r->reason, "LISTEN_DROP"))))
 		return;
 	ns = wr_netns_lookup(nsl, r->netns);
-	if (!ns || !read_all(ns, "/proc/thread-self/net/netstat", text, sizeof(text)))
+	if (!ns || !wr_netns_read(ns, "/proc/thread-self/net/netstat", text, sizeof(text)))
 		return;
 	drops = wr_netstat_value(text, "TcpExt", "TCPReqQFullDrop");
 	cookies = wr_netstat_value(text, "TcpExt", "TCPReqQFullDoCookies");
 	if (drops < 0 || cookies < 0)
 		return;
-	if (read_all(ns, "/proc/sys/net/ipv4/tcp_syncookies", val, sizeof(val)) &&
+	if (wr_netns_read(ns, "/proc/sys/net/ipv4/tcp_syncookies", val, sizeof(val)) &&
 	    sscanf(val, "%d", &syncookies) != 1)
 		syncookies = -1;
 	first = base[slot].netns != r->netns;	/* a slot taken by another: a first look */
