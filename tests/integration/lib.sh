@@ -409,3 +409,37 @@ assert_refusal_contract() {
 		(.hints | type == "array")' <<<"$1" >/dev/null ||
 		fail "refusal record breaks the JSON contract: $1"
 }
+
+# Debian's systemd-journald for one scenario (test_journal_*.sh), never the
+# host's: journal_dirs makes the mount points it needs if missing (removed on
+# exit); in_private_journal DIR CMD... runs journald in a mount namespace of
+# its own (its socket on a private tmpfs over /run/systemd/journal, its files
+# in DIR bound over /run/log, DIR/journald.pid its pid), then execs CMD there.
+# Start it with &: it replaces the background shell, so $! is CMD's pid.
+JOURNALD=/lib/systemd/systemd-journald
+journal_dirs() {
+	local d
+	[ -x "$JOURNALD" ] || fail "systemd-journald is missing ($JOURNALD)"
+	for d in /run/systemd/journal /run/log; do
+		[ -d $d ] && continue
+		mkdir -p $d
+		ON_EXIT+=("rmdir $d")
+	done
+}
+in_private_journal() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	exec unshare -m --propagation private bash -c '
+		mount -t tmpfs -o mode=0755 tmpfs /run/systemd/journal
+		mount --bind "$1" /run/log
+		[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
+		"$2" >"$1/journald.out" 2>&1 &
+		echo $! >"$1/journald.pid"
+		for ((i = 0; i < 100; i++)); do
+			[ -S /run/systemd/journal/socket ] && break
+			sleep 0.05
+		done
+		shift 2
+		exec "$@"' journal "$dir" "$JOURNALD" "$@"
+}

@@ -10,31 +10,12 @@
 # follows the cause, the rule's text (with '%' and '=') comes whole, and
 # the final stats record carries its counters as fields.
 . "$(dirname "$0")/lib.sh"
-JOURNALD=/lib/systemd/systemd-journald
-[ -x "$JOURNALD" ] || fail "systemd-journald is missing ($JOURNALD)"
+journal_dirs
 setup_pair
 srv_input_table wrj 'tcp dport 8080 drop comment "x=%s%n"'
 WR_TEXT=0 start_tracer --netns "$SRV"	# the JSON twin, to compare with
 
-# Directories the mounts need, made here only if missing, and removed then.
-for d in /run/systemd/journal /run/log; do
-	[ -d $d ] && continue
-	mkdir -p $d
-	ON_EXIT+=("rmdir $d")
-done
-mkdir -p "$WORK/log"
-unshare -m --propagation private bash -c '
-	mount -t tmpfs -o mode=0755 tmpfs /run/systemd/journal
-	mount --bind "$1" /run/log
-	[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
-	"$2" >"$1/journald.out" 2>&1 &
-	echo $! >"$1/journald.pid"
-	for ((i = 0; i < 100; i++)); do
-		[ -S /run/systemd/journal/socket ] && break
-		sleep 0.05
-	done
-	shift 2
-	exec "$@"' journal "$WORK/log" "$JOURNALD" \
+in_private_journal "$WORK/log" \
 	"$WR" "${BACKEND_OPT[@]}" --json --journal --duration 120 --netns "$SRV" 2>"$WORK/journal.err" &
 JTRACER=$!
 ON_EXIT+=("kill -9 $JTRACER" 'kill -9 $(cat "$WORK/log/journald.pid")')

@@ -8,32 +8,14 @@
 # Debian's systemd-journald, in a mount namespace of its own (as
 # test_journal_output.sh runs it); the host's journal is never touched.
 . "$(dirname "$0")/lib.sh"
-JOURNALD=/lib/systemd/systemd-journald
-[ -x "$JOURNALD" ] || fail "systemd-journald is missing ($JOURNALD)"
+journal_dirs
 setup_pair
-for d in /run/systemd/journal /run/log; do
-	[ -d $d ] && continue
-	mkdir -p $d
-	ON_EXIT+=("rmdir $d")
-done
-mkdir -p "$WORK/log"
 PORT=$((20000 + $$ % 20000))
 # journald_and_tracer: a journald in a mount namespace of its own, and the
 # tracer there (TRACER_PID); JPID is that journald.
 journald_and_tracer() {
-	rm -rf "$WORK/log" && mkdir -p "$WORK/log"
-	unshare -m --propagation private bash -c '
-		mount -t tmpfs -o mode=0755 tmpfs /run/systemd/journal
-		mount --bind "$1" /run/log
-		[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
-		"$2" >"$1/journald.out" 2>&1 &
-		echo $! >"$1/journald.pid"
-		for ((i = 0; i < 100; i++)); do
-			[ -S /run/systemd/journal/socket ] && break
-			sleep 0.05
-		done
-		shift 2
-		exec "$@"' journal "$WORK/log" "$JOURNALD" \
+	rm -rf "$WORK/log"
+	in_private_journal "$WORK/log" \
 		"$WR" "${BACKEND_OPT[@]}" --journal --rate-limit 0 --fold-window 1ms --netns "$SRV" \
 		--metrics 127.0.0.1:$PORT 2>"$ERR" &
 	TRACER_PID=$!
