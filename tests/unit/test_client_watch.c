@@ -387,7 +387,7 @@ static void test_none_arrived_words(void **state)
 			    "client's firewall, or the client dials another address; watched 60 s "
 			    "in 1 namespace");
 	w.n_xdp = 1;
-	w.xdp[0] = (struct wr_watch_xdp){ .netns = 7, .ifname = "eth0", .ifname_quoted = "eth0",
+	w.xdp[0] = (struct wr_watch_xdp){ .netns = 7, .ifname = "eth0",
 					  .mode = "native", .id = 42, .program = "ddos_guard",
 					  .pid = 99, .comm = "lb-agent", .unit = "lb.service",
 					  .ns_prefix = "ip netns exec web " };
@@ -404,6 +404,16 @@ static void test_none_arrived_words(void **state)
 	assert_non_null(strstr(jw_result(&j), "\"verdict\":\"none_arrived\""));
 	assert_non_null(strstr(jw_result(&j), "\"command\":\"ip netns exec web bpftool net show "
 						"dev eth0\""));
+	jw_free(&j);
+	/* A device named by whoever owns the namespace: one quoted word in each command. */
+	snprintf(w.xdp[0].ifname, sizeof(w.xdp[0].ifname), "x;reboot");
+	wr_watch_text(&w, false, 60000, label, NULL, text, sizeof(text));
+	assert_non_null(strstr(text, "bpftool net show dev 'x;reboot'"));
+	jw_init(&j);
+	jw_object_begin(&j);
+	wr_watch_json(&j, &w, false, 60000, label, NULL);
+	jw_object_end(&j);
+	assert_non_null(strstr(jw_result(&j), "bpftool net show dev 'x;reboot'\""));
 	jw_free(&j);
 }
 

@@ -70,7 +70,6 @@ struct wr_watch_xdp {
 	uint32_t pid;			/* who holds it, 0 if not found */
 	char comm[16];
 	char unit[64];
-	char ifname_quoted[64];		/* the same, as a shell reads it back */
 	char ns_prefix[160];		/* "ip netns exec NAME " quoted, "" for ours */
 };
 

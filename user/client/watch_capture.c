@@ -20,7 +20,6 @@
 #include "clock.h"
 #include "explain.h"
 #include "json_writer.h"
-#include "shell_quote.h"
 #include "watch_capture.h"
 #include "watch_words.h"
 
@@ -204,7 +203,6 @@ static void list_xdp(struct wr_client_watch *cw, struct wr_watch_run *r)
 	for (size_t i = 0; i < r->w.n_xdp && cw->bpf; i++) {
 		struct wr_watch_xdp *x = &r->w.xdp[i];
 		struct wr_blocker b;
-		char q[WR_QUOTED_LEN];
 
 		wr_bpf_describe(cw->bpf, wr_netns_find(cw->netns, x->netns), x->netns, x->id, &b);
 		snprintf(x->program, sizeof(x->program), "%s", b.program);
@@ -212,9 +210,6 @@ static void list_xdp(struct wr_client_watch *cw, struct wr_watch_run *r)
 		snprintf(x->comm, sizeof(x->comm), "%s", b.comm);
 		snprintf(x->unit, sizeof(x->unit), "%s", b.unit);
 		snprintf(x->ns_prefix, sizeof(x->ns_prefix), "%s", b.ns_prefix);
-		/* The command's device is a word the shell reads back as it is. */
-		wr_shell_quote(x->ifname, q, sizeof(q));
-		snprintf(x->ifname_quoted, sizeof(x->ifname_quoted), "%s", q);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "watch_words.h"
+#include "shell_quote.h"
 
 #define BEFORE_HOST "the block is before this host: a cloud security group, a router ACL, " \
 		    "the client's firewall, or the client dials another address"
@@ -67,14 +68,14 @@ void wr_watch_verdict(const struct wr_watch *w, bool reached, char *buf, size_t 
 
 static void xdp_line(const struct wr_watch_xdp *x, const char *ns, char *buf, size_t len)
 {
-	char holder[128] = "held by no process found";
+	char holder[128] = "held by no process found", dev[WR_QUOTED_LEN];
 
 	if (x->pid)
 		snprintf(holder, sizeof(holder), "held by pid %u (%s%s%s)", x->pid, x->comm,
 			 x->unit[0] ? ", " : "", x->unit);
 	snprintf(buf, len, "XDP program %s (id %u, %s, %s) on %s in %s: %sbpftool net show "
 		 "dev %s", x->program[0] ? x->program : "?", x->id, x->mode, holder, x->ifname,
-		 ns, x->ns_prefix, x->ifname_quoted[0] ? x->ifname_quoted : x->ifname);
+		 ns, x->ns_prefix, wr_shell_quote(x->ifname, dev, sizeof(dev)));
 }
 
 size_t wr_watch_text(const struct wr_watch *w, bool reached, uint64_t now_ms,
@@ -138,7 +139,7 @@ static void json_conn(struct jw *j, const struct wr_watch_syn *s, const char *ns
 
 static void json_xdp(struct jw *j, const struct wr_watch_xdp *x, const char *ns)
 {
-	char cmd[256];
+	char cmd[256], dev[WR_QUOTED_LEN];
 
 	jw_object_begin(j);
 	jw_field_uint(j, "netns", x->netns);
@@ -153,8 +154,9 @@ static void json_xdp(struct jw *j, const struct wr_watch_xdp *x, const char *ns)
 		if (x->unit[0])
 			jw_field_string(j, "unit", x->unit);
 	}
+	/* The device is a word the shell reads back as it is, whoever named it. */
 	snprintf(cmd, sizeof(cmd), "%sbpftool net show dev %s", x->ns_prefix,
-		 x->ifname_quoted[0] ? x->ifname_quoted : x->ifname);
+		 wr_shell_quote(x->ifname, dev, sizeof(dev)));
 	jw_field_string(j, "command", cmd);
 	jw_object_end(j);
 }
